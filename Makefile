@@ -1,0 +1,33 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# dumpregion: top-level harness.  The kernel tree and build directories live
+# in $(DUMPREGION_CACHE) (default ~/.cache/dumpregion), never in the clone.
+
+SHELL := /bin/bash
+
+.PHONY: all deps tree check kunit test clean distclean
+
+all: test
+
+deps:
+	@scripts/deps.sh
+
+tree: deps
+	@scripts/prepare-tree.sh
+
+check: deps
+	@scripts/check.sh
+
+# make kunit                    all suites
+# make kunit SUITE='dumpregion' one suite (kunit.py filter glob)
+kunit: deps
+	@scripts/kunit.sh $(SUITE)
+
+test: deps
+	@scripts/test.sh
+
+clean:
+	rm -rf build
+
+distclean: clean
+	rm -rf "$${DUMPREGION_CACHE:-$${XDG_CACHE_HOME:-$$HOME/.cache}/dumpregion}"

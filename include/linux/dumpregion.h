@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Dump regions: tell crash-dump firmware which memory matters.
+ *
+ * Client interface.  Kernel code registers a named region of memory; every
+ * dump provider (see <linux/dumpregion/provider.h>) publishes it in its
+ * firmware's format so the region is saved when the machine crashes.
+ *
+ * A region is identified by a positive id returned at registration.  Ids are
+ * not reused until the id space wraps, so a stale id is reported as -ENOENT
+ * rather than acting on another region.
+ *
+ * When CONFIG_DUMPREGION is off, registration and the other calls succeed
+ * and do nothing: code that describes its memory for dumps need not care
+ * whether the kernel can dump it.
+ */
+#ifndef _LINUX_DUMPREGION_H
+#define _LINUX_DUMPREGION_H
+
+#include <linux/compiler_types.h>
+#include <linux/errno.h>
+#include <linux/export.h>
+#include <linux/types.h>
+
+struct device;
+struct module;
+
+/* Longest region name, including the terminating NUL. */
+#define DUMPREGION_NAME_MAX	32
+
+#ifdef CONFIG_DUMPREGION
+
+int __dumpregion_register(struct module *owner, const char *name,
+			  const void *addr, size_t size);
+int __dumpregion_register_phys(struct module *owner, const char *name,
+			       phys_addr_t phys, size_t size);
+int __dumpregion_register_movable(struct module *owner, const char *name,
+				  const void *addr, size_t size);
+int __dumpregion_register_percpu(struct module *owner, const char *name,
+				 const void __percpu *ptr, size_t size,
+				 int __percpu *ids);
+int __devm_dumpregion_register(struct module *owner, struct device *dev,
+			       const char *name, const void *addr, size_t size);
+int dumpregion_unregister(int id);
+void dumpregion_unregister_percpu(int __percpu *ids);
+int dumpregion_update(int id, const void *addr, size_t size);
+int dumpregion_update_atomic(int id, const void *addr, size_t size);
+
+#else /* !CONFIG_DUMPREGION */
+
+static inline int __dumpregion_register(struct module *owner, const char *name,
+					const void *addr, size_t size)
+{
+	return 0;
+}
+
+static inline int __dumpregion_register_phys(struct module *owner,
+					     const char *name,
+					     phys_addr_t phys, size_t size)
+{
+	return 0;
+}
+
+static inline int __dumpregion_register_movable(struct module *owner,
+						const char *name,
+						const void *addr, size_t size)
+{
+	return 0;
+}
+
+static inline int __dumpregion_register_percpu(struct module *owner,
+					       const char *name,
+					       const void __percpu *ptr,
+					       size_t size, int __percpu *ids)
+{
+	return 0;
+}
+
+static inline int __devm_dumpregion_register(struct module *owner,
+					     struct device *dev,
+					     const char *name,
+					     const void *addr, size_t size)
+{
+	return 0;
+}
+
+static inline int dumpregion_unregister(int id)
+{
+	return 0;
+}
+
+static inline void dumpregion_unregister_percpu(int __percpu *ids)
+{
+}
+
+static inline int dumpregion_update(int id, const void *addr, size_t size)
+{
+	return 0;
+}
+
+static inline int dumpregion_update_atomic(int id, const void *addr,
+					   size_t size)
+{
+	return 0;
+}
+
+#endif /* CONFIG_DUMPREGION */
+
+/*
+ * The registering module owns its regions: they are removed when it
+ * unloads, so no firmware table is left pointing at freed module memory.
+ */
+#define dumpregion_register(name, addr, size) \
+	__dumpregion_register(THIS_MODULE, name, addr, size)
+#define dumpregion_register_phys(name, phys, size) \
+	__dumpregion_register_phys(THIS_MODULE, name, phys, size)
+#define dumpregion_register_movable(name, addr, size) \
+	__dumpregion_register_movable(THIS_MODULE, name, addr, size)
+#define dumpregion_register_percpu(name, ptr, size, ids) \
+	__dumpregion_register_percpu(THIS_MODULE, name, ptr, size, ids)
+#define devm_dumpregion_register(dev, name, addr, size) \
+	__devm_dumpregion_register(THIS_MODULE, dev, name, addr, size)
+
+#endif /* _LINUX_DUMPREGION_H */

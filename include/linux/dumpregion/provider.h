@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Dump regions: interface for providers, the drivers that publish regions
+ * in one firmware's crash-dump format.
+ *
+ * A provider registers a const ops table.  The core hands it every region,
+ * including those registered before the provider probed, and keeps it
+ * current as regions come, move and go.  Limits belong to the provider: it
+ * refuses what its firmware cannot hold and the core records the refusal
+ * without stopping other providers.
+ */
+#ifndef _LINUX_DUMPREGION_PROVIDER_H
+#define _LINUX_DUMPREGION_PROVIDER_H
+
+#include <linux/atomic.h>
+#include <linux/dumpregion.h>
+#include <linux/list.h>
+#include <linux/types.h>
+
+struct dumpregion_provider;
+
+/**
+ * enum dumpregion_kind - how a region's memory was described by its client
+ * @DUMPREGION_LINEAR: linear-map (lowmem) kernel address
+ * @DUMPREGION_IMAGE: variable in the kernel image (data, bss)
+ * @DUMPREGION_VMALLOC: vmalloc, vmap or module memory
+ * @DUMPREGION_PHYS: physical range with no kernel address given
+ */
+enum dumpregion_kind {
+	DUMPREGION_LINEAR,
+	DUMPREGION_IMAGE,
+	DUMPREGION_VMALLOC,
+	DUMPREGION_PHYS,
+};
+
+/**
+ * struct dumpregion_run - physically contiguous piece of a region
+ * @vaddr: kernel virtual address of the run, 0 for a physical-only region
+ * @phys: physical address of the run
+ * @size: length in bytes
+ */
+struct dumpregion_run {
+	unsigned long vaddr;
+	phys_addr_t phys;
+	size_t size;
+};
+
+/**
+ * struct dumpregion_layout - a region as a provider sees it
+ * @id: the region's id, stable while it is registered
+ * @name: NUL-terminated name, at most %DUMPREGION_NAME_MAX bytes with NUL
+ * @kind: how the client described the memory
+ * @size: total size in bytes (the sum of the runs)
+ * @nr_runs: number of entries in @runs, at least one
+ * @runs: the physically contiguous runs, in virtual address order
+ *
+ * Valid only for the duration of the op it is passed to: a provider copies
+ * what it needs.
+ */
+struct dumpregion_layout {
+	int id;
+	const char *name;
+	enum dumpregion_kind kind;
+	size_t size;
+	unsigned int nr_runs;
+	const struct dumpregion_run *runs;
+};
+
+/**
+ * struct dumpregion_provider_ops - what a provider implements
+ * @add: publish a region.  Return 0, or a negative errno to refuse it
+ *	(-ENOSPC when the firmware table is full, -EINVAL for a name or an
+ *	address the format cannot express).  Called with a spinlock held and
+ *	interrupts disabled: must not sleep.  Required.
+ * @remove: stop publishing a region that @add accepted.  Must leave no
+ *	entry of it behind.  Same context as @add.  Required.
+ * @update: the region moved or changed size; publish the new layout in
+ *	place of the old one so that firmware reading the table at any moment
+ *	sees one or the other.  On error the core calls @remove and records
+ *	the refusal.  May be called from any context, including hard
+ *	interrupts and the panic path: must not sleep and must not allocate
+ *	with anything but %GFP_ATOMIC.  Optional: without it the core calls
+ *	@remove then @add.
+ * @finalise: the kernel is panicking; make the table final for firmware
+ *	(status words, cache maintenance).  Called once per panic on the
+ *	panicking CPU with other CPUs stopped; must not sleep, allocate or
+ *	take a lock that a stopped CPU may hold.  Optional.
+ *
+ * The core serialises @add, @remove and @update per region; calls for
+ * different regions may run concurrently on different CPUs.
+ */
+struct dumpregion_provider_ops {
+	int (*add)(struct dumpregion_provider *prov,
+		   const struct dumpregion_layout *region);
+	void (*remove)(struct dumpregion_provider *prov,
+		       const struct dumpregion_layout *region);
+	int (*update)(struct dumpregion_provider *prov,
+		      const struct dumpregion_layout *region);
+	void (*finalise)(struct dumpregion_provider *prov);
+};
+
+/**
+ * struct dumpregion_provider - a registered provider
+ * @name: short name shown in debugfs
+ * @ops: the provider's operations
+ * @dev: the device behind the provider, if any
+ * @list: core-private: node in the list of providers
+ * @nr_accepted: core-private: regions the provider currently publishes
+ * @nr_refused: core-private: regions the provider refused
+ *
+ * Embed this in the driver's own state and reach it with container_of()
+ * from the ops.
+ */
+struct dumpregion_provider {
+	const char *name;
+	const struct dumpregion_provider_ops *ops;
+	struct device *dev;
+
+	struct list_head list;
+	atomic_t nr_accepted;
+	atomic_t nr_refused;
+};
+
+#ifdef CONFIG_DUMPREGION
+
+int dumpregion_provider_register(struct dumpregion_provider *prov);
+void dumpregion_provider_unregister(struct dumpregion_provider *prov);
+int devm_dumpregion_provider_register(struct device *dev,
+				      struct dumpregion_provider *prov);
+int dumpregion_run_name(const struct dumpregion_layout *region,
+			unsigned int run, char *buf, size_t len);
+
+#else /* !CONFIG_DUMPREGION */
+
+static inline int dumpregion_provider_register(struct dumpregion_provider *prov)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline void
+dumpregion_provider_unregister(struct dumpregion_provider *prov)
+{
+}
+
+static inline int
+devm_dumpregion_provider_register(struct device *dev,
+				  struct dumpregion_provider *prov)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline int dumpregion_run_name(const struct dumpregion_layout *region,
+				      unsigned int run, char *buf, size_t len)
+{
+	return -EOPNOTSUPP;
+}
+
+#endif /* CONFIG_DUMPREGION */
+
+#endif /* _LINUX_DUMPREGION_PROVIDER_H */

@@ -1,0 +1,1165 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Dump regions: a vendor-neutral registry of the memory that crash-dump
+ * firmware should save, and the providers that tell firmware about it.
+ *
+ * Locking
+ *
+ * dumpregion_mutex protects the list of regions, the list of providers,
+ * region names and the per-region links to providers (their creation and
+ * removal).  Every entry point that may sleep takes it.
+ *
+ * Each region has a spinlock that serialises the provider ops for that
+ * region and every change of its layout.  dumpregion_update_atomic() takes
+ * only this lock, so it works in any context but NMI.
+ *
+ * Crash consistency
+ *
+ * A region's layout (its physically contiguous runs) lives in one of two
+ * preallocated buffers.  A change is written into the unused buffer, then
+ * published with rcu_assign_pointer().  A lockless reader, such as the panic
+ * path after other CPUs were stopped in the middle of an update, sees the
+ * old or the new layout in full, never a mix.  The panic path takes no lock
+ * at all: it walks the RCU-published provider list and calls each provider's
+ * finalise op, so a CPU stopped while holding dumpregion_mutex or a region
+ * lock cannot deadlock it.
+ */
+
+#define pr_fmt(fmt) "dumpregion: " fmt
+
+#include <linux/cleanup.h>
+#include <linux/ctype.h>
+#include <linux/debugfs.h>
+#include <linux/device.h>
+#include <linux/dumpregion.h>
+#include <linux/dumpregion/provider.h>
+#include <linux/init.h>
+#include <linux/memblock.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/notifier.h>
+#include <linux/overflow.h>
+#include <linux/panic.h>
+#include <linux/panic_notifier.h>
+#include <linux/percpu.h>
+#include <linux/rculist.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/vmalloc.h>
+#include <linux/xarray.h>
+#include <asm/sections.h>
+#include <kunit/visibility.h>
+
+#include "internal.h"
+
+/**
+ * struct dr_layout - one published layout of a region
+ * @kind: how the memory was described
+ * @nr_runs: runs in use
+ * @size: total size in bytes
+ * @runs: room for the region's run capacity
+ */
+struct dr_layout {
+	enum dumpregion_kind kind;
+	unsigned int nr_runs;
+	size_t size;
+	struct dumpregion_run runs[];
+};
+
+/**
+ * struct dumpregion - a registered region
+ * @id: handle given to the client
+ * @name: NUL-terminated name
+ * @owner: module that registered the region, NULL for built-in code
+ * @node: entry in dumpregion_list, in registration order
+ * @lock: serialises layout changes and provider ops for this region
+ * @cur: the published layout
+ * @spare: the buffer the next change is written to
+ * @capacity: runs each layout buffer can hold
+ * @links: one struct dr_link per registered provider
+ * @dead: set under @lock when the region is unregistered
+ * @rcu: deferred free
+ */
+struct dumpregion {
+	int id;
+	char name[DUMPREGION_NAME_MAX];
+	struct module *owner;
+	struct list_head node;
+	spinlock_t lock;		/* see the kernel-doc above */
+	struct dr_layout __rcu *cur;
+	struct dr_layout *spare;
+	unsigned int capacity;
+	struct list_head links;
+	bool dead;
+	struct rcu_head rcu;
+};
+
+/**
+ * struct dr_link - what one provider made of one region
+ * @node: entry in the region's @links, changed under the region lock
+ * @prov: the provider
+ * @status: 0 while the provider publishes the region, or the negative
+ *	errno with which it refused it
+ */
+struct dr_link {
+	struct list_head node;
+	struct dumpregion_provider *prov;
+	int status;
+};
+
+/* Protects the two lists below and region/provider links; see top. */
+static DEFINE_MUTEX(dumpregion_mutex);
+
+static LIST_HEAD(dumpregion_list);
+static LIST_HEAD(dumpregion_providers);
+/* Region ids; lookups are RCU-safe for dumpregion_update_atomic(). */
+static DEFINE_XARRAY_ALLOC1(dumpregion_ids);
+static u32 dumpregion_next_id;
+
+static const char * const dr_kind_names[] = {
+	[DUMPREGION_LINEAR]	= "linear",
+	[DUMPREGION_IMAGE]	= "image",
+	[DUMPREGION_VMALLOC]	= "vmalloc",
+	[DUMPREGION_PHYS]	= "phys",
+};
+
+static int dr_check_name(const char *name)
+{
+	size_t len, i;
+
+	if (!name || !*name)
+		return -EINVAL;
+	len = strnlen(name, DUMPREGION_NAME_MAX);
+	if (len == DUMPREGION_NAME_MAX)
+		return -ENAMETOOLONG;
+	/* '#' is kept for run suffixes, see dumpregion_run_name(). */
+	for (i = 0; i < len; i++)
+		if (!isalnum(name[i]) && !strchr("_-.", name[i]))
+			return -EINVAL;
+	return 0;
+}
+
+/*
+ * Work out how a kernel virtual range is mapped.  The whole range must lie
+ * in one kind of memory.  Safe in any context.
+ */
+static int dr_classify(unsigned long va, size_t size,
+		       enum dumpregion_kind *kind)
+{
+	unsigned long last;
+
+	if (!size)
+		return -EINVAL;
+	if (check_add_overflow(va, size - 1, &last))
+		return -EOVERFLOW;
+
+	if (__is_kernel(va) && __is_kernel(last)) {
+		*kind = DUMPREGION_IMAGE;
+		return 0;
+	}
+	if (virt_addr_valid((void *)va) && virt_addr_valid((void *)last)) {
+		*kind = DUMPREGION_LINEAR;
+		return 0;
+	}
+	if (is_vmalloc_or_module_addr((void *)va) &&
+	    is_vmalloc_or_module_addr((void *)last)) {
+		*kind = DUMPREGION_VMALLOC;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static int dr_check_phys(phys_addr_t phys, size_t size)
+{
+	phys_addr_t last;
+
+	if (!size)
+		return -EINVAL;
+	if (check_add_overflow(phys, (phys_addr_t)size - 1, &last))
+		return -EOVERFLOW;
+	if (IS_ENABLED(CONFIG_ARCH_KEEP_MEMBLOCK))
+		return memblock_is_region_memory(phys, size) ? 0 : -EINVAL;
+	return pfn_valid(PHYS_PFN(phys)) && pfn_valid(PHYS_PFN(last)) ?
+		0 : -EINVAL;
+}
+
+/* Append [va, va + size) at @pa to @runs, merging with the last run. */
+static int dr_add_run(struct dumpregion_run *runs, unsigned int cap,
+		      unsigned int *n, struct dumpregion_run *last,
+		      unsigned long va, phys_addr_t pa, size_t size)
+{
+	if (*n && last->phys + last->size == pa &&
+	    last->vaddr + last->size == va) {
+		last->size += size;
+		if (runs)
+			runs[*n - 1].size = last->size;
+		return 0;
+	}
+	if (runs && *n == cap)
+		return -ENOSPC;
+	last->vaddr = va;
+	last->phys = pa;
+	last->size = size;
+	if (runs)
+		runs[*n] = *last;
+	(*n)++;
+	return 0;
+}
+
+/*
+ * Split a range into physically contiguous runs.  With @runs NULL only
+ * count them.  Returns the number of runs or a negative errno: -ENOSPC when
+ * more than @cap runs are needed, -EFAULT for an unmapped vmalloc page.
+ * Never sleeps or allocates.
+ */
+static int dr_fill_runs(enum dumpregion_kind kind, unsigned long va,
+			phys_addr_t pa, size_t size,
+			struct dumpregion_run *runs, unsigned int cap)
+{
+	struct dumpregion_run last = {};
+	unsigned long end = va + size;
+	unsigned int n = 0;
+	int ret;
+
+	switch (kind) {
+	case DUMPREGION_LINEAR:
+		pa = __pa(va);
+		break;
+	case DUMPREGION_IMAGE:
+		pa = __pa_symbol(va);
+		break;
+	case DUMPREGION_PHYS:
+		va = 0;
+		break;
+	case DUMPREGION_VMALLOC:
+		while (va < end) {
+			size_t chunk = min(end, (va & PAGE_MASK) + PAGE_SIZE) - va;
+			struct page *page = vmalloc_to_page((void *)va);
+
+			if (!page)
+				return -EFAULT;
+			ret = dr_add_run(runs, cap, &n, &last, va,
+					 page_to_phys(page) + offset_in_page(va),
+					 chunk);
+			if (ret)
+				return ret;
+			va += chunk;
+		}
+		return n;
+	}
+	ret = dr_add_run(runs, cap, &n, &last, va, pa, size);
+	return ret ? ret : n;
+}
+
+static struct dr_layout *dr_layout_alloc(unsigned int cap)
+{
+	struct dr_layout *l;
+
+	return kzalloc(struct_size(l, runs, cap), GFP_KERNEL);
+}
+
+static void dr_view(const struct dumpregion *r, const struct dr_layout *l,
+		    struct dumpregion_layout *view)
+{
+	view->id = r->id;
+	view->name = r->name;
+	view->kind = l->kind;
+	view->size = l->size;
+	view->nr_runs = l->nr_runs;
+	view->runs = l->runs;
+}
+
+static struct dr_layout *dr_cur(struct dumpregion *r)
+{
+	return rcu_dereference_check(r->cur, lockdep_is_held(&r->lock));
+}
+
+static void dr_free(struct rcu_head *head)
+{
+	struct dumpregion *r = container_of(head, struct dumpregion, rcu);
+
+	kfree(rcu_dereference_raw(r->cur));
+	kfree(r->spare);
+	kfree(r);
+}
+
+/* Offer @r to @prov through @link.  Called with @r->lock held. */
+static void dr_link_add(struct dumpregion *r, struct dr_link *link,
+			struct dumpregion_provider *prov)
+{
+	struct dumpregion_layout view;
+
+	lockdep_assert_held(&r->lock);
+	dr_view(r, dr_cur(r), &view);
+	link->prov = prov;
+	link->status = prov->ops->add(prov, &view);
+	if (link->status)
+		atomic_inc(&prov->nr_refused);
+	else
+		atomic_inc(&prov->nr_accepted);
+	list_add_tail(&link->node, &r->links);
+}
+
+/* Withdraw @r from the provider of @link.  Called with @r->lock held. */
+static void dr_link_del(struct dumpregion *r, struct dr_link *link)
+{
+	struct dumpregion_provider *prov = link->prov;
+	struct dumpregion_layout view;
+
+	lockdep_assert_held(&r->lock);
+	if (!link->status) {
+		dr_view(r, dr_cur(r), &view);
+		prov->ops->remove(prov, &view);
+		atomic_dec(&prov->nr_accepted);
+	} else {
+		atomic_dec(&prov->nr_refused);
+	}
+	list_del(&link->node);
+}
+
+/*
+ * Publish @r->spare, filled with a new layout, and tell every provider that
+ * holds the region.  A provider whose update fails drops the region and the
+ * failure is recorded as its refusal.  Called with @r->lock held.
+ */
+static void dr_publish(struct dumpregion *r)
+{
+	struct dr_layout *old = dr_cur(r), *new = r->spare;
+	struct dumpregion_layout old_view, new_view;
+	struct dr_link *link;
+
+	lockdep_assert_held(&r->lock);
+	rcu_assign_pointer(r->cur, new);
+	r->spare = old;
+	dr_view(r, old, &old_view);
+	dr_view(r, new, &new_view);
+
+	list_for_each_entry(link, &r->links, node) {
+		const struct dumpregion_provider_ops *ops = link->prov->ops;
+		struct dumpregion_provider *prov = link->prov;
+		int err;
+
+		if (link->status)
+			continue;
+		if (ops->update) {
+			err = ops->update(prov, &new_view);
+			if (err)
+				ops->remove(prov, &old_view);
+		} else {
+			ops->remove(prov, &old_view);
+			err = ops->add(prov, &new_view);
+		}
+		if (err) {
+			link->status = err;
+			atomic_dec(&prov->nr_accepted);
+			atomic_inc(&prov->nr_refused);
+		}
+	}
+}
+
+/* Free the links of a region that never became visible. */
+static void dr_free_links(struct list_head *links)
+{
+	struct dr_link *link, *tmp;
+
+	list_for_each_entry_safe(link, tmp, links, node) {
+		list_del(&link->node);
+		kfree(link);
+	}
+}
+
+static struct dumpregion *dr_find_name(const char *name)
+{
+	struct dumpregion *r;
+
+	lockdep_assert_held(&dumpregion_mutex);
+	list_for_each_entry(r, &dumpregion_list, node)
+		if (!strcmp(r->name, name))
+			return r;
+	return NULL;
+}
+
+static int dr_register(struct module *owner, const char *name,
+		       enum dumpregion_kind kind, unsigned long va,
+		       phys_addr_t pa, size_t size, bool movable)
+{
+	struct dumpregion_provider *prov;
+	struct dr_link *link, *tmp;
+	struct dr_layout *cur;
+	struct dumpregion *r;
+	LIST_HEAD(links);
+	unsigned int cap;
+	unsigned long flags;
+	u32 id;
+	int n, ret;
+
+	n = dr_fill_runs(kind, va, pa, size, NULL, 0);
+	if (n < 0)
+		return n;
+	cap = n;
+	if (movable)
+		cap = max_t(unsigned int, n, DIV_ROUND_UP(size, PAGE_SIZE) + 1);
+
+	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	if (!r)
+		return -ENOMEM;
+	cur = dr_layout_alloc(cap);
+	r->spare = dr_layout_alloc(cap);
+	if (!cur || !r->spare) {
+		ret = -ENOMEM;
+		goto err_free_region;
+	}
+	strscpy(r->name, name);
+	r->owner = owner;
+	r->capacity = cap;
+	spin_lock_init(&r->lock);
+	INIT_LIST_HEAD(&r->links);
+	n = dr_fill_runs(kind, va, pa, size, cur->runs, cap);
+	if (n < 0) {
+		/* The mapping changed under us: the caller's bug. */
+		ret = n;
+		goto err_free_region;
+	}
+	cur->kind = kind;
+	cur->nr_runs = n;
+	cur->size = size;
+	RCU_INIT_POINTER(r->cur, cur);
+	cur = NULL;
+
+	mutex_lock(&dumpregion_mutex);
+	if (dr_find_name(name)) {
+		ret = -EEXIST;
+		goto err_unlock;
+	}
+	list_for_each_entry(prov, &dumpregion_providers, list) {
+		link = kzalloc(sizeof(*link), GFP_KERNEL);
+		if (!link) {
+			ret = -ENOMEM;
+			goto err_free_links;
+		}
+		link->prov = prov;
+		list_add_tail(&link->node, &links);
+	}
+	ret = xa_alloc_cyclic(&dumpregion_ids, &id, r, xa_limit_31b,
+			      &dumpregion_next_id, GFP_KERNEL);
+	if (ret < 0)
+		goto err_free_links;
+	r->id = id;
+
+	spin_lock_irqsave(&r->lock, flags);
+	list_for_each_entry_safe(link, tmp, &links, node) {
+		list_del(&link->node);
+		dr_link_add(r, link, link->prov);
+	}
+	spin_unlock_irqrestore(&r->lock, flags);
+	list_add_tail(&r->node, &dumpregion_list);
+	mutex_unlock(&dumpregion_mutex);
+	return id;
+
+err_free_links:
+	dr_free_links(&links);
+err_unlock:
+	mutex_unlock(&dumpregion_mutex);
+err_free_region:
+	kfree(cur);
+	dr_free(&r->rcu);
+	return ret;
+}
+
+/**
+ * __dumpregion_register() - register a region by kernel virtual address
+ * @owner: module the region belongs to; use dumpregion_register(), which
+ *	passes THIS_MODULE
+ * @name: unique name of letters, digits, '_', '-' and '.', shorter than
+ *	%DUMPREGION_NAME_MAX
+ * @addr: start of the memory: a linear-map address, a variable of the
+ *	kernel image, or vmalloc, vmap or module memory
+ * @size: length in bytes
+ *
+ * Every provider, present or future, is told about the region.  vmalloc
+ * memory is split into physically contiguous runs.  The memory must stay
+ * allocated until the region is unregistered; regions of a module are
+ * unregistered when it unloads.
+ *
+ * Context: may sleep.
+ * Return: the region's id (positive) on success; -EINVAL for a missing or
+ * malformed name, a zero size or an address in none of the kinds of memory
+ * above; -ENAMETOOLONG for a long name; -EOVERFLOW when the range wraps;
+ * -EFAULT when part of a vmalloc range is not mapped; -EEXIST when the name
+ * is taken; -ENOMEM.
+ */
+int __dumpregion_register(struct module *owner, const char *name,
+			  const void *addr, size_t size)
+{
+	enum dumpregion_kind kind;
+	int ret;
+
+	ret = dr_check_name(name);
+	if (ret)
+		return ret;
+	ret = dr_classify((unsigned long)addr, size, &kind);
+	if (ret)
+		return ret;
+	return dr_register(owner, name, kind, (unsigned long)addr, 0, size,
+			   false);
+}
+EXPORT_SYMBOL_GPL(__dumpregion_register);
+
+/**
+ * __dumpregion_register_movable() - register a region that will move
+ * @owner: module the region belongs to; use dumpregion_register_movable()
+ * @name: as for __dumpregion_register()
+ * @addr: as for __dumpregion_register()
+ * @size: length in bytes, and the most the region may later hold
+ *
+ * Like __dumpregion_register(), but reserves room for the worst-case
+ * number of physically contiguous runs of @size bytes, so that
+ * dumpregion_update_atomic() can later move the region anywhere (for
+ * example to the stack of the task running on a CPU) without allocating.
+ *
+ * Context: may sleep.
+ * Return: as for __dumpregion_register().
+ */
+int __dumpregion_register_movable(struct module *owner, const char *name,
+				  const void *addr, size_t size)
+{
+	enum dumpregion_kind kind;
+	int ret;
+
+	ret = dr_check_name(name);
+	if (ret)
+		return ret;
+	ret = dr_classify((unsigned long)addr, size, &kind);
+	if (ret)
+		return ret;
+	return dr_register(owner, name, kind, (unsigned long)addr, 0, size,
+			   true);
+}
+EXPORT_SYMBOL_GPL(__dumpregion_register_movable);
+
+/**
+ * __dumpregion_register_phys() - register a region by physical address
+ * @owner: module the region belongs to; use dumpregion_register_phys()
+ * @name: as for __dumpregion_register()
+ * @phys: physical start, for memory the kernel may not map (reserved
+ *	memory, firmware-shared buffers, persistent RAM zones)
+ * @size: length in bytes
+ *
+ * The range must be system memory as firmware described it to the kernel
+ * (including no-map reserved memory), not device memory.
+ *
+ * Context: may sleep.
+ * Return: the region's id on success; -EINVAL for a bad name, a zero size
+ * or a range outside memory; -ENAMETOOLONG; -EOVERFLOW when the range
+ * wraps; -EEXIST; -ENOMEM.
+ */
+int __dumpregion_register_phys(struct module *owner, const char *name,
+			       phys_addr_t phys, size_t size)
+{
+	int ret;
+
+	ret = dr_check_name(name);
+	if (ret)
+		return ret;
+	ret = dr_check_phys(phys, size);
+	if (ret)
+		return ret;
+	return dr_register(owner, name, DUMPREGION_PHYS, 0, phys, size, false);
+}
+EXPORT_SYMBOL_GPL(__dumpregion_register_phys);
+
+/* Unregister @r.  Called with dumpregion_mutex held. */
+static void dr_unregister(struct dumpregion *r)
+{
+	struct dr_link *link, *tmp;
+	unsigned long flags;
+	LIST_HEAD(links);
+
+	lockdep_assert_held(&dumpregion_mutex);
+	xa_erase(&dumpregion_ids, r->id);
+	list_del(&r->node);
+	spin_lock_irqsave(&r->lock, flags);
+	list_for_each_entry_safe(link, tmp, &r->links, node) {
+		dr_link_del(r, link);
+		list_add(&link->node, &links);
+	}
+	r->dead = true;
+	spin_unlock_irqrestore(&r->lock, flags);
+	dr_free_links(&links);
+	call_rcu(&r->rcu, dr_free);
+}
+
+/**
+ * dumpregion_unregister() - stop dumping a region
+ * @id: id returned when the region was registered
+ *
+ * Every provider has removed the region from its table when this returns,
+ * so the memory may then be freed.
+ *
+ * Context: may sleep.
+ * Return: 0, or -ENOENT when @id is not a registered region (never
+ * registered, or already unregistered).
+ */
+int dumpregion_unregister(int id)
+{
+	struct dumpregion *r;
+
+	if (id <= 0)
+		return -ENOENT;
+	guard(mutex)(&dumpregion_mutex);
+	r = xa_load(&dumpregion_ids, id);
+	if (!r)
+		return -ENOENT;
+	dr_unregister(r);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(dumpregion_unregister);
+
+/**
+ * __dumpregion_register_percpu() - register every possible CPU's copy
+ * @owner: module the regions belong to; use dumpregion_register_percpu()
+ * @name: base name; CPU n's region is called "<name>.<n>"
+ * @ptr: per-CPU variable or allocation
+ * @size: bytes of each CPU's copy
+ * @ids: per-CPU int receiving each CPU's region id
+ *
+ * Context: may sleep.
+ * Return: 0 when every possible CPU's copy is registered, else the errno
+ * of the first failure (see __dumpregion_register()) with none registered
+ * and every @ids entry 0.
+ */
+int __dumpregion_register_percpu(struct module *owner, const char *name,
+				 const void __percpu *ptr, size_t size,
+				 int __percpu *ids)
+{
+	char cpu_name[DUMPREGION_NAME_MAX];
+	unsigned int cpu;
+	int ret, id;
+
+	ret = dr_check_name(name);
+	if (ret)
+		return ret;
+	if (!ptr || !ids)
+		return -EINVAL;
+	for_each_possible_cpu(cpu)
+		per_cpu(*ids, cpu) = 0;
+
+	for_each_possible_cpu(cpu) {
+		if (snprintf(cpu_name, sizeof(cpu_name), "%s.%u", name, cpu) >=
+		    (int)sizeof(cpu_name)) {
+			ret = -ENAMETOOLONG;
+			goto err_unregister;
+		}
+		id = __dumpregion_register(owner, cpu_name,
+					   per_cpu_ptr(ptr, cpu), size);
+		if (id < 0) {
+			ret = id;
+			goto err_unregister;
+		}
+		per_cpu(*ids, cpu) = id;
+	}
+	return 0;
+
+err_unregister:
+	dumpregion_unregister_percpu(ids);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(__dumpregion_register_percpu);
+
+/**
+ * dumpregion_unregister_percpu() - unregister every CPU's copy
+ * @ids: the per-CPU ids filled by dumpregion_register_percpu()
+ *
+ * Entries that are 0 are skipped; every entry is 0 on return.
+ *
+ * Context: may sleep.
+ */
+void dumpregion_unregister_percpu(int __percpu *ids)
+{
+	unsigned int cpu;
+	int *id;
+
+	for_each_possible_cpu(cpu) {
+		id = per_cpu_ptr(ids, cpu);
+		if (*id > 0)
+			dumpregion_unregister(*id);
+		*id = 0;
+	}
+}
+EXPORT_SYMBOL_GPL(dumpregion_unregister_percpu);
+
+static void dr_devm_release(struct device *dev, void *res)
+{
+	dumpregion_unregister(*(int *)res);
+}
+
+/**
+ * __devm_dumpregion_register() - device-managed __dumpregion_register()
+ * @owner: module the region belongs to; use devm_dumpregion_register()
+ * @dev: device whose unbinding unregisters the region
+ * @name: as for __dumpregion_register()
+ * @addr: as for __dumpregion_register()
+ * @size: as for __dumpregion_register()
+ *
+ * Context: may sleep.
+ * Return: as for __dumpregion_register().
+ */
+int __devm_dumpregion_register(struct module *owner, struct device *dev,
+			       const char *name, const void *addr, size_t size)
+{
+	int *res, id;
+
+	res = devres_alloc(dr_devm_release, sizeof(*res), GFP_KERNEL);
+	if (!res)
+		return -ENOMEM;
+	id = __dumpregion_register(owner, name, addr, size);
+	if (id < 0) {
+		devres_free(res);
+		return id;
+	}
+	*res = id;
+	devres_add(dev, res);
+	return id;
+}
+EXPORT_SYMBOL_GPL(__devm_dumpregion_register);
+
+/* Fill @r->spare with a new layout and publish it; @r->lock held. */
+static int dr_relayout(struct dumpregion *r, enum dumpregion_kind kind,
+		       unsigned long va, size_t size)
+{
+	int n;
+
+	lockdep_assert_held(&r->lock);
+	if (r->dead)
+		return -ENOENT;
+	n = dr_fill_runs(kind, va, 0, size, r->spare->runs, r->capacity);
+	if (n < 0)
+		return n;
+	r->spare->nr_runs = n;
+	r->spare->size = size;
+	r->spare->kind = kind;
+	dr_publish(r);
+	return 0;
+}
+
+/**
+ * dumpregion_update() - move or resize a region
+ * @id: the region
+ * @addr: new start (any kind of kernel address __dumpregion_register()
+ *	accepts)
+ * @size: new length in bytes
+ *
+ * Providers publish the new layout in place of the old one; firmware
+ * reading their tables during the change finds one or the other.
+ *
+ * Context: may sleep.
+ * Return: 0; -ENOENT for an unknown id; the errors of
+ * __dumpregion_register() for the new range.  On error the region is
+ * unchanged.
+ */
+int dumpregion_update(int id, const void *addr, size_t size)
+{
+	struct dr_layout *cur, *spare, *old_cur = NULL, *old_spare = NULL;
+	enum dumpregion_kind kind;
+	struct dumpregion *r;
+	unsigned long flags;
+	unsigned int cap;
+	int n, ret;
+
+	ret = dr_classify((unsigned long)addr, size, &kind);
+	if (ret)
+		return ret;
+	n = dr_fill_runs(kind, (unsigned long)addr, 0, size, NULL, 0);
+	if (n < 0)
+		return n;
+
+	mutex_lock(&dumpregion_mutex);
+	r = id > 0 ? xa_load(&dumpregion_ids, id) : NULL;
+	if (!r) {
+		ret = -ENOENT;
+		goto out_unlock;
+	}
+	if (n > r->capacity) {
+		/* Grow both buffers; the old ones go after a grace period. */
+		cap = n;
+		cur = dr_layout_alloc(cap);
+		spare = dr_layout_alloc(cap);
+		if (!cur || !spare) {
+			kfree(cur);
+			kfree(spare);
+			ret = -ENOMEM;
+			goto out_unlock;
+		}
+		spin_lock_irqsave(&r->lock, flags);
+		old_cur = dr_cur(r);
+		old_spare = r->spare;
+		*cur = *old_cur;
+		memcpy(cur->runs, old_cur->runs,
+		       old_cur->nr_runs * sizeof(*cur->runs));
+		rcu_assign_pointer(r->cur, cur);
+		r->spare = spare;
+		r->capacity = cap;
+	} else {
+		spin_lock_irqsave(&r->lock, flags);
+	}
+	ret = dr_relayout(r, kind, (unsigned long)addr, size);
+	spin_unlock_irqrestore(&r->lock, flags);
+out_unlock:
+	mutex_unlock(&dumpregion_mutex);
+	if (old_cur) {
+		synchronize_rcu();
+		kfree(old_cur);
+		kfree(old_spare);
+	}
+	return ret;
+}
+EXPORT_SYMBOL_GPL(dumpregion_update);
+
+/**
+ * dumpregion_update_atomic() - move or resize a region from any context
+ * @id: the region
+ * @addr: new start, as for dumpregion_update()
+ * @size: new length in bytes
+ *
+ * Like dumpregion_update() but never sleeps or allocates, so it can follow
+ * memory that changes at run time (the stack of the task running on a CPU)
+ * from interrupt context and from the panic path.  The new range must fit
+ * in the runs reserved for the region: register it with
+ * dumpregion_register_movable() to reserve the worst case.  During a panic
+ * the region lock is only tried, since a stopped CPU may hold it.
+ *
+ * Context: any context but NMI.
+ * Return: 0; -ENOENT for an unknown id; -ENOSPC when the new range needs
+ * more physically contiguous runs than reserved; -EBUSY during a panic
+ * when the region was being changed by a stopped CPU; the argument errors
+ * of __dumpregion_register().  On error the region is unchanged.
+ */
+int dumpregion_update_atomic(int id, const void *addr, size_t size)
+{
+	enum dumpregion_kind kind;
+	struct dumpregion *r;
+	unsigned long flags;
+	int ret;
+
+	ret = dr_classify((unsigned long)addr, size, &kind);
+	if (ret)
+		return ret;
+	if (id <= 0)
+		return -ENOENT;
+
+	rcu_read_lock();
+	r = xa_load(&dumpregion_ids, id);
+	if (!r) {
+		ret = -ENOENT;
+		goto out_unlock_rcu;
+	}
+	if (panic_in_progress()) {
+		if (!spin_trylock_irqsave(&r->lock, flags)) {
+			ret = -EBUSY;
+			goto out_unlock_rcu;
+		}
+	} else {
+		spin_lock_irqsave(&r->lock, flags);
+	}
+	ret = dr_relayout(r, kind, (unsigned long)addr, size);
+	spin_unlock_irqrestore(&r->lock, flags);
+out_unlock_rcu:
+	rcu_read_unlock();
+	return ret;
+}
+EXPORT_SYMBOL_GPL(dumpregion_update_atomic);
+
+/**
+ * dumpregion_run_name() - the name firmware should give one run of a region
+ * @region: the region, as passed to a provider op
+ * @run: index of the run
+ * @buf: where to write the name
+ * @len: size of @buf
+ *
+ * A region of one run is named as the region; run k of a region split into
+ * several runs is "<name>#<k>".  Names made this way are unique, since
+ * region names are unique and cannot contain '#'.
+ *
+ * Context: any.
+ * Return: 0; -EINVAL for a run out of range; -ENAMETOOLONG when @buf is too
+ * small (it then holds a truncated name).
+ */
+int dumpregion_run_name(const struct dumpregion_layout *region,
+			unsigned int run, char *buf, size_t len)
+{
+	int n;
+
+	if (run >= region->nr_runs)
+		return -EINVAL;
+	if (region->nr_runs == 1)
+		n = snprintf(buf, len, "%s", region->name);
+	else
+		n = snprintf(buf, len, "%s#%u", region->name, run);
+	return n < (int)len ? 0 : -ENAMETOOLONG;
+}
+EXPORT_SYMBOL_GPL(dumpregion_run_name);
+
+/* Detach @prov from every region.  Called with dumpregion_mutex held. */
+static void dr_detach(struct dumpregion_provider *prov)
+{
+	struct dr_link *link, *found;
+	struct dumpregion *r;
+	unsigned long flags;
+
+	lockdep_assert_held(&dumpregion_mutex);
+	list_for_each_entry(r, &dumpregion_list, node) {
+		found = NULL;
+		spin_lock_irqsave(&r->lock, flags);
+		list_for_each_entry(link, &r->links, node) {
+			if (link->prov == prov) {
+				found = link;
+				dr_link_del(r, link);
+				break;
+			}
+		}
+		spin_unlock_irqrestore(&r->lock, flags);
+		kfree(found);
+	}
+}
+
+/**
+ * dumpregion_provider_register() - start publishing regions to a firmware
+ * @prov: the provider, with @name and @ops set; @ops->add and @ops->remove
+ *	are required
+ *
+ * @ops->add is called for every region already registered, in the order
+ * they were registered, before this returns; from then on the provider
+ * follows every change.  Regions the provider refuses stay registered and
+ * the refusal is shown in debugfs.
+ *
+ * Context: may sleep.
+ * Return: 0; -EINVAL for a provider without name or required ops; -EBUSY
+ * when @prov is already registered; -ENOMEM.
+ */
+int dumpregion_provider_register(struct dumpregion_provider *prov)
+{
+	struct dumpregion_provider *p;
+	struct dumpregion *r;
+	struct dr_link *link;
+	unsigned long flags;
+	int ret = 0;
+
+	if (!prov || !prov->name || !*prov->name || !prov->ops ||
+	    !prov->ops->add || !prov->ops->remove)
+		return -EINVAL;
+
+	mutex_lock(&dumpregion_mutex);
+	list_for_each_entry(p, &dumpregion_providers, list) {
+		if (p == prov) {
+			ret = -EBUSY;
+			goto out_unlock;
+		}
+	}
+	atomic_set(&prov->nr_accepted, 0);
+	atomic_set(&prov->nr_refused, 0);
+	list_for_each_entry(r, &dumpregion_list, node) {
+		link = kzalloc(sizeof(*link), GFP_KERNEL);
+		if (!link) {
+			ret = -ENOMEM;
+			goto err_detach;
+		}
+		spin_lock_irqsave(&r->lock, flags);
+		dr_link_add(r, link, prov);
+		spin_unlock_irqrestore(&r->lock, flags);
+	}
+	list_add_tail_rcu(&prov->list, &dumpregion_providers);
+	mutex_unlock(&dumpregion_mutex);
+	return 0;
+
+err_detach:
+	dr_detach(prov);
+out_unlock:
+	mutex_unlock(&dumpregion_mutex);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(dumpregion_provider_register);
+
+/**
+ * dumpregion_provider_unregister() - stop publishing regions
+ * @prov: a registered provider
+ *
+ * @ops->remove is called for every region the provider holds; the regions
+ * stay registered for the other providers and for a later registration.
+ *
+ * Context: may sleep.
+ */
+void dumpregion_provider_unregister(struct dumpregion_provider *prov)
+{
+	mutex_lock(&dumpregion_mutex);
+	list_del_rcu(&prov->list);
+	dr_detach(prov);
+	mutex_unlock(&dumpregion_mutex);
+	/* The panic path may still be walking the provider list. */
+	synchronize_rcu();
+}
+EXPORT_SYMBOL_GPL(dumpregion_provider_unregister);
+
+static void dr_devm_provider_release(void *prov)
+{
+	dumpregion_provider_unregister(prov);
+}
+
+/**
+ * devm_dumpregion_provider_register() - device-managed provider registration
+ * @dev: device whose unbinding unregisters the provider
+ * @prov: as for dumpregion_provider_register()
+ *
+ * Context: may sleep.
+ * Return: as for dumpregion_provider_register().
+ */
+int devm_dumpregion_provider_register(struct device *dev,
+				      struct dumpregion_provider *prov)
+{
+	int ret;
+
+	ret = dumpregion_provider_register(prov);
+	if (ret)
+		return ret;
+	return devm_add_action_or_reset(dev, dr_devm_provider_release, prov);
+}
+EXPORT_SYMBOL_GPL(devm_dumpregion_provider_register);
+
+/* Lets the tests hold the registration lock as a stopped CPU would. */
+VISIBLE_IF_KUNIT struct mutex *dumpregion_registration_lock(void)
+{
+	return &dumpregion_mutex;
+}
+EXPORT_SYMBOL_IF_KUNIT(dumpregion_registration_lock);
+
+/*
+ * Called from the panic notifier, after the other CPUs were stopped.  No
+ * lock is taken: the provider list is RCU-published, so a provider is seen
+ * either fully registered or not at all.
+ */
+VISIBLE_IF_KUNIT void dumpregion_panic_finalise(void)
+{
+	struct dumpregion_provider *prov;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(prov, &dumpregion_providers, list)
+		if (prov->ops->finalise)
+			prov->ops->finalise(prov);
+	rcu_read_unlock();
+}
+EXPORT_SYMBOL_IF_KUNIT(dumpregion_panic_finalise);
+
+static int dr_panic_notify(struct notifier_block *nb, unsigned long event,
+			   void *data)
+{
+	dumpregion_panic_finalise();
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block dr_panic_nb = {
+	.notifier_call = dr_panic_notify,
+	/* Before notifiers that might hang the dying kernel. */
+	.priority = INT_MAX,
+};
+
+/* Unregister what a module left behind.  Returns how many regions. */
+VISIBLE_IF_KUNIT unsigned int dumpregion_module_going(struct module *mod)
+{
+	struct dumpregion *r, *tmp;
+	unsigned int n = 0;
+
+	guard(mutex)(&dumpregion_mutex);
+	list_for_each_entry_safe(r, tmp, &dumpregion_list, node) {
+		if (r->owner != mod)
+			continue;
+		dr_unregister(r);
+		n++;
+	}
+	return n;
+}
+EXPORT_SYMBOL_IF_KUNIT(dumpregion_module_going);
+
+static int dr_module_notify(struct notifier_block *nb, unsigned long action,
+			    void *data)
+{
+	struct module *mod = data;
+	unsigned int n;
+
+	if (action != MODULE_STATE_GOING)
+		return NOTIFY_DONE;
+	n = dumpregion_module_going(mod);
+	if (n)
+		pr_warn("%s left %u region(s) registered; removed them\n",
+			module_name(mod), n);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block dr_module_nb = {
+	.notifier_call = dr_module_notify,
+};
+
+static void dr_show_region(struct seq_file *s, struct dumpregion *r)
+{
+	const struct dr_layout *l;
+	struct dr_link *link;
+	unsigned long flags;
+	unsigned int i;
+
+	spin_lock_irqsave(&r->lock, flags);
+	l = dr_cur(r);
+	seq_printf(s, "%d %s %s size=%zu runs=%u\n", r->id, r->name,
+		   dr_kind_names[l->kind], l->size, l->nr_runs);
+	for (i = 0; i < l->nr_runs; i++)
+		seq_printf(s, "  run %u: va=0x%lx pa=%pa size=%zu\n", i,
+			   l->runs[i].vaddr, &l->runs[i].phys, l->runs[i].size);
+	list_for_each_entry(link, &r->links, node) {
+		if (link->status)
+			seq_printf(s, "  %s: refused %d\n", link->prov->name,
+				   link->status);
+		else
+			seq_printf(s, "  %s: ok\n", link->prov->name);
+	}
+	spin_unlock_irqrestore(&r->lock, flags);
+}
+
+static int regions_show(struct seq_file *s, void *unused)
+{
+	struct dumpregion *r;
+
+	guard(mutex)(&dumpregion_mutex);
+	list_for_each_entry(r, &dumpregion_list, node)
+		dr_show_region(s, r);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(regions);
+
+static int providers_show(struct seq_file *s, void *unused)
+{
+	struct dumpregion_provider *prov;
+
+	guard(mutex)(&dumpregion_mutex);
+	list_for_each_entry(prov, &dumpregion_providers, list)
+		seq_printf(s, "%s accepted=%d refused=%d\n", prov->name,
+			   atomic_read(&prov->nr_accepted),
+			   atomic_read(&prov->nr_refused));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(providers);
+
+static int __init dumpregion_init(void)
+{
+	struct dentry *dir;
+	int ret;
+
+	ret = register_module_notifier(&dr_module_nb);
+	if (ret)
+		return ret;
+	atomic_notifier_chain_register(&panic_notifier_list, &dr_panic_nb);
+
+	dir = debugfs_create_dir("dumpregion", NULL);
+	debugfs_create_file("regions", 0400, dir, NULL, &regions_fops);
+	debugfs_create_file("providers", 0400, dir, NULL, &providers_fops);
+	return 0;
+}
+subsys_initcall(dumpregion_init);

@@ -1,0 +1,1135 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit tests for the dump region registry.
+ *
+ * A fake provider records every call it gets (op, region id, name and
+ * runs) and the set of regions it currently publishes, so the tests check
+ * what providers were told, not just return values.
+ */
+
+#include <kunit/device.h>
+#include <kunit/test.h>
+#include <linux/completion.h>
+#include <linux/delay.h>
+#include <linux/dumpregion.h>
+#include <linux/dumpregion/provider.h>
+#include <linux/gfp.h>
+#include <linux/kthread.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/percpu.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/utsname.h>
+#include <linux/vmalloc.h>
+
+#include "internal.h"
+
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+
+#define FAKE_MAX_CALLS	512
+#define FAKE_MAX_RUNS	8
+#define FAKE_MAX_HELD	256
+
+enum fake_op { FAKE_ADD, FAKE_REMOVE, FAKE_UPDATE };
+
+struct fake_call {
+	enum fake_op op;
+	int id;
+	char name[DUMPREGION_NAME_MAX];
+	enum dumpregion_kind kind;
+	size_t size;
+	unsigned int nr_runs;
+	struct dumpregion_run runs[FAKE_MAX_RUNS];
+};
+
+struct fake_prov {
+	struct dumpregion_provider prov;
+	spinlock_t lock;		/* protects everything below */
+	struct fake_call *calls;
+	unsigned int nr_calls;
+	bool overflow;			/* call log full */
+	bool bogus;			/* op out of order */
+	int accept;			/* adds to accept, -1 for all */
+	int update_err;			/* what ->update returns */
+	int held[FAKE_MAX_HELD];	/* ids published, 0 = free slot */
+	unsigned int nr_finalise;
+};
+
+static struct fake_prov *to_fake(struct dumpregion_provider *prov)
+{
+	return container_of(prov, struct fake_prov, prov);
+}
+
+static void fake_record(struct fake_prov *fp, enum fake_op op,
+			const struct dumpregion_layout *r)
+{
+	struct fake_call *c;
+
+	if (op == FAKE_UPDATE && !fake_slot(fp, r->id))
+		fp->bogus = true;	/* update of what it does not hold */
+	if (fp->nr_calls == FAKE_MAX_CALLS) {
+		fp->overflow = true;
+		return;
+	}
+	c = &fp->calls[fp->nr_calls++];
+	c->op = op;
+	c->id = r->id;
+	strscpy(c->name, r->name);
+	c->kind = r->kind;
+	c->size = r->size;
+	c->nr_runs = r->nr_runs;
+	memcpy(c->runs, r->runs,
+	       min(r->nr_runs, FAKE_MAX_RUNS) * sizeof(*r->runs));
+}
+
+static int *fake_slot(struct fake_prov *fp, int id)
+{
+	unsigned int i;
+
+	for (i = 0; i < FAKE_MAX_HELD; i++)
+		if (fp->held[i] == id)
+			return &fp->held[i];
+	return NULL;
+}
+
+static int fake_add(struct dumpregion_provider *prov,
+		    const struct dumpregion_layout *r)
+{
+	struct fake_prov *fp = to_fake(prov);
+	int *slot, ret = 0;
+
+	spin_lock(&fp->lock);
+	fake_record(fp, FAKE_ADD, r);
+	slot = fake_slot(fp, 0);
+	if (fake_slot(fp, r->id)) {
+		fp->bogus = true;	/* added twice */
+		ret = -EEXIST;
+	} else if (!fp->accept || !slot) {
+		ret = -ENOSPC;
+	} else {
+		*slot = r->id;
+		if (fp->accept > 0)
+			fp->accept--;
+	}
+	spin_unlock(&fp->lock);
+	return ret;
+}
+
+static void fake_remove(struct dumpregion_provider *prov,
+			const struct dumpregion_layout *r)
+{
+	struct fake_prov *fp = to_fake(prov);
+	int *slot;
+
+	spin_lock(&fp->lock);
+	fake_record(fp, FAKE_REMOVE, r);
+	slot = fake_slot(fp, r->id);
+	if (slot)
+		*slot = 0;
+	else
+		fp->bogus = true;	/* removal of what it never held */
+	if (fp->accept >= 0)
+		fp->accept++;
+	spin_unlock(&fp->lock);
+}
+
+static int fake_update(struct dumpregion_provider *prov,
+		       const struct dumpregion_layout *r)
+{
+	struct fake_prov *fp = to_fake(prov);
+	int ret;
+
+	spin_lock(&fp->lock);
+	fake_record(fp, FAKE_UPDATE, r);
+	ret = fp->update_err;
+	spin_unlock(&fp->lock);
+	return ret;
+}
+
+static void fake_finalise(struct dumpregion_provider *prov)
+{
+	to_fake(prov)->nr_finalise++;
+}
+
+static const struct dumpregion_provider_ops fake_ops = {
+	.add = fake_add,
+	.remove = fake_remove,
+	.update = fake_update,
+	.finalise = fake_finalise,
+};
+
+static const struct dumpregion_provider_ops fake_ops_no_update = {
+	.add = fake_add,
+	.remove = fake_remove,
+};
+
+static void fake_release(void *data)
+{
+	struct fake_prov *fp = data;
+
+	if (!list_empty(&fp->prov.list))
+		dumpregion_provider_unregister(&fp->prov);
+}
+
+static struct fake_prov *fake_new(struct kunit *test, const char *name,
+				  const struct dumpregion_provider_ops *ops)
+{
+	struct fake_prov *fp;
+
+	fp = kunit_kzalloc(test, sizeof(*fp), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, fp);
+	fp->calls = kunit_kcalloc(test, FAKE_MAX_CALLS, sizeof(*fp->calls),
+				  GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, fp->calls);
+	spin_lock_init(&fp->lock);
+	INIT_LIST_HEAD(&fp->prov.list);
+	fp->accept = -1;
+	fp->prov.name = name;
+	fp->prov.ops = ops;
+	return fp;
+}
+
+/* A registered fake provider, unregistered when the test ends. */
+static struct fake_prov *fake_start(struct kunit *test, const char *name,
+				    const struct dumpregion_provider_ops *ops)
+{
+	struct fake_prov *fp = fake_new(test, name, ops);
+
+	KUNIT_ASSERT_EQ(test, dumpregion_provider_register(&fp->prov), 0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, fake_release,
+							fp), 0);
+	return fp;
+}
+
+static void fake_stop(struct fake_prov *fp)
+{
+	dumpregion_provider_unregister(&fp->prov);
+	INIT_LIST_HEAD(&fp->prov.list);
+}
+
+static unsigned int fake_nr_held(struct fake_prov *fp)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < FAKE_MAX_HELD; i++)
+		n += fp->held[i] != 0;
+	return n;
+}
+
+static bool fake_holds(struct fake_prov *fp, int id)
+{
+	return !!fake_slot(fp, id);
+}
+
+static void fake_reset_calls(struct fake_prov *fp)
+{
+	fp->nr_calls = 0;
+}
+
+static void expect_call(struct kunit *test, struct fake_prov *fp,
+			unsigned int i, enum fake_op op, int id)
+{
+	KUNIT_ASSERT_LT(test, i, fp->nr_calls);
+	KUNIT_EXPECT_EQ(test, fp->calls[i].op, op);
+	KUNIT_EXPECT_EQ(test, fp->calls[i].id, id);
+}
+
+/* Registry size at the start of each test, checked again at its end. */
+static unsigned int count_regions(void)
+{
+	struct fake_prov *fp = kzalloc(sizeof(*fp), GFP_KERNEL);
+	unsigned int n;
+
+	if (!fp)
+		return UINT_MAX;
+	fp->calls = kcalloc(FAKE_MAX_CALLS, sizeof(*fp->calls), GFP_KERNEL);
+	if (!fp->calls) {
+		kfree(fp);
+		return UINT_MAX;
+	}
+	spin_lock_init(&fp->lock);
+	fp->accept = -1;
+	fp->prov.name = "counter";
+	fp->prov.ops = &fake_ops;
+	if (dumpregion_provider_register(&fp->prov))
+		n = UINT_MAX;
+	else
+		n = fp->nr_calls;
+	dumpregion_provider_unregister(&fp->prov);
+	kfree(fp->calls);
+	kfree(fp);
+	return n;
+}
+
+static int dr_test_init(struct kunit *test)
+{
+	unsigned int *baseline = kunit_kzalloc(test, sizeof(*baseline),
+					       GFP_KERNEL);
+
+	if (!baseline)
+		return -ENOMEM;
+	*baseline = count_regions();
+	test->priv = baseline;
+	return 0;
+}
+
+static void dr_test_exit(struct kunit *test)
+{
+	unsigned int *baseline = test->priv;
+
+	/* Every test unregisters what it registered: nothing leaks. */
+	KUNIT_EXPECT_EQ(test, count_regions(), *baseline);
+}
+
+/* ---- bad input ---- */
+
+enum addr_sel { ADDR_BUF, ADDR_NULL, ADDR_LOW, ADDR_WRAP };
+
+struct bad_register_case {
+	const char *desc;
+	const char *name;
+	enum addr_sel addr;
+	size_t size;
+	int err;
+};
+
+static const struct bad_register_case bad_register_cases[] = {
+	{ "NULL name", NULL, ADDR_BUF, 16, -EINVAL },
+	{ "empty name", "", ADDR_BUF, 16, -EINVAL },
+	{ "name of 32 chars", "abcdefghijklmnopqrstuvwxyz012345", ADDR_BUF,
+	  16, -ENAMETOOLONG },
+	{ "name with space", "a b", ADDR_BUF, 16, -EINVAL },
+	{ "name with '#'", "a#1", ADDR_BUF, 16, -EINVAL },
+	{ "name with '/'", "a/b", ADDR_BUF, 16, -EINVAL },
+	{ "size 0", "zero", ADDR_BUF, 0, -EINVAL },
+	{ "NULL address", "null", ADDR_NULL, 16, -EINVAL },
+	{ "user-space address", "low", ADDR_LOW, 16, -EINVAL },
+	{ "range wraps", "wrap", ADDR_WRAP, 64, -EOVERFLOW },
+	{ "range runs past memory", "long", ADDR_BUF, SZ_1G * 256ULL,
+	  -EINVAL },
+};
+
+KUNIT_ARRAY_PARAM_DESC(bad_register, bad_register_cases, desc);
+
+static void dr_test_bad_register(struct kunit *test)
+{
+	const struct bad_register_case *p = test->param_value;
+	struct fake_prov *fp = fake_start(test, "fake", &fake_ops);
+	void *buf = kunit_kzalloc(test, 64, GFP_KERNEL);
+	const void *addr = NULL;
+	int id;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	switch (p->addr) {
+	case ADDR_BUF:
+		addr = buf;
+		break;
+	case ADDR_NULL:
+		addr = NULL;
+		break;
+	case ADDR_LOW:
+		addr = (void *)0x1000;
+		break;
+	case ADDR_WRAP:
+		addr = (void *)(ULONG_MAX - 8);
+		break;
+	}
+	KUNIT_EXPECT_EQ(test, dumpregion_register(p->name, addr, p->size),
+			p->err);
+	KUNIT_EXPECT_EQ(test, dumpregion_register_movable(p->name, addr,
+							  p->size), p->err);
+	/* Nothing reached the provider, nothing was kept. */
+	KUNIT_EXPECT_EQ(test, fp->nr_calls, 0);
+	KUNIT_EXPECT_EQ(test, count_regions(), *(unsigned int *)test->priv);
+
+	/* A good region still registers afterwards. */
+	id = dumpregion_register("good", buf, 64);
+	KUNIT_ASSERT_GT(test, id, 0);
+	KUNIT_EXPECT_EQ(test, fp->nr_calls, 1);
+	KUNIT_EXPECT_EQ(test, dumpregion_unregister(id), 0);
+}
+
+struct bad_phys_case {
+	const char *desc;
+	const char *name;
+	bool use_page;
+	phys_addr_t phys;
+	size_t size;
+	int err;
+};
+
+static const struct bad_phys_case bad_phys_cases[] = {
+	{ "NULL name", NULL, true, 0, 16, -EINVAL },
+	{ "size 0", "p", true, 0, 0, -EINVAL },
+	{ "range wraps", "p", false, (phys_addr_t)-4096, 8192, -EOVERFLOW },
+	{ "not memory", "p", false, 0x1000, 4096, -EINVAL },
+	{ "runs past RAM", "p", true, 0, SZ_1G * 64ULL, -EINVAL },
+};
+
+KUNIT_ARRAY_PARAM_DESC(bad_phys, bad_phys_cases, desc);
+
+static void dr_test_bad_phys(struct kunit *test)
+{
+	const struct bad_phys_case *p = test->param_value;
+	struct fake_prov *fp = fake_start(test, "fake", &fake_ops);
+	void *buf = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	phys_addr_t phys = p->phys;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	if (p->use_page)
+		phys = virt_to_phys(buf);
+	KUNIT_EXPECT_EQ(test, dumpregion_register_phys(p->name, phys, p->size),
+			p->err);
+	KUNIT_EXPECT_EQ(test, fp->nr_calls, 0);
+}
+
+static void dr_test_bad_handles(struct kunit *test)
+{
+	struct fake_prov *fp = fake_start(test, "fake", &fake_ops);
+	void *buf = kunit_kzalloc(test, 64, GFP_KERNEL);
+	int id, id2;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_EXPECT_EQ(test, dumpregion_unregister(0), -ENOENT);
+	KUNIT_EXPECT_EQ(test, dumpregion_unregister(-3), -ENOENT);
+	KUNIT_EXPECT_EQ(test, dumpregion_unregister(INT_MAX), -ENOENT);
+	KUNIT_EXPECT_EQ(test, dumpregion_update(INT_MAX, buf, 8), -ENOENT);
+	KUNIT_EXPECT_EQ(test, dumpregion_update_atomic(INT_MAX, buf, 8),
+			-ENOENT);
+
+	id = dumpregion_register("once", buf, 64);
+	KUNIT_ASSERT_GT(test, id, 0);
+	KUNIT_EXPECT_EQ(test, dumpregion_register("once", buf, 8), -EEXIST);
+	/* A bad update leaves the region as it was. */
+	KUNIT_EXPECT_EQ(test, dumpregion_update(id, buf, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, dumpregion_update(id, (void *)0x1000, 8),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, dumpregion_update_atomic(id, NULL, 8), -EINVAL);
+	KUNIT_EXPECT_EQ(test, fp->nr_calls, 1);
+
+	KUNIT_EXPECT_EQ(test, dumpregion_unregister(id), 0);
+	KUNIT_EXPECT_EQ(test, dumpregion_unregister(id), -ENOENT);
+	KUNIT_EXPECT_EQ(test, dumpregion_update(id, buf, 8), -ENOENT);
+	KUNIT_EXPECT_EQ(test, dumpregion_update_atomic(id, buf, 8), -ENOENT);
+	KUNIT_EXPECT_EQ(test, fp->nr_calls, 2);
+	expect_call(test, fp, 1, FAKE_REMOVE, id);
+
+	/* Ids are not reused at once: the stale id stays unknown. */
+	id2 = dumpregion_register("once", buf, 64);
+	KUNIT_ASSERT_GT(test, id2, 0);
+	KUNIT_EXPECT_NE(test, id2, id);
+	KUNIT_EXPECT_EQ(test, dumpregion_unregister(id), -ENOENT);
+	KUNIT_EXPECT_EQ(test, dumpregion_unregister(id2), 0);
+}
+
+static void dr_test_bad_provider(struct kunit *test)
+{
+	static const struct dumpregion_provider_ops no_add = {
+		.remove = fake_remove,
+	};
+	static const struct dumpregion_provider_ops no_remove = {
+		.add = fake_add,
+	};
+	struct fake_prov *fp = fake_new(test, "fake", &fake_ops);
+
+	KUNIT_EXPECT_EQ(test, dumpregion_provider_register(NULL), -EINVAL);
+	fp->prov.name = NULL;
+	KUNIT_EXPECT_EQ(test, dumpregion_provider_register(&fp->prov), -EINVAL);
+	fp->prov.name = "";
+	KUNIT_EXPECT_EQ(test, dumpregion_provider_register(&fp->prov), -EINVAL);
+	fp->prov.name = "fake";
+	fp->prov.ops = &no_add;
+	KUNIT_EXPECT_EQ(test, dumpregion_provider_register(&fp->prov), -EINVAL);
+	fp->prov.ops = &no_remove;
+	KUNIT_EXPECT_EQ(test, dumpregion_provider_register(&fp->prov), -EINVAL);
+	fp->prov.ops = NULL;
+	KUNIT_EXPECT_EQ(test, dumpregion_provider_register(&fp->prov), -EINVAL);
+
+	fp->prov.ops = &fake_ops;
+	KUNIT_ASSERT_EQ(test, dumpregion_provider_register(&fp->prov), 0);
+	KUNIT_EXPECT_EQ(test, dumpregion_provider_register(&fp->prov), -EBUSY);
+	fake_stop(fp);
+}
+
+/* ---- kinds of memory ---- */
+
+static void dr_test_kinds(struct kunit *test)
+{
+	struct fake_prov *fp = fake_start(test, "fake", &fake_ops);
+	struct page *page;
+	void *buf;
+	int lin, img, phys;
+
+	buf = kunit_kzalloc(test, 200, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	page = alloc_page(GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+
+	lin = dumpregion_register("lin", buf + 8, 100);
+	img = dumpregion_register("img", &init_uts_ns, sizeof(init_uts_ns));
+	phys = dumpregion_register_phys("phys", page_to_phys(page) + 16, 512);
+	KUNIT_ASSERT_GT(test, lin, 0);
+	KUNIT_ASSERT_GT(test, img, 0);
+	KUNIT_ASSERT_GT(test, phys, 0);
+	KUNIT_ASSERT_EQ(test, fp->nr_calls, 3);
+
+	KUNIT_EXPECT_STREQ(test, fp->calls[0].name, "lin");
+	KUNIT_EXPECT_EQ(test, fp->calls[0].kind, DUMPREGION_LINEAR);
+	KUNIT_EXPECT_EQ(test, fp->calls[0].nr_runs, 1);
+	KUNIT_EXPECT_EQ(test, fp->calls[0].size, 100);
+	KUNIT_EXPECT_EQ(test, fp->calls[0].runs[0].vaddr,
+			(unsigned long)buf + 8);
+	KUNIT_EXPECT_EQ(test, fp->calls[0].runs[0].phys, virt_to_phys(buf) + 8);
+	KUNIT_EXPECT_EQ(test, fp->calls[0].runs[0].size, 100);
+
+	/* Image variables keep their image address, not a linear alias. */
+	KUNIT_EXPECT_EQ(test, fp->calls[1].kind, DUMPREGION_IMAGE);
+	KUNIT_EXPECT_EQ(test, fp->calls[1].nr_runs, 1);
+	KUNIT_EXPECT_EQ(test, fp->calls[1].runs[0].vaddr,
+			(unsigned long)&init_uts_ns);
+	KUNIT_EXPECT_EQ(test, fp->calls[1].runs[0].phys,
+			__pa_symbol(&init_uts_ns));
+
+	KUNIT_EXPECT_EQ(test, fp->calls[2].kind, DUMPREGION_PHYS);
+	KUNIT_EXPECT_EQ(test, fp->calls[2].runs[0].vaddr, 0);
+	KUNIT_EXPECT_EQ(test, fp->calls[2].runs[0].phys,
+			page_to_phys(page) + 16);
+	KUNIT_EXPECT_EQ(test, fp->calls[2].runs[0].size, 512);
+
+	KUNIT_EXPECT_EQ(test, dumpregion_unregister(lin), 0);
+	KUNIT_EXPECT_EQ(test, dumpregion_unregister(img), 0);
+	KUNIT_EXPECT_EQ(test, dumpregion_unregister(phys), 0);
+	KUNIT_EXPECT_EQ(test, fake_nr_held(fp), 0);
+	__free_page(page);
+}
+
+/* Check runs against the page tables, page by page. */
+static void expect_runs_match(struct kunit *test, const struct fake_call *c,
+			      unsigned long va, size_t size)
+{
+	size_t total = 0;
+	unsigned int i;
+
+	KUNIT_ASSERT_LE(test, c->nr_runs, FAKE_MAX_RUNS);
+	for (i = 0; i < c->nr_runs; i++) {
+		const struct dumpregion_run *run = &c->runs[i];
+		unsigned long p;
+
+		KUNIT_EXPECT_EQ(test, run->vaddr, va + total);
+		for (p = run->vaddr; p < run->vaddr + run->size;
+		     p = (p & PAGE_MASK) + PAGE_SIZE)
+			KUNIT_EXPECT_EQ(test, run->phys + (p - run->vaddr),
+					page_to_phys(vmalloc_to_page((void *)p)) +
+					offset_in_page(p));
+		/* Runs are maximal: the next one is not contiguous. */
+		if (i + 1 < c->nr_runs)
+			KUNIT_EXPECT_NE(test, run->phys + run->size,
+					c->runs[i + 1].phys);
+		total += run->size;
+	}
+	KUNIT_EXPECT_EQ(test, total, size);
+}
+
+static void dr_test_vmalloc(struct kunit *test)
+{
+	struct fake_prov *fp = fake_start(test, "fake", &fake_ops);
+	struct page *pages, *map[2];
+	void *v, *swapped, *straight;
+	int id;
+
+	v = vmalloc(5 * PAGE_SIZE);
+	KUNIT_ASSERT_NOT_NULL(test, v);
+	id = dumpregion_register("vm", v + 100, 4 * PAGE_SIZE);
+	KUNIT_ASSERT_GT(test, id, 0);
+	KUNIT_EXPECT_EQ(test, fp->calls[0].kind, DUMPREGION_VMALLOC);
+	expect_runs_match(test, &fp->calls[0], (unsigned long)v + 100,
+			  4 * PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, dumpregion_unregister(id), 0);
+	vfree(v);
+
+	/* Two physically adjacent pages, mapped in reverse: two runs. */
+	pages = alloc_pages(GFP_KERNEL, 1);
+	KUNIT_ASSERT_NOT_NULL(test, pages);
+	map[0] = pages + 1;
+	map[1] = pages;
+	swapped = vmap(map, 2, VM_MAP, PAGE_KERNEL);
+	map[0] = pages;
+	map[1] = pages + 1;
+	straight = vmap(map, 2, VM_MAP, PAGE_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, swapped);
+	KUNIT_ASSERT_NOT_NULL(test, straight);
+
+	fake_reset_calls(fp);
+	id = dumpregion_register("swapped", swapped + 16, 2 * PAGE_SIZE - 32);
+	KUNIT_ASSERT_GT(test, id, 0);
+	KUNIT_EXPECT_EQ(test, fp->calls[0].nr_runs, 2);
+	KUNIT_EXPECT_EQ(test, fp->calls[0].runs[0].phys,
+			page_to_phys(pages + 1) + 16);
+	KUNIT_EXPECT_EQ(test, fp->calls[0].runs[0].size, PAGE_SIZE - 16);
+	KUNIT_EXPECT_EQ(test, fp->calls[0].runs[1].phys, page_to_phys(pages));
+	KUNIT_EXPECT_EQ(test, fp->calls[0].runs[1].size, PAGE_SIZE - 16);
+	expect_runs_match(test, &fp->calls[0], (unsigned long)swapped + 16,
+			  2 * PAGE_SIZE - 32);
+	KUNIT_EXPECT_EQ(test, dumpregion_unregister(id), 0);
+
+	fake_reset_calls(fp);
+	id = dumpregion_register("straight", straight, 2 * PAGE_SIZE);
+	KUNIT_ASSERT_GT(test, id, 0);
+	KUNIT_EXPECT_EQ(test, fp->calls[0].nr_runs, 1);
+	KUNIT_EXPECT_EQ(test, fp->calls[0].runs[0].phys, page_to_phys(pages));
+	KUNIT_EXPECT_EQ(test, fp->calls[0].runs[0].size, 2 * PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, dumpregion_unregister(id), 0);
+
+	vunmap(swapped);
+	vunmap(straight);
+	__free_pages(pages, 1);
+}
+
+static void dr_test_run_name(struct kunit *test)
+{
+	struct dumpregion_run runs[2] = {};
+	struct dumpregion_layout l = {
+		.name = "stack", .nr_runs = 1, .runs = runs,
+	};
+	char buf[DUMPREGION_NAME_MAX];
+
+	KUNIT_EXPECT_EQ(test, dumpregion_run_name(&l, 0, buf, sizeof(buf)), 0);
+	KUNIT_EXPECT_STREQ(test, buf, "stack");
+	KUNIT_EXPECT_EQ(test, dumpregion_run_name(&l, 1, buf, sizeof(buf)),
+			-EINVAL);
+	l.nr_runs = 2;
+	KUNIT_EXPECT_EQ(test, dumpregion_run_name(&l, 1, buf, sizeof(buf)), 0);
+	KUNIT_EXPECT_STREQ(test, buf, "stack#1");
+	KUNIT_EXPECT_EQ(test, dumpregion_run_name(&l, 1, buf, 6),
+			-ENAMETOOLONG);
+}
+
+/* ---- per-CPU ---- */
+
+static void dr_test_percpu(struct kunit *test)
+{
+	struct fake_prov *fp = fake_start(test, "fake", &fake_ops);
+	void __percpu *var;
+	int __percpu *ids;
+	unsigned int cpu, i = 0;
+	int ret;
+
+	var = __alloc_percpu(4 * sizeof(u64), sizeof(u64));
+	ids = alloc_percpu(int);
+	KUNIT_ASSERT_NOT_NULL(test, var);
+	KUNIT_ASSERT_NOT_NULL(test, ids);
+
+	KUNIT_ASSERT_EQ(test, dumpregion_register_percpu("pcpu", var,
+							 4 * sizeof(u64), ids),
+			0);
+	KUNIT_EXPECT_EQ(test, fp->nr_calls, num_possible_cpus());
+	for_each_possible_cpu(cpu) {
+		const struct fake_call *c = &fp->calls[i++];
+		char name[DUMPREGION_NAME_MAX];
+		unsigned long va = (unsigned long)per_cpu_ptr(var, cpu);
+
+		snprintf(name, sizeof(name), "pcpu.%u", cpu);
+		KUNIT_EXPECT_EQ(test, c->op, FAKE_ADD);
+		KUNIT_EXPECT_EQ(test, c->id, *per_cpu_ptr(ids, cpu));
+		KUNIT_EXPECT_STREQ(test, c->name, name);
+		KUNIT_EXPECT_EQ(test, c->size, 4 * sizeof(u64));
+		KUNIT_EXPECT_EQ(test, c->runs[0].vaddr, va);
+		if (c->kind == DUMPREGION_LINEAR)
+			KUNIT_EXPECT_EQ(test, c->runs[0].phys, __pa(va));
+		else
+			expect_runs_match(test, c, va, 4 * sizeof(u64));
+	}
+	dumpregion_unregister_percpu(ids);
+	KUNIT_EXPECT_EQ(test, fake_nr_held(fp), 0);
+	for_each_possible_cpu(cpu)
+		KUNIT_EXPECT_EQ(test, *per_cpu_ptr(ids, cpu), 0);
+
+	/* A suffix that does not fit: nothing registered, ids cleared. */
+	fake_reset_calls(fp);
+	/* 30 characters leave no room for ".<cpu>" and the NUL. */
+	ret = dumpregion_register_percpu("abcdefghijklmnopqrstuvwxyz0123",
+					 var, 8, ids);
+	KUNIT_EXPECT_EQ(test, ret, -ENAMETOOLONG);
+	KUNIT_EXPECT_EQ(test, fake_nr_held(fp), 0);
+	for_each_possible_cpu(cpu)
+		KUNIT_EXPECT_EQ(test, *per_cpu_ptr(ids, cpu), 0);
+
+	free_percpu(var);
+	free_percpu(ids);
+}
+
+/* ---- providers: replay, refusal ---- */
+
+static void dr_test_replay(struct kunit *test)
+{
+	struct fake_prov *early, *late;
+	void *buf = kunit_kzalloc(test, 64, GFP_KERNEL);
+	int id[4], i;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	/* Regions registered while no provider exists are kept. */
+	id[0] = dumpregion_register("r0", buf, 8);
+	id[1] = dumpregion_register("r1", buf + 8, 8);
+	id[2] = dumpregion_register("r2", buf + 16, 8);
+	for (i = 0; i < 3; i++)
+		KUNIT_ASSERT_GT(test, id[i], 0);
+
+	early = fake_start(test, "early", &fake_ops);
+	KUNIT_ASSERT_EQ(test, early->nr_calls, 3);
+	for (i = 0; i < 3; i++)
+		expect_call(test, early, i, FAKE_ADD, id[i]);
+	KUNIT_EXPECT_STREQ(test, early->calls[1].name, "r1");
+
+	id[3] = dumpregion_register("r3", buf + 24, 8);
+	KUNIT_ASSERT_GT(test, id[3], 0);
+	expect_call(test, early, 3, FAKE_ADD, id[3]);
+
+	late = fake_start(test, "late", &fake_ops);
+	KUNIT_ASSERT_EQ(test, late->nr_calls, 4);
+	for (i = 0; i < 4; i++)
+		expect_call(test, late, i, FAKE_ADD, id[i]);
+
+	/* A provider leaving gives back each region; others keep theirs. */
+	fake_reset_calls(early);
+	fake_stop(early);
+	KUNIT_EXPECT_EQ(test, early->nr_calls, 4);
+	for (i = 0; i < 4; i++)
+		expect_call(test, early, i, FAKE_REMOVE, id[i]);
+	KUNIT_EXPECT_EQ(test, fake_nr_held(early), 0);
+	KUNIT_EXPECT_EQ(test, fake_nr_held(late), 4);
+
+	/* Coming back replays again. */
+	fake_reset_calls(early);
+	KUNIT_ASSERT_EQ(test, dumpregion_provider_register(&early->prov), 0);
+	KUNIT_EXPECT_EQ(test, early->nr_calls, 4);
+	KUNIT_EXPECT_EQ(test, fake_nr_held(early), 4);
+
+	for (i = 0; i < 4; i++)
+		KUNIT_EXPECT_EQ(test, dumpregion_unregister(id[i]), 0);
+	KUNIT_EXPECT_EQ(test, fake_nr_held(early), 0);
+	KUNIT_EXPECT_EQ(test, fake_nr_held(late), 0);
+}
+
+static void dr_test_refusal(struct kunit *test)
+{
+	struct fake_prov *small = fake_start(test, "small", &fake_ops);
+	struct fake_prov *big = fake_start(test, "big", &fake_ops);
+	void *buf = kunit_kzalloc(test, 64, GFP_KERNEL);
+	int id[4], i;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	small->accept = 2;
+	for (i = 0; i < 4; i++) {
+		char name[8];
+
+		snprintf(name, sizeof(name), "f%d", i);
+		id[i] = dumpregion_register(name, buf + 8 * i, 8);
+		KUNIT_ASSERT_GT(test, id[i], 0);
+	}
+	/* The refusal did not reach the client nor the other provider. */
+	KUNIT_EXPECT_EQ(test, fake_nr_held(small), 2);
+	KUNIT_EXPECT_EQ(test, fake_nr_held(big), 4);
+	KUNIT_EXPECT_TRUE(test, fake_holds(small, id[1]));
+	KUNIT_EXPECT_FALSE(test, fake_holds(small, id[2]));
+	KUNIT_EXPECT_EQ(test, atomic_read(&small->prov.nr_accepted), 2);
+	KUNIT_EXPECT_EQ(test, atomic_read(&small->prov.nr_refused), 2);
+	KUNIT_EXPECT_EQ(test, atomic_read(&big->prov.nr_accepted), 4);
+	KUNIT_EXPECT_EQ(test, atomic_read(&big->prov.nr_refused), 0);
+
+	/* Unregistering a refused region does not call remove on it. */
+	fake_reset_calls(small);
+	KUNIT_EXPECT_EQ(test, dumpregion_unregister(id[3]), 0);
+	KUNIT_EXPECT_EQ(test, small->nr_calls, 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&small->prov.nr_refused), 1);
+	KUNIT_EXPECT_FALSE(test, small->bogus);
+
+	for (i = 0; i < 3; i++)
+		KUNIT_EXPECT_EQ(test, dumpregion_unregister(id[i]), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&small->prov.nr_accepted), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&small->prov.nr_refused), 0);
+	KUNIT_EXPECT_EQ(test, fake_nr_held(big), 0);
+}
+
+/* ---- lifetime ---- */
+
+static void dr_test_devm(struct kunit *test)
+{
+	struct fake_prov *fp = fake_start(test, "fake", &fake_ops);
+	void *buf = kunit_kzalloc(test, 64, GFP_KERNEL);
+	struct device *dev;
+	int id;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	dev = kunit_device_register(test, "dumpregion-test");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(dev));
+	id = devm_dumpregion_register(dev, "devm", buf, 64);
+	KUNIT_ASSERT_GT(test, id, 0);
+	KUNIT_EXPECT_TRUE(test, fake_holds(fp, id));
+
+	kunit_device_unregister(test, dev);
+	KUNIT_EXPECT_FALSE(test, fake_holds(fp, id));
+	expect_call(test, fp, 1, FAKE_REMOVE, id);
+	KUNIT_EXPECT_EQ(test, dumpregion_unregister(id), -ENOENT);
+}
+
+static void dr_test_devm_provider(struct kunit *test)
+{
+	struct fake_prov *fp = fake_new(test, "devm", &fake_ops);
+	void *buf = kunit_kzalloc(test, 64, GFP_KERNEL);
+	struct device *dev;
+	int id;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	id = dumpregion_register("held", buf, 64);
+	KUNIT_ASSERT_GT(test, id, 0);
+	dev = kunit_device_register(test, "dumpregion-prov");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(dev));
+	KUNIT_ASSERT_EQ(test, devm_dumpregion_provider_register(dev, &fp->prov),
+			0);
+	KUNIT_EXPECT_TRUE(test, fake_holds(fp, id));
+	kunit_device_unregister(test, dev);
+	KUNIT_EXPECT_FALSE(test, fake_holds(fp, id));
+	KUNIT_EXPECT_EQ(test, dumpregion_unregister(id), 0);
+	KUNIT_EXPECT_EQ(test, fp->nr_calls, 2);
+}
+
+static void dr_test_module_going(struct kunit *test)
+{
+	struct fake_prov *fp = fake_start(test, "fake", &fake_ops);
+	struct module *mod = kunit_kzalloc(test, sizeof(*mod), GFP_KERNEL);
+	void *buf = kunit_kzalloc(test, 64, GFP_KERNEL);
+	int a, b, builtin;
+
+	KUNIT_ASSERT_NOT_NULL(test, mod);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	a = __dumpregion_register(mod, "mod-a", buf, 8);
+	b = __dumpregion_register_phys(mod, "mod-b", virt_to_phys(buf), 8);
+	builtin = __dumpregion_register(NULL, "builtin", buf, 8);
+	KUNIT_ASSERT_GT(test, a, 0);
+	KUNIT_ASSERT_GT(test, b, 0);
+	KUNIT_ASSERT_GT(test, builtin, 0);
+
+	KUNIT_EXPECT_EQ(test, dumpregion_module_going(mod), 2);
+	KUNIT_EXPECT_FALSE(test, fake_holds(fp, a));
+	KUNIT_EXPECT_FALSE(test, fake_holds(fp, b));
+	KUNIT_EXPECT_TRUE(test, fake_holds(fp, builtin));
+	KUNIT_EXPECT_EQ(test, dumpregion_unregister(a), -ENOENT);
+	KUNIT_EXPECT_EQ(test, dumpregion_unregister(b), -ENOENT);
+	KUNIT_EXPECT_EQ(test, dumpregion_module_going(mod), 0);
+	KUNIT_EXPECT_EQ(test, dumpregion_unregister(builtin), 0);
+}
+
+/* ---- updates ---- */
+
+static DEFINE_SPINLOCK(dr_test_lock);
+
+static void dr_test_update_atomic(struct kunit *test)
+{
+	struct fake_prov *fp = fake_start(test, "fake", &fake_ops);
+	struct fake_prov *nu = fake_start(test, "noupdate",
+					  &fake_ops_no_update);
+	struct page *pages, *map[3];
+	unsigned long flags;
+	void *buf, *swapped, *reversed;
+	int id, ret;
+
+	buf = kunit_kzalloc(test, 256, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	pages = alloc_pages(GFP_KERNEL, 2);
+	KUNIT_ASSERT_NOT_NULL(test, pages);
+	map[0] = pages + 1;
+	map[1] = pages;
+	swapped = vmap(map, 2, VM_MAP, PAGE_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, swapped);
+	map[0] = pages + 2;
+	map[1] = pages + 1;
+	map[2] = pages;
+	reversed = vmap(map, 3, VM_MAP, PAGE_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, reversed);
+
+	id = dumpregion_register_movable("stack", buf, 64);
+	KUNIT_ASSERT_GT(test, id, 0);
+	fake_reset_calls(fp);
+	fake_reset_calls(nu);
+
+	/* From atomic context, to memory split in two runs. */
+	spin_lock_irqsave(&dr_test_lock, flags);
+	ret = dumpregion_update_atomic(id, swapped + PAGE_SIZE - 32, 64);
+	spin_unlock_irqrestore(&dr_test_lock, flags);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_ASSERT_EQ(test, fp->nr_calls, 1);
+	expect_call(test, fp, 0, FAKE_UPDATE, id);
+	KUNIT_EXPECT_EQ(test, fp->calls[0].kind, DUMPREGION_VMALLOC);
+	KUNIT_EXPECT_EQ(test, fp->calls[0].nr_runs, 2);
+	KUNIT_EXPECT_EQ(test, fp->calls[0].runs[0].phys,
+			page_to_phys(pages + 1) + PAGE_SIZE - 32);
+	KUNIT_EXPECT_EQ(test, fp->calls[0].runs[1].phys, page_to_phys(pages));
+	KUNIT_EXPECT_EQ(test, fp->calls[0].runs[1].size, 32);
+	/* Without an update op: remove, then add of the new layout. */
+	KUNIT_ASSERT_EQ(test, nu->nr_calls, 2);
+	expect_call(test, nu, 0, FAKE_REMOVE, id);
+	KUNIT_EXPECT_EQ(test, nu->calls[0].runs[0].phys, virt_to_phys(buf));
+	expect_call(test, nu, 1, FAKE_ADD, id);
+	KUNIT_EXPECT_EQ(test, nu->calls[1].nr_runs, 2);
+
+	/* More runs than reserved: refused, providers not called. */
+	fake_reset_calls(fp);
+	local_irq_save(flags);
+	ret = dumpregion_update_atomic(id, reversed, 3 * PAGE_SIZE);
+	local_irq_restore(flags);
+	KUNIT_EXPECT_EQ(test, ret, -ENOSPC);
+	KUNIT_EXPECT_EQ(test, fp->nr_calls, 0);
+	/* Larger but within the reservation of two runs: accepted. */
+	local_irq_save(flags);
+	ret = dumpregion_update_atomic(id, swapped, 2 * PAGE_SIZE);
+	local_irq_restore(flags);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, fp->calls[0].size, 2 * PAGE_SIZE);
+	ret = dumpregion_unregister(id);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+
+	/* A region registered non-movable has exactly one run of room. */
+	id = dumpregion_register("fixed", buf, 64);
+	KUNIT_ASSERT_GT(test, id, 0);
+	fake_reset_calls(fp);
+	local_irq_save(flags);
+	ret = dumpregion_update_atomic(id, swapped + PAGE_SIZE - 32, 64);
+	local_irq_restore(flags);
+	KUNIT_EXPECT_EQ(test, ret, -ENOSPC);
+	KUNIT_EXPECT_EQ(test, fp->nr_calls, 0);
+	/* ... but it moves from linear to the image in place. */
+	local_irq_save(flags);
+	ret = dumpregion_update_atomic(id, &init_uts_ns, 64);
+	local_irq_restore(flags);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, fp->calls[0].kind, DUMPREGION_IMAGE);
+	KUNIT_EXPECT_EQ(test, fp->calls[0].runs[0].phys,
+			__pa_symbol(&init_uts_ns));
+	/* The sleeping update grows the reservation. */
+	fake_reset_calls(fp);
+	KUNIT_EXPECT_EQ(test, dumpregion_update(id, swapped, 2 * PAGE_SIZE), 0);
+	KUNIT_EXPECT_EQ(test, fp->calls[0].nr_runs, 2);
+	KUNIT_EXPECT_EQ(test, fp->calls[0].size, 2 * PAGE_SIZE);
+
+	/* A provider that fails an update drops the region. */
+	fake_reset_calls(fp);
+	fp->update_err = -E2BIG;
+	KUNIT_EXPECT_EQ(test, dumpregion_update(id, buf, 32), 0);
+	KUNIT_ASSERT_EQ(test, fp->nr_calls, 2);
+	expect_call(test, fp, 0, FAKE_UPDATE, id);
+	expect_call(test, fp, 1, FAKE_REMOVE, id);
+	KUNIT_EXPECT_FALSE(test, fake_holds(fp, id));
+	KUNIT_EXPECT_TRUE(test, fake_holds(nu, id));
+	KUNIT_EXPECT_EQ(test, atomic_read(&fp->prov.nr_refused), 1);
+	fake_reset_calls(fp);
+	KUNIT_EXPECT_EQ(test, dumpregion_unregister(id), 0);
+	KUNIT_EXPECT_EQ(test, fp->nr_calls, 0);
+	KUNIT_EXPECT_FALSE(test, fp->bogus);
+	KUNIT_EXPECT_FALSE(test, nu->bogus);
+
+	vunmap(swapped);
+	vunmap(reversed);
+	__free_pages(pages, 2);
+}
+
+/* ---- concurrency ---- */
+
+#define STRESS_THREADS	4
+#define STRESS_ROUNDS	150
+
+struct stress_ctx {
+	struct completion done;
+	void *buf;
+	int index;
+	int kept[STRESS_ROUNDS];
+	int errors;
+};
+
+static int stress_fn(void *data)
+{
+	struct stress_ctx *ctx = data;
+	char name[DUMPREGION_NAME_MAX];
+	unsigned long flags;
+	int i, id;
+
+	for (i = 0; i < STRESS_ROUNDS; i++) {
+		snprintf(name, sizeof(name), "s%d-%d", ctx->index, i);
+		id = dumpregion_register_movable(name, ctx->buf + i, 16);
+		if (id <= 0) {
+			ctx->errors++;
+			continue;
+		}
+		local_irq_save(flags);
+		if (dumpregion_update_atomic(id, ctx->buf + i + 1, 8))
+			ctx->errors++;
+		local_irq_restore(flags);
+		if (i % 3 == 0) {
+			if (dumpregion_update(id, ctx->buf, 32))
+				ctx->errors++;
+		}
+		if (i % 2) {
+			if (dumpregion_unregister(id))
+				ctx->errors++;
+		} else {
+			ctx->kept[i] = id;
+		}
+		if (i % 16 == 0)
+			cond_resched();
+	}
+	complete(&ctx->done);
+	return 0;
+}
+
+static void dr_test_concurrency(struct kunit *test)
+{
+	struct fake_prov *steady = fake_start(test, "steady", &fake_ops);
+	struct fake_prov *flappy = fake_new(test, "flappy",
+					    &fake_ops_no_update);
+	struct stress_ctx *ctx;
+	unsigned int kept = 0;
+	int t, i, flaps = 0;
+
+	ctx = kunit_kcalloc(test, STRESS_THREADS, sizeof(*ctx), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ctx);
+	for (t = 0; t < STRESS_THREADS; t++) {
+		struct task_struct *task;
+
+		ctx[t].buf = kunit_kzalloc(test, 256, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, ctx[t].buf);
+		ctx[t].index = t;
+		init_completion(&ctx[t].done);
+		task = kthread_run(stress_fn, &ctx[t], "dr-stress-%d", t);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(task));
+	}
+
+	/* A provider comes and goes while the threads run. */
+	for (t = 0; t < STRESS_THREADS; t++) {
+		while (!completion_done(&ctx[t].done)) {
+			int ret = dumpregion_provider_register(&flappy->prov);
+
+			KUNIT_ASSERT_EQ(test, ret, 0);
+			fake_stop(flappy);
+			KUNIT_EXPECT_EQ(test, fake_nr_held(flappy), 0);
+			flaps++;
+		}
+		wait_for_completion(&ctx[t].done);
+	}
+	KUNIT_ASSERT_EQ(test, dumpregion_provider_register(&flappy->prov), 0);
+	kunit_info(test, "provider re-registered %d times", flaps);
+
+	/* Final state: exactly the regions the threads kept, in both. */
+	for (t = 0; t < STRESS_THREADS; t++) {
+		KUNIT_EXPECT_EQ(test, ctx[t].errors, 0);
+		for (i = 0; i < STRESS_ROUNDS; i++) {
+			if (!ctx[t].kept[i])
+				continue;
+			kept++;
+			KUNIT_EXPECT_TRUE(test, fake_holds(steady,
+							   ctx[t].kept[i]));
+			KUNIT_EXPECT_TRUE(test, fake_holds(flappy,
+							   ctx[t].kept[i]));
+		}
+	}
+	KUNIT_EXPECT_EQ(test, kept, STRESS_THREADS * STRESS_ROUNDS / 2);
+	KUNIT_EXPECT_EQ(test, fake_nr_held(steady), kept);
+	KUNIT_EXPECT_EQ(test, fake_nr_held(flappy), kept);
+	KUNIT_EXPECT_FALSE(test, steady->bogus);
+	KUNIT_EXPECT_FALSE(test, flappy->bogus);
+
+	for (t = 0; t < STRESS_THREADS; t++)
+		for (i = 0; i < STRESS_ROUNDS; i++)
+			if (ctx[t].kept[i])
+				KUNIT_EXPECT_EQ(test,
+						dumpregion_unregister(ctx[t].kept[i]),
+						0);
+	KUNIT_EXPECT_EQ(test, fake_nr_held(steady), 0);
+	KUNIT_EXPECT_EQ(test, fake_nr_held(flappy), 0);
+	fake_stop(flappy);
+}
+
+/* ---- panic ---- */
+
+struct holder_ctx {
+	struct completion locked;
+	struct completion release;
+};
+
+static int holder_fn(void *data)
+{
+	struct holder_ctx *h = data;
+
+	mutex_lock(dumpregion_registration_lock());
+	complete(&h->locked);
+	wait_for_completion(&h->release);
+	mutex_unlock(dumpregion_registration_lock());
+	return 0;
+}
+
+static void dr_test_panic_finalise(struct kunit *test)
+{
+	struct fake_prov *a = fake_start(test, "a", &fake_ops);
+	struct fake_prov *b = fake_start(test, "b", &fake_ops_no_update);
+	struct fake_prov *c = fake_start(test, "c", &fake_ops);
+	struct holder_ctx *h;
+	struct task_struct *task;
+
+	h = kunit_kzalloc(test, sizeof(*h), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, h);
+	init_completion(&h->locked);
+	init_completion(&h->release);
+	task = kthread_run(holder_fn, h, "dr-holder");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
+	wait_for_completion(&h->locked);
+
+	/* Another CPU holds the registration lock, as at a panic. */
+	KUNIT_EXPECT_TRUE(test, mutex_is_locked(dumpregion_registration_lock()));
+	preempt_disable();
+	dumpregion_panic_finalise();
+	preempt_enable();
+	KUNIT_EXPECT_TRUE(test, mutex_is_locked(dumpregion_registration_lock()));
+	complete(&h->release);
+
+	KUNIT_EXPECT_EQ(test, a->nr_finalise, 1);
+	KUNIT_EXPECT_EQ(test, b->nr_finalise, 0);	/* has no finalise op */
+	KUNIT_EXPECT_EQ(test, c->nr_finalise, 1);
+
+	/* A provider that left is not finalised. */
+	fake_stop(c);
+	dumpregion_panic_finalise();
+	KUNIT_EXPECT_EQ(test, a->nr_finalise, 2);
+	KUNIT_EXPECT_EQ(test, c->nr_finalise, 1);
+}
+
+static struct kunit_case dumpregion_test_cases[] = {
+	KUNIT_CASE_PARAM(dr_test_bad_register, bad_register_gen_params),
+	KUNIT_CASE_PARAM(dr_test_bad_phys, bad_phys_gen_params),
+	KUNIT_CASE(dr_test_bad_handles),
+	KUNIT_CASE(dr_test_bad_provider),
+	KUNIT_CASE(dr_test_kinds),
+	KUNIT_CASE(dr_test_vmalloc),
+	KUNIT_CASE(dr_test_run_name),
+	KUNIT_CASE(dr_test_percpu),
+	KUNIT_CASE(dr_test_replay),
+	KUNIT_CASE(dr_test_refusal),
+	KUNIT_CASE(dr_test_devm),
+	KUNIT_CASE(dr_test_devm_provider),
+	KUNIT_CASE(dr_test_module_going),
+	KUNIT_CASE(dr_test_update_atomic),
+	KUNIT_CASE_SLOW(dr_test_concurrency),
+	KUNIT_CASE(dr_test_panic_finalise),
+	{}
+};
+
+static struct kunit_suite dumpregion_test_suite = {
+	.name = "dumpregion",
+	.init = dr_test_init,
+	.exit = dr_test_exit,
+	.test_cases = dumpregion_test_cases,
+};
+
+kunit_test_suite(dumpregion_test_suite);
+
+MODULE_DESCRIPTION("KUnit tests for the dump region registry");
+MODULE_LICENSE("GPL");

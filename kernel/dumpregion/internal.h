@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Dump regions: core internals shared with the KUnit suites only.
+ */
+#ifndef _KERNEL_DUMPREGION_INTERNAL_H
+#define _KERNEL_DUMPREGION_INTERNAL_H
+
+#include <linux/mutex.h>
+
+struct module;
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/* The lock that registration and provider changes take. */
+struct mutex *dumpregion_registration_lock(void);
+void dumpregion_panic_finalise(void);
+unsigned int dumpregion_module_going(struct module *mod);
+#endif
+
+#endif /* _KERNEL_DUMPREGION_INTERNAL_H */

@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Fast gates that need no kernel build: checkpatch --strict on every project
+# kernel source, header and glue patch; kernel-doc quiet, with a kernel-doc
+# comment for every exported symbol; GPL-only exports, no BUG_ON; shell
+# scripts parse.  Each gate counts as one test in the summary.
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+# checkpatch's SPDX check needs Debian's python3 with python3-ply.
+export PATH=/usr/bin:$PATH
+
+tree=$("$DR_TOP/scripts/prepare-tree.sh") || exit 1
+cd "$DR_TOP"
+passed=0
+failed=0
+
+gate() {
+	local name=$1 out
+	shift
+	if out=$("$@" 2>&1) && [ -z "$out" ]; then
+		passed=$((passed + 1))
+		echo "ok - $name"
+	else
+		failed=$((failed + 1))
+		echo "not ok - $name"
+		printf '%s\n' "$out" | sed 's/^/    /' | head -40
+	fi
+}
+
+mapfile -t ksrc < <(find kernel include drivers fs -name '*.[ch]' 2>/dev/null | sort)
+mapfile -t csrc < <(printf '%s\n' "${ksrc[@]}" | grep '\.c$')
+mapfile -t patches < <(find patches -name '*.patch' | sort)
+mapfile -t shells < <({ find scripts tests -name '*.sh'; echo .ci/run; } | sort)
+
+# Run from the tree (a git repository) so the SPDX tag check runs too.
+checkpatch() {
+	local f
+	for f in "$@"; do
+		(cd "$tree" && scripts/checkpatch.pl --strict --quiet \
+			--no-summary --show-types "$f")
+	done
+}
+
+checkpatch_files() {
+	local f
+	for f in "${ksrc[@]}"; do
+		checkpatch -f "$DR_TOP/$f"
+	done 2>&1 | grep -v '^$' || true
+}
+
+checkpatch_patches() {
+	local p
+	for p in "${patches[@]}"; do
+		checkpatch --no-signoff "$DR_TOP/$p" || true
+	done
+}
+
+kerneldoc() {
+	local f
+	for f in "${ksrc[@]}"; do
+		"$tree/scripts/kernel-doc" -none -Wall "$f" 2>&1
+	done
+}
+
+# Every EXPORT_SYMBOL_GPL(sym) has a "sym() - " kernel-doc header.
+exports_documented() {
+	local f sym
+	for f in "${csrc[@]}"; do
+		for sym in $(sed -n 's/^EXPORT_SYMBOL_GPL(\([a-z0-9_]*\));/\1/p' "$f"); do
+			grep -q "^ \* $sym() - " "$f" ||
+				echo "$f: $sym is exported without kernel-doc"
+		done
+	done
+}
+
+no_forbidden() {
+	grep -nE '\bBUG_ON\(|EXPORT_SYMBOL\(|-ENOTSUPP\b|\(kunit_action_t \*\)' \
+		"${ksrc[@]}" || true
+}
+
+shells_parse() {
+	local f
+	for f in "${shells[@]}"; do
+		bash -n "$f" 2>&1
+	done
+}
+
+gate "checkpatch --strict (sources and headers)" checkpatch_files
+gate "checkpatch --strict (glue patches)" checkpatch_patches
+gate "kernel-doc -none -Wall" kerneldoc
+gate "every export has kernel-doc" exports_documented
+gate "GPL-only exports, no BUG_ON, no -ENOTSUPP" no_forbidden
+gate "shell scripts parse (bash -n)" shells_parse
+
+dr_result check "$passed" "$failed"
+echo "check: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build the project's KUnit suites into an arm64 6.12 kernel and run them
+# under qemu-system-aarch64 with the tree's own kunit.py.
+#
+#   scripts/kunit.sh                 every suite of every .kunitconfig
+#   scripts/kunit.sh 'dumpregion*'   only suites matching a glob
+#
+# Counts passed/failed cases from kunit.py's JSON, then fails the run on any
+# lockdep, KASAN, sleeping-in-atomic or other kernel warning in the log.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+filter=${1:-}
+tree=$("$DR_TOP/scripts/prepare-tree.sh")
+build=$DR_CACHE/build-kunit-$(dr_kver)
+mkdir -p "$build" "$DR_RESULTS"
+json=$DR_RESULTS/kunit.json
+log=$DR_RESULTS/kunit.log
+rm -f "$json" "$log"
+
+args=(run --arch=arm64 --cross_compile=aarch64-linux-gnu-
+      --build_dir="$build" --jobs="$(nproc)" --timeout=900
+      --qemu_args='-smp 2' --json="$json"
+      --kunitconfig="$DR_TOP/tests/kunit/debug.kunitconfig")
+while read -r kc; do
+	args+=(--kunitconfig="$DR_TOP/$kc")
+done < <(cd "$DR_TOP" && find kernel drivers fs -name .kunitconfig 2>/dev/null | sort)
+command -v ccache >/dev/null && args+=(--make_options='CC=ccache aarch64-linux-gnu-gcc')
+[ -n "$filter" ] && args+=("$filter")
+
+dr_log "KUnit: building and booting (build dir $build)"
+rc=0
+(cd "$tree" && /usr/bin/python3 tools/testing/kunit/kunit.py "${args[@]}") || rc=$?
+cp -f "$build/test.log" "$log" 2>/dev/null || true
+
+counts=$(/usr/bin/python3 - "$json" <<'PY' 2>/dev/null || echo "0 0"
+import json, sys
+
+def walk(t, c):
+    for case in t.get("test_cases", []):
+        st = case.get("status")
+        if st == "PASS":
+            c[0] += 1
+        elif st != "SKIP":
+            c[1] += 1
+    for sub in t.get("sub_groups", []):
+        walk(sub, c)
+
+c = [0, 0]
+walk(json.load(open(sys.argv[1])), c)
+print(c[0], c[1])
+PY
+)
+read -r passed failed <<<"$counts"
+
+splat='BUG:|WARNING:|INFO: |Oops|Kernel panic|Call trace:|inconsistent lock state|suspicious RCU'
+if [ -f "$log" ] && grep -Eq "$splat" "$log"; then
+	echo "KUnit: kernel log has warnings (see $log):" >&2
+	grep -E -m 20 -A 12 "$splat" "$log" >&2 || true
+	failed=$((failed + 1))
+fi
+if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
+	echo "KUnit: kunit.py failed (exit $rc) without a failing case" >&2
+	failed=1
+fi
+if [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ]; then
+	echo "KUnit: no test ran" >&2
+	failed=1
+fi
+dr_result kunit "$passed" "$failed"
+echo "KUnit: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

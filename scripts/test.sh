@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Run every suite (fast gates, KUnit under QEMU), then print one line
+# "N passed, N failed" summing them.  Exits non-zero on any failure or
+# when no test ran.
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+rm -rf "$DR_RESULTS"
+mkdir -p "$DR_RESULTS"
+start=$(date +%s)
+
+"$DR_TOP/scripts/check.sh" || true
+"$DR_TOP/scripts/kunit.sh" || true
+
+passed=0
+failed=0
+for s in check kunit; do
+	if [ -f "$DR_RESULTS/$s" ]; then
+		read -r _ p f < "$DR_RESULTS/$s"
+	else
+		echo "suite $s recorded no result" >&2
+		p=0
+		f=1
+	fi
+	printf '  %-8s %4d passed, %d failed\n' "$s" "$p" "$f"
+	passed=$((passed + p))
+	failed=$((failed + f))
+done
+echo "test time: $(( $(date +%s) - start ))s"
+[ "$passed" -gt 0 ] || failed=$((failed + 1))
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
