@@ -36,11 +36,8 @@ mapfile -t shells < <({ find scripts tests -name '*.sh'; echo .ci/run; } | sort)
 
 # Run from the tree (a git repository) so the SPDX tag check runs too.
 checkpatch() {
-	local f
-	for f in "$@"; do
-		(cd "$tree" && scripts/checkpatch.pl --strict --quiet \
-			--no-summary --show-types "$f")
-	done
+	(cd "$tree" && scripts/checkpatch.pl --strict --quiet --no-summary \
+		--show-types "$@")
 }
 
 checkpatch_files() {

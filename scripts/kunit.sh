@@ -61,6 +61,22 @@ if [ -f "$log" ] && grep -Eq "$splat" "$log"; then
 	grep -E -m 20 -A 12 "$splat" "$log" >&2 || true
 	failed=$((failed + 1))
 fi
+# The project's own objects must build warning-free with W=1.
+if [ "$rc" -eq 0 ]; then
+	mapfile -t srcs < <(cd "$DR_TOP" && find kernel drivers fs -name '*.c' 2>/dev/null | sort)
+	dirs=$(printf '%s\n' "${srcs[@]}" | xargs -n1 dirname | sort -u | sed 's|$|/|')
+	# shellcheck disable=SC2086
+	w1=$(make -C "$tree" O="$build" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- \
+		CC="ccache aarch64-linux-gnu-gcc" W=1 -j"$(nproc)" $dirs 2>&1 |
+		grep -E "(^|/)($(printf '%s|' "${srcs[@]}" | sed 's/|$//')):[0-9]+:[0-9]+: (warning|error)" || true)
+	if [ -n "$w1" ]; then
+		echo "KUnit: W=1 warnings in project sources:" >&2
+		printf '%s\n' "$w1" >&2
+		failed=$((failed + 1))
+	else
+		passed=$((passed + 1))
+	fi
+fi
 if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
 	echo "KUnit: kunit.py failed (exit $rc) without a failing case" >&2
 	failed=1

@@ -13,7 +13,9 @@ set -euo pipefail
 tree=$(dr_tree)
 mkdir -p "$DR_CACHE"
 
-stamp=$( { dr_kver; cat "$DR_TOP"/patches/*.patch 2>/dev/null; } | sha256sum | cut -d' ' -f1)
+# Bump when the way the tree is prepared changes.
+layout=2
+stamp=$( { echo "$layout"; dr_kver; cat "$DR_TOP"/patches/*.patch 2>/dev/null; } | sha256sum | cut -d' ' -f1)
 if [ ! -f "$tree/.dumpregion-stamp" ] || [ "$(cat "$tree/.dumpregion-stamp")" != "$stamp" ]; then
 	[ -f "$DR_SRC_TARBALL" ] || dr_die "$DR_SRC_TARBALL missing (run scripts/deps.sh)"
 	dr_log "extracting $(basename "$DR_SRC_TARBALL") into $tree"

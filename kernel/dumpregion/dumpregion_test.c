@@ -30,7 +30,7 @@ MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 
 #define FAKE_MAX_CALLS	512
 #define FAKE_MAX_RUNS	8
-#define FAKE_MAX_HELD	256
+#define FAKE_MAX_HELD	512
 
 enum fake_op { FAKE_ADD, FAKE_REMOVE, FAKE_UPDATE };
 
@@ -62,6 +62,16 @@ static struct fake_prov *to_fake(struct dumpregion_provider *prov)
 	return container_of(prov, struct fake_prov, prov);
 }
 
+static int *fake_slot(struct fake_prov *fp, int id)
+{
+	unsigned int i;
+
+	for (i = 0; i < FAKE_MAX_HELD; i++)
+		if (fp->held[i] == id)
+			return &fp->held[i];
+	return NULL;
+}
+
 static void fake_record(struct fake_prov *fp, enum fake_op op,
 			const struct dumpregion_layout *r)
 {
@@ -82,16 +92,6 @@ static void fake_record(struct fake_prov *fp, enum fake_op op,
 	c->nr_runs = r->nr_runs;
 	memcpy(c->runs, r->runs,
 	       min(r->nr_runs, FAKE_MAX_RUNS) * sizeof(*r->runs));
-}
-
-static int *fake_slot(struct fake_prov *fp, int id)
-{
-	unsigned int i;
-
-	for (i = 0; i < FAKE_MAX_HELD; i++)
-		if (fp->held[i] == id)
-			return &fp->held[i];
-	return NULL;
 }
 
 static int fake_add(struct dumpregion_provider *prov,
@@ -301,8 +301,8 @@ static const struct bad_register_case bad_register_cases[] = {
 	{ "name of 32 chars", "abcdefghijklmnopqrstuvwxyz012345", ADDR_BUF,
 	  16, -ENAMETOOLONG },
 	{ "name with space", "a b", ADDR_BUF, 16, -EINVAL },
-	{ "name with '#'", "a#1", ADDR_BUF, 16, -EINVAL },
-	{ "name with '/'", "a/b", ADDR_BUF, 16, -EINVAL },
+	{ "name with a hash sign", "a#1", ADDR_BUF, 16, -EINVAL },
+	{ "name with a slash", "a/b", ADDR_BUF, 16, -EINVAL },
 	{ "size 0", "zero", ADDR_BUF, 0, -EINVAL },
 	{ "NULL address", "null", ADDR_NULL, 16, -EINVAL },
 	{ "user-space address", "low", ADDR_LOW, 16, -EINVAL },
