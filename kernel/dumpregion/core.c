@@ -1123,7 +1123,7 @@ static void dr_show_region(struct seq_file *s, struct dumpregion *r)
 	spin_unlock_irqrestore(&r->lock, flags);
 }
 
-static int regions_show(struct seq_file *s, void *unused)
+VISIBLE_IF_KUNIT int dumpregion_regions_show(struct seq_file *s, void *unused)
 {
 	struct dumpregion *r;
 
@@ -1132,9 +1132,11 @@ static int regions_show(struct seq_file *s, void *unused)
 		dr_show_region(s, r);
 	return 0;
 }
-DEFINE_SHOW_ATTRIBUTE(regions);
+EXPORT_SYMBOL_IF_KUNIT(dumpregion_regions_show);
+DEFINE_SHOW_ATTRIBUTE(dumpregion_regions);
 
-static int providers_show(struct seq_file *s, void *unused)
+VISIBLE_IF_KUNIT int dumpregion_providers_show(struct seq_file *s,
+					       void *unused)
 {
 	struct dumpregion_provider *prov;
 
@@ -1145,7 +1147,8 @@ static int providers_show(struct seq_file *s, void *unused)
 			   atomic_read(&prov->nr_refused));
 	return 0;
 }
-DEFINE_SHOW_ATTRIBUTE(providers);
+EXPORT_SYMBOL_IF_KUNIT(dumpregion_providers_show);
+DEFINE_SHOW_ATTRIBUTE(dumpregion_providers);
 
 static int __init dumpregion_init(void)
 {
@@ -1158,8 +1161,10 @@ static int __init dumpregion_init(void)
 	atomic_notifier_chain_register(&panic_notifier_list, &dr_panic_nb);
 
 	dir = debugfs_create_dir("dumpregion", NULL);
-	debugfs_create_file("regions", 0400, dir, NULL, &regions_fops);
-	debugfs_create_file("providers", 0400, dir, NULL, &providers_fops);
+	debugfs_create_file("regions", 0400, dir, NULL,
+			    &dumpregion_regions_fops);
+	debugfs_create_file("providers", 0400, dir, NULL,
+			    &dumpregion_providers_fops);
 	return 0;
 }
 subsys_initcall(dumpregion_init);

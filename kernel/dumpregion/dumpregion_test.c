@@ -18,7 +18,7 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/percpu.h>
-#include <linux/random.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/utsname.h>
@@ -752,6 +752,51 @@ static void dr_test_refusal(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fake_nr_held(big), 0);
 }
 
+/* Render a debugfs file into a test-managed buffer. */
+static char *show(struct kunit *test, int (*fn)(struct seq_file *, void *))
+{
+	struct seq_file *m = kunit_kzalloc(test, sizeof(*m), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	m->size = 2 * PAGE_SIZE;
+	m->buf = kunit_kzalloc(test, m->size, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, m->buf);
+	KUNIT_ASSERT_EQ(test, fn(m, NULL), 0);
+	KUNIT_ASSERT_LT(test, m->count, m->size);
+	return m->buf;
+}
+
+static void dr_test_debugfs(struct kunit *test)
+{
+	struct fake_prov *full = fake_start(test, "full", &fake_ops);
+	struct fake_prov *roomy = fake_start(test, "roomy", &fake_ops);
+	void *buf = kunit_kzalloc(test, 64, GFP_KERNEL);
+	char line[128];
+	char *out;
+	int id;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	full->accept = 0;
+	id = dumpregion_register("shown", buf, 48);
+	KUNIT_ASSERT_GT(test, id, 0);
+	KUNIT_EXPECT_TRUE(test, fake_holds(roomy, id));
+	KUNIT_EXPECT_FALSE(test, fake_holds(full, id));
+
+	out = show(test, dumpregion_regions_show);
+	snprintf(line, sizeof(line), "%d shown linear size=48 runs=1\n", id);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(out, line));
+	snprintf(line, sizeof(line), "  run 0: va=0x%lx pa=%pa size=48\n",
+		 (unsigned long)buf, &(phys_addr_t){ virt_to_phys(buf) });
+	KUNIT_EXPECT_NOT_NULL(test, strstr(out, line));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(out, "  full: refused -28\n"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(out, "  roomy: ok\n"));
+
+	out = show(test, dumpregion_providers_show);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(out, "full accepted=0 refused=1\n"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(out, "roomy accepted=1 refused=0\n"));
+	KUNIT_EXPECT_EQ(test, dumpregion_unregister(id), 0);
+}
+
 /* ---- lifetime ---- */
 
 static void dr_test_devm(struct kunit *test)
@@ -1113,6 +1158,7 @@ static struct kunit_case dumpregion_test_cases[] = {
 	KUNIT_CASE(dr_test_percpu),
 	KUNIT_CASE(dr_test_replay),
 	KUNIT_CASE(dr_test_refusal),
+	KUNIT_CASE(dr_test_debugfs),
 	KUNIT_CASE(dr_test_devm),
 	KUNIT_CASE(dr_test_devm_provider),
 	KUNIT_CASE(dr_test_module_going),

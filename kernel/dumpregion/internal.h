@@ -8,12 +8,15 @@
 #include <linux/mutex.h>
 
 struct module;
+struct seq_file;
 
 #if IS_ENABLED(CONFIG_KUNIT)
 /* The lock that registration and provider changes take. */
 struct mutex *dumpregion_registration_lock(void);
 void dumpregion_panic_finalise(void);
 unsigned int dumpregion_module_going(struct module *mod);
+int dumpregion_regions_show(struct seq_file *s, void *unused);
+int dumpregion_providers_show(struct seq_file *s, void *unused);
 #endif
 
 #endif /* _KERNEL_DUMPREGION_INTERNAL_H */
