@@ -5,7 +5,7 @@
 
 SHELL := /bin/bash
 
-.PHONY: all deps tree check kunit test clean distclean
+.PHONY: all deps tree check kunit e2e test clean distclean
 
 all: test
 
@@ -22,6 +22,11 @@ check: deps
 # make kunit SUITE='dumpregion' one suite (kunit.py filter glob)
 kunit: deps
 	@scripts/kunit.sh $(SUITE)
+
+# make e2e                      all end-to-end cases under QEMU
+# make e2e CASES='good short'   some of them
+e2e: deps
+	@scripts/e2e.sh $(CASES)
 
 test: deps
 	@scripts/test.sh

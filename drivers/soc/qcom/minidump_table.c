@@ -1,0 +1,304 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Qualcomm minidump provider: the region array and its names.
+ *
+ * Linux owns an array of 40-byte region entries in its own memory; a
+ * transport (SMEM item 602, a register window, ...) tells the firmware
+ * where the array is and how many entries are in use.  Each physically
+ * contiguous run of a dump region takes one entry.
+ *
+ * The firmware may read the array at any instant: a crash can stop the CPU
+ * in the middle of an update.  So every entry below the published count is
+ * complete at every instant:
+ *  - new entries are written in full above the count, then a write barrier,
+ *    then the count grows to cover them;
+ *  - an entry is rewritten only while its valid word says invalid, and is
+ *    marked valid again after a barrier, so firmware skips it mid-change;
+ *  - a removed entry's slot is refilled with the last entry (the same
+ *    region is then briefly listed twice, both valid), then the count
+ *    shrinks, then the old last slot is cleared.  No holes remain.
+ *
+ * Names: the firmware keeps 4 of the 16 name bytes, leaving 11 characters.
+ * The run's dump region name (see dumpregion_run_name()), after an optional
+ * prefix, is used as is when it fits; otherwise it becomes its first
+ * characters, '~' and four hex digits of a hash of the whole name.  Two
+ * entries that still end up with the same name get different seq_num
+ * values, so (name, seq_num) is unique.
+ */
+
+#include <linux/device.h>
+#include <linux/jhash.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <kunit/visibility.h>
+
+#include "minidump_internal.h"
+
+/**
+ * struct qcom_md_slot - which run of which region an entry describes
+ * @id: dump region id
+ * @run: index of the run within the region
+ */
+struct qcom_md_slot {
+	int id;
+	unsigned int run;
+};
+
+/**
+ * qcom_md_short_name() - map a run name onto the firmware's name field
+ * @prefix: prepended to the name, may be empty
+ * @full: the run's name as given by dumpregion_run_name()
+ * @out: MINIDUMP_REGION_NAME_LEN bytes, NUL-padded on return
+ *
+ * Return: 0, or -ENAMETOOLONG when @prefix leaves no room for a name.
+ */
+VISIBLE_IF_KUNIT int qcom_md_short_name(const char *prefix, const char *full,
+					char *out)
+{
+	size_t plen = strlen(prefix), flen = strlen(full), room;
+
+	/* At least one character, '~' and four hex digits after the prefix. */
+	if (plen + 6 > QCOM_MD_NAME_CHARS)
+		return -ENAMETOOLONG;
+	room = QCOM_MD_NAME_CHARS - plen;
+	memset(out, 0, MINIDUMP_REGION_NAME_LEN);
+	if (flen <= room)
+		snprintf(out, MINIDUMP_REGION_NAME_LEN, "%s%s", prefix, full);
+	else
+		snprintf(out, MINIDUMP_REGION_NAME_LEN, "%s%.*s~%04x", prefix,
+			 (int)(room - 5), full, jhash(full, flen, 0) & 0xffff);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(qcom_md_short_name);
+
+static struct qcom_md *to_qcom_md(struct dumpregion_provider *prov)
+{
+	return container_of(prov, struct qcom_md, prov);
+}
+
+/* Next free sequence number for @name among the entries in use. */
+static u32 qcom_md_next_seq(struct qcom_md *md, const char *name)
+{
+	unsigned int i;
+	u32 seq = 0;
+
+	for (i = 0; i < md->count; i++)
+		if (!strncmp(md->regions[i].name, name,
+			     MINIDUMP_REGION_NAME_LEN))
+			seq = max(seq, le32_to_cpu(md->regions[i].seq_num) + 1);
+	return seq;
+}
+
+/* Write @e completely while firmware is told to skip it. */
+static void qcom_md_write_entry(struct minidump_region *e, const char *name,
+				__le32 seq, __le64 address, __le64 size)
+{
+	WRITE_ONCE(e->valid, cpu_to_le32(MINIDUMP_REGION_INVALID));
+	/* Marked invalid before any field changes... */
+	wmb();
+	memcpy(e->name, name, MINIDUMP_REGION_NAME_LEN);
+	e->seq_num = seq;
+	e->address = address;
+	e->size = size;
+	/* ... and valid only once every field is written. */
+	wmb();
+	WRITE_ONCE(e->valid, cpu_to_le32(MINIDUMP_REGION_VALID));
+}
+
+static void qcom_md_clear_entry(struct minidump_region *e)
+{
+	WRITE_ONCE(e->valid, cpu_to_le32(MINIDUMP_REGION_INVALID));
+	/* Invalid before the fields are cleared. */
+	wmb();
+	memset(e, 0, offsetof(struct minidump_region, valid));
+	e->address = 0;
+	e->size = 0;
+}
+
+/* Remove entry @i, keeping the array free of holes.  @md->lock held. */
+static void qcom_md_remove_at(struct qcom_md *md, unsigned int i)
+{
+	unsigned int last = md->count - 1;
+	struct minidump_region *src = &md->regions[last];
+
+	lockdep_assert_held(&md->lock);
+	if (i != last) {
+		qcom_md_write_entry(&md->regions[i], src->name, src->seq_num,
+				    src->address, src->size);
+		md->slots[i] = md->slots[last];
+	}
+	md->count = last;
+	md->ops->set_count(md, md->count);
+	qcom_md_clear_entry(src);
+}
+
+static void qcom_md_remove_region(struct qcom_md *md, int id)
+{
+	unsigned int i;
+
+	lockdep_assert_held(&md->lock);
+	for (i = md->count; i-- > 0;)
+		if (md->slots[i].id == id)
+			qcom_md_remove_at(md, i);
+}
+
+static int qcom_md_add_region(struct qcom_md *md,
+			      const struct dumpregion_layout *r)
+{
+	char full[DUMPREGION_NAME_MAX + 12];
+	char name[MINIDUMP_REGION_NAME_LEN];
+	unsigned int i, n = md->count;
+	int ret;
+
+	lockdep_assert_held(&md->lock);
+	if (r->nr_runs > md->capacity - md->count)
+		return -ENOSPC;
+	for (i = 0; i < r->nr_runs; i++) {
+		ret = dumpregion_run_name(r, i, full, sizeof(full));
+		if (!ret)
+			ret = qcom_md_short_name(md->prefix, full, name);
+		if (ret)
+			goto err_clear;
+		/* Above the count: firmware does not look here yet. */
+		qcom_md_write_entry(&md->regions[n + i], name,
+				    cpu_to_le32(qcom_md_next_seq(md, name)),
+				    cpu_to_le64(r->runs[i].phys),
+				    cpu_to_le64(r->runs[i].size));
+		md->slots[n + i].id = r->id;
+		md->slots[n + i].run = i;
+		/* Seen by qcom_md_next_seq() for the next run. */
+		md->count++;
+	}
+	md->ops->set_count(md, md->count);
+	return 0;
+
+err_clear:
+	while (i-- > 0)
+		qcom_md_clear_entry(&md->regions[n + i]);
+	md->count = n;
+	return ret;
+}
+
+static int qcom_md_add(struct dumpregion_provider *prov,
+		       const struct dumpregion_layout *r)
+{
+	struct qcom_md *md = to_qcom_md(prov);
+	unsigned long flags;
+	int ret;
+
+	spin_lock_irqsave(&md->lock, flags);
+	ret = qcom_md_add_region(md, r);
+	spin_unlock_irqrestore(&md->lock, flags);
+	return ret;
+}
+
+static void qcom_md_remove(struct dumpregion_provider *prov,
+			   const struct dumpregion_layout *r)
+{
+	struct qcom_md *md = to_qcom_md(prov);
+	unsigned long flags;
+
+	spin_lock_irqsave(&md->lock, flags);
+	qcom_md_remove_region(md, r->id);
+	spin_unlock_irqrestore(&md->lock, flags);
+}
+
+/*
+ * A region with as many runs as before is rewritten in place, entry by
+ * entry, each skipped by firmware only while it changes.  Otherwise its
+ * entries are replaced.
+ */
+static int qcom_md_update(struct dumpregion_provider *prov,
+			  const struct dumpregion_layout *r)
+{
+	struct qcom_md *md = to_qcom_md(prov);
+	unsigned int i, found = 0;
+	unsigned long flags;
+	int ret = 0;
+
+	spin_lock_irqsave(&md->lock, flags);
+	for (i = 0; i < md->count; i++)
+		found += md->slots[i].id == r->id;
+	if (found != r->nr_runs) {
+		qcom_md_remove_region(md, r->id);
+		ret = qcom_md_add_region(md, r);
+		goto out_unlock;
+	}
+	for (i = 0; i < md->count; i++) {
+		struct minidump_region *e = &md->regions[i];
+		const struct dumpregion_run *run;
+
+		if (md->slots[i].id != r->id)
+			continue;
+		run = &r->runs[md->slots[i].run];
+		qcom_md_write_entry(e, e->name, e->seq_num,
+				    cpu_to_le64(run->phys),
+				    cpu_to_le64(run->size));
+	}
+out_unlock:
+	spin_unlock_irqrestore(&md->lock, flags);
+	return ret;
+}
+
+static const struct dumpregion_provider_ops qcom_md_provider_ops = {
+	.add = qcom_md_add,
+	.remove = qcom_md_remove,
+	.update = qcom_md_update,
+};
+
+static void qcom_md_disable(void *data)
+{
+	struct qcom_md *md = data;
+
+	md->ops->disable(md);
+}
+
+/**
+ * devm_qcom_md_register() - publish dump regions through a minidump table
+ * @dev: device the provider's lifetime is tied to
+ * @md: zeroed provider state; @md->priv and @md->prefix set by the caller
+ * @ops: the transport
+ * @capacity: region entries firmware accepts from Linux
+ *
+ * Allocates the region array, has the transport publish it, and registers
+ * the provider, which receives every dump region already registered.
+ *
+ * Context: may sleep.
+ * Return: 0 or a negative errno (-EINVAL for a capacity of 0 or one too
+ * large for a contiguous array).
+ */
+VISIBLE_IF_KUNIT int devm_qcom_md_register(struct device *dev,
+					   struct qcom_md *md,
+					   const struct qcom_md_transport_ops *ops,
+					   unsigned int capacity)
+{
+	int ret;
+
+	if (!capacity ||
+	    capacity > KMALLOC_MAX_SIZE / sizeof(struct minidump_region))
+		return -EINVAL;
+	md->regions = devm_kcalloc(dev, capacity, sizeof(*md->regions),
+				   GFP_KERNEL);
+	md->slots = devm_kcalloc(dev, capacity, sizeof(*md->slots),
+				 GFP_KERNEL);
+	if (!md->regions || !md->slots)
+		return -ENOMEM;
+	md->regions_phys = virt_to_phys(md->regions);
+	md->capacity = capacity;
+	md->count = 0;
+	md->dev = dev;
+	md->ops = ops;
+	spin_lock_init(&md->lock);
+
+	md->ops->enable(md);
+	ret = devm_add_action_or_reset(dev, qcom_md_disable, md);
+	if (ret)
+		return ret;
+
+	md->prov.name = dev_name(dev);
+	md->prov.ops = &qcom_md_provider_ops;
+	md->prov.dev = dev;
+	return devm_dumpregion_provider_register(dev, &md->prov);
+}
+EXPORT_SYMBOL_IF_KUNIT(devm_qcom_md_register);

@@ -1,0 +1,498 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit tests for the Qualcomm minidump table writer, against an in-memory
+ * SMEM item 602 and the real dump region core.
+ */
+
+#include <kunit/device.h>
+#include <kunit/test.h>
+#include <linux/dumpregion.h>
+#include <linux/ctype.h>
+#include <linux/device.h>
+#include <linux/io.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/unaligned.h>
+#include <linux/vmalloc.h>
+
+#include "minidump_internal.h"
+
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+
+#define NR_SS		10
+#define TOC_SIZE	(16 + NR_SS * 32)
+
+struct md_env {
+	struct device *dev;
+	struct minidump_global_toc *toc;
+	struct qcom_md *md;
+	/* crash-consistency observer */
+	unsigned int nr_set_count;
+	unsigned int violations;
+};
+
+static struct md_env *env_of(struct qcom_md *md)
+{
+	return md->dev->platform_data;
+}
+
+static const u8 *apss_bytes(struct md_env *env)
+{
+	return (const u8 *)&env->toc->subsystems[0];
+}
+
+static u32 le32_at(const void *p, size_t off)
+{
+	return get_unaligned_le32((const u8 *)p + off);
+}
+
+static u64 le64_at(const void *p, size_t off)
+{
+	return get_unaligned_le64((const u8 *)p + off);
+}
+
+/*
+ * What firmware would see at the moment the count changes: every entry
+ * below the count valid, complete, and unique by (name, seq_num).
+ */
+static void observe(struct qcom_md *md, u32 count)
+{
+	struct md_env *env = env_of(md);
+	unsigned int i, j;
+
+	env->nr_set_count++;
+	for (i = 0; i < count; i++) {
+		const struct minidump_region *e = &md->regions[i];
+
+		if (le32_to_cpu(e->valid) != MINIDUMP_REGION_VALID ||
+		    !e->name[0] || !e->size || !e->address)
+			env->violations++;
+		for (j = 0; j < i; j++)
+			if (!strncmp(e->name, md->regions[j].name, 16) &&
+			    e->seq_num == md->regions[j].seq_num)
+				env->violations++;
+	}
+}
+
+static void obs_enable(struct qcom_md *md)
+{
+	qcom_md_smem_ops.enable(md);
+}
+
+static void obs_set_count(struct qcom_md *md, u32 count)
+{
+	observe(md, count);
+	qcom_md_smem_ops.set_count(md, count);
+}
+
+static void obs_disable(struct qcom_md *md)
+{
+	qcom_md_smem_ops.disable(md);
+}
+
+static const struct qcom_md_transport_ops observed_smem_ops = {
+	.enable = obs_enable,
+	.set_count = obs_set_count,
+	.disable = obs_disable,
+};
+
+static struct md_env *md_env_start(struct kunit *test, unsigned int capacity)
+{
+	struct md_env *env = kunit_kzalloc(test, sizeof(*env), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, env);
+	env->toc = kunit_kmalloc(test, TOC_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, env->toc);
+	/* Firmware's table: initialised, other subsystems' bytes arbitrary. */
+	memset(env->toc, 0xa5, TOC_SIZE);
+	env->toc->status = cpu_to_le32(1);
+	env->toc->md_revision = cpu_to_le32(2);
+	env->toc->enabled = cpu_to_le32(1);
+	KUNIT_ASSERT_EQ(test, qcom_md_smem_check(env->toc, TOC_SIZE), 0);
+
+	env->dev = kunit_device_register(test, "qcom-md-test");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(env->dev));
+	env->dev->platform_data = env;
+	/* Freed with the device, after the provider it holds. */
+	env->md = devm_kzalloc(env->dev, sizeof(*env->md), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, env->md);
+	env->md->priv = &env->toc->subsystems[0];
+	KUNIT_ASSERT_EQ(test, devm_qcom_md_register(env->dev, env->md,
+						    &observed_smem_ops,
+						    capacity), 0);
+	return env;
+}
+
+/* Index of the entry for @name, or -1. */
+static int find_entry(struct md_env *env, const char *name, u32 seq)
+{
+	unsigned int i, n = le32_to_cpu(env->toc->subsystems[0].region_count);
+
+	for (i = 0; i < n; i++)
+		if (!strncmp(env->md->regions[i].name, name, 16) &&
+		    le32_to_cpu(env->md->regions[i].seq_num) == seq)
+			return i;
+	return -1;
+}
+
+static void qcom_md_test_layout(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, sizeof(struct minidump_region), 40);
+	KUNIT_EXPECT_EQ(test, offsetof(struct minidump_region, name), 0);
+	KUNIT_EXPECT_EQ(test, offsetof(struct minidump_region, seq_num), 16);
+	KUNIT_EXPECT_EQ(test, offsetof(struct minidump_region, valid), 20);
+	KUNIT_EXPECT_EQ(test, offsetof(struct minidump_region, address), 24);
+	KUNIT_EXPECT_EQ(test, offsetof(struct minidump_region, size), 32);
+
+	KUNIT_EXPECT_EQ(test, sizeof(struct minidump_subsystem), 32);
+	KUNIT_EXPECT_EQ(test, offsetof(struct minidump_subsystem, enabled), 4);
+	KUNIT_EXPECT_EQ(test, offsetof(struct minidump_subsystem,
+				       encryption_status), 8);
+	KUNIT_EXPECT_EQ(test, offsetof(struct minidump_subsystem,
+				       encryption_required), 12);
+	KUNIT_EXPECT_EQ(test, offsetof(struct minidump_subsystem,
+				       region_count), 16);
+	KUNIT_EXPECT_EQ(test, offsetof(struct minidump_subsystem,
+				       regions_baseptr), 24);
+	KUNIT_EXPECT_EQ(test, offsetof(struct minidump_global_toc,
+				       subsystems), 16);
+
+	KUNIT_EXPECT_EQ(test, MINIDUMP_REGION_VALID, 0x56414C49);
+	KUNIT_EXPECT_EQ(test, MINIDUMP_REGION_INVALID, 0x494E5641);
+	KUNIT_EXPECT_EQ(test, MINIDUMP_REGION_INIT, 0x494E4954);
+	KUNIT_EXPECT_EQ(test, MINIDUMP_SS_ENABLED, 0x454E424C);
+	KUNIT_EXPECT_EQ(test, MINIDUMP_SS_ENCR_DONE, 0x444F4E45);
+	KUNIT_EXPECT_EQ(test, MINIDUMP_SS_ENCR_NOTREQ, 0x00004E52);
+	KUNIT_EXPECT_EQ(test, MINIDUMP_SS_ENCR_REQ, 0x00594553);
+
+	/* The subsystem count follows the item size. */
+	KUNIT_EXPECT_EQ(test, minidump_nr_subsystems(336), 10);
+	KUNIT_EXPECT_EQ(test, minidump_nr_subsystems(16 + 30 * 32), 30);
+	KUNIT_EXPECT_EQ(test, minidump_nr_subsystems(47), 0);
+	KUNIT_EXPECT_EQ(test, minidump_nr_subsystems(8), 0);
+}
+
+struct check_case {
+	const char *desc;
+	size_t size;
+	u32 status;
+	int err;
+};
+
+static const struct check_case check_cases[] = {
+	{ "empty item", 0, 1, -EMSGSIZE },
+	{ "header only", 16, 1, -EMSGSIZE },
+	{ "one byte short of APSS", 47, 1, -EMSGSIZE },
+	{ "not initialised", 48, 0, -ENODEV },
+	{ "APSS only", 48, 1, 0 },
+	{ "ten subsystems", 336, 1, 0 },
+};
+
+KUNIT_ARRAY_PARAM_DESC(check, check_cases, desc);
+
+static void qcom_md_test_check(struct kunit *test)
+{
+	const struct check_case *p = test->param_value;
+	struct minidump_global_toc *toc;
+
+	toc = kunit_kzalloc(test, 336, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, toc);
+	toc->status = cpu_to_le32(p->status);
+	KUNIT_EXPECT_EQ(test, qcom_md_smem_check(toc, p->size), p->err);
+}
+
+static void qcom_md_test_enable(struct kunit *test)
+{
+	struct md_env *env = md_env_start(test, 4);
+	const u8 *ss = apss_bytes(env);
+	u8 other[32];
+
+	KUNIT_EXPECT_EQ(test, le32_at(ss, 0), 1);
+	KUNIT_EXPECT_MEMEQ(test, ss + 4, "LBNE", 4);	/* 'ENBL' */
+	KUNIT_EXPECT_MEMEQ(test, ss + 8, "ENOD", 4);	/* 'DONE' */
+	KUNIT_EXPECT_MEMEQ(test, ss + 12, "RN\0\0", 4);	/* 'NR' */
+	KUNIT_EXPECT_EQ(test, le32_at(ss, 16), 0);
+	KUNIT_EXPECT_EQ(test, le64_at(ss, 24), (u64)env->md->regions_phys);
+	KUNIT_EXPECT_EQ(test, env->md->regions_phys,
+			virt_to_phys(env->md->regions));
+	/* Only the APSS table is Linux's. */
+	memset(other, 0xa5, sizeof(other));
+	KUNIT_EXPECT_MEMEQ(test, &env->toc->subsystems[1], other, 32);
+	KUNIT_EXPECT_MEMEQ(test, &env->toc->subsystems[NR_SS - 1], other, 32);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(env->toc->status), 1);
+
+	/* Unbinding withdraws the table. */
+	kunit_device_unregister(test, env->dev);
+	KUNIT_EXPECT_EQ(test, le32_at(ss, 0), 0);
+	KUNIT_EXPECT_EQ(test, le32_at(ss, 16), 0);
+	KUNIT_EXPECT_EQ(test, le64_at(ss, 24), 0);
+	KUNIT_EXPECT_MEMEQ(test, &env->toc->subsystems[1], other, 32);
+}
+
+static void expect_entry(struct kunit *test, const struct minidump_region *e,
+			 const char *name, u32 seq, phys_addr_t addr, u64 size)
+{
+	char field[16] = {};
+
+	strscpy(field, name);
+	KUNIT_EXPECT_MEMEQ(test, e->name, field, 16);
+	KUNIT_EXPECT_EQ(test, le32_at(e, 16), seq);
+	KUNIT_EXPECT_MEMEQ(test, (const u8 *)e + 20, "ILAV", 4);  /* 'VALI' */
+	KUNIT_EXPECT_EQ(test, le64_at(e, 24), (u64)addr);
+	KUNIT_EXPECT_EQ(test, le64_at(e, 32), size);
+}
+
+static void qcom_md_test_regions(struct kunit *test)
+{
+	struct md_env *env = md_env_start(test, 4);
+	struct dumpregion_provider *prov = &env->md->prov;
+	const u8 *ss = apss_bytes(env);
+	struct page *pages, *map[2];
+	void *a, *d, *d2, *v;
+	int alpha, beta, gamma, delta, i;
+
+	a = kunit_kzalloc(test, 100, GFP_KERNEL);
+	d = kunit_kzalloc(test, 64, GFP_KERNEL);
+	d2 = kunit_kzalloc(test, 64, GFP_KERNEL);
+	pages = alloc_pages(GFP_KERNEL, 1);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_NOT_NULL(test, d);
+	KUNIT_ASSERT_NOT_NULL(test, d2);
+	KUNIT_ASSERT_NOT_NULL(test, pages);
+	map[0] = pages + 1;
+	map[1] = pages;
+	v = vmap(map, 2, VM_MAP, PAGE_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, v);
+
+	alpha = dumpregion_register("alpha", a, 100);
+	KUNIT_ASSERT_GT(test, alpha, 0);
+	KUNIT_EXPECT_EQ(test, le32_at(ss, 16), 1);
+	expect_entry(test, &env->md->regions[0], "alpha", 0, virt_to_phys(a),
+		     100);
+
+	/* Two physical runs: two entries, run-suffixed names. */
+	beta = dumpregion_register("beta", v, 2 * PAGE_SIZE);
+	KUNIT_ASSERT_GT(test, beta, 0);
+	KUNIT_EXPECT_EQ(test, le32_at(ss, 16), 3);
+	expect_entry(test, &env->md->regions[1], "beta#0", 0,
+		     page_to_phys(pages + 1), PAGE_SIZE);
+	expect_entry(test, &env->md->regions[2], "beta#1", 0,
+		     page_to_phys(pages), PAGE_SIZE);
+
+	/* One entry left: a two-run region is refused whole. */
+	gamma = dumpregion_register("gamma", v, 2 * PAGE_SIZE);
+	KUNIT_ASSERT_GT(test, gamma, 0);
+	KUNIT_EXPECT_EQ(test, le32_at(ss, 16), 3);
+	KUNIT_EXPECT_EQ(test, atomic_read(&prov->nr_refused), 1);
+	delta = dumpregion_register("delta", d, 64);
+	KUNIT_ASSERT_GT(test, delta, 0);
+	KUNIT_EXPECT_EQ(test, le32_at(ss, 16), 4);
+	KUNIT_EXPECT_EQ(test, atomic_read(&prov->nr_accepted), 3);
+
+	/* Removing the first entry moves the last one into its slot. */
+	KUNIT_EXPECT_EQ(test, dumpregion_unregister(alpha), 0);
+	KUNIT_EXPECT_EQ(test, le32_at(ss, 16), 3);
+	expect_entry(test, &env->md->regions[0], "delta", 0, virt_to_phys(d),
+		     64);
+	KUNIT_EXPECT_NE(test, le32_to_cpu(env->md->regions[3].valid),
+			MINIDUMP_REGION_VALID);
+	KUNIT_EXPECT_EQ(test, le64_at(&env->md->regions[3], 24), 0);
+	KUNIT_EXPECT_EQ(test, find_entry(env, "alpha", 0), -1);
+
+	/* An update rewrites the entry in place. */
+	KUNIT_EXPECT_EQ(test, dumpregion_update(delta, d2, 32), 0);
+	KUNIT_EXPECT_EQ(test, le32_at(ss, 16), 3);
+	expect_entry(test, &env->md->regions[0], "delta", 0, virt_to_phys(d2),
+		     32);
+	/* ... or replaces its entries when the number of runs changes. */
+	KUNIT_EXPECT_EQ(test, dumpregion_update(beta, a, 16), 0);
+	KUNIT_EXPECT_EQ(test, le32_at(ss, 16), 2);
+	i = find_entry(env, "beta", 0);
+	KUNIT_ASSERT_GE(test, i, 0);
+	expect_entry(test, &env->md->regions[i], "beta", 0, virt_to_phys(a),
+		     16);
+	KUNIT_EXPECT_EQ(test, find_entry(env, "beta#1", 0), -1);
+
+	KUNIT_EXPECT_EQ(test, dumpregion_unregister(beta), 0);
+	KUNIT_EXPECT_EQ(test, dumpregion_unregister(gamma), 0);
+	KUNIT_EXPECT_EQ(test, dumpregion_unregister(delta), 0);
+	KUNIT_EXPECT_EQ(test, le32_at(ss, 16), 0);
+	for (i = 0; i < 4; i++)
+		KUNIT_EXPECT_NE(test, le32_to_cpu(env->md->regions[i].valid),
+				MINIDUMP_REGION_VALID);
+	KUNIT_EXPECT_GT(test, env->nr_set_count, 0);
+	KUNIT_EXPECT_EQ(test, env->violations, 0);
+	vunmap(v);
+	__free_pages(pages, 1);
+}
+
+struct name_case {
+	const char *desc;
+	const char *prefix;
+	const char *full;
+	const char *head;	/* expected name, or its first part */
+	bool hashed;
+	int err;
+};
+
+static const struct name_case name_cases[] = {
+	{ "short", "", "alpha", "alpha", false, 0 },
+	{ "eleven chars", "", "exactly11ch", "exactly11ch", false, 0 },
+	{ "twelve chars", "", "twelve_chars", "twelve", true, 0 },
+	{ "per-CPU suffix", "", "runqueues.12", "runque", true, 0 },
+	{ "with prefix", "3_", "alpha", "3_alpha", false, 0 },
+	{ "prefix and long name", "3_", "log_buf_text", "3_log_", true, 0 },
+	{ "prefix too long", "123456", "alpha", "", false, -ENAMETOOLONG },
+};
+
+KUNIT_ARRAY_PARAM_DESC(name, name_cases, desc);
+
+static void qcom_md_test_names(struct kunit *test)
+{
+	const struct name_case *p = test->param_value;
+	char out[MINIDUMP_REGION_NAME_LEN], again[MINIDUMP_REGION_NAME_LEN];
+	size_t hl = strlen(p->head);
+	unsigned int i;
+
+	memset(out, 0x5a, sizeof(out));
+	KUNIT_ASSERT_EQ(test, qcom_md_short_name(p->prefix, p->full, out),
+			p->err);
+	if (p->err)
+		return;
+	/* Fits the firmware's field, NUL-padded to the end. */
+	KUNIT_EXPECT_LE(test, strnlen(out, 16), QCOM_MD_NAME_CHARS);
+	for (i = strnlen(out, 16); i < 16; i++)
+		KUNIT_EXPECT_EQ(test, out[i], 0);
+	if (!p->hashed) {
+		KUNIT_EXPECT_STREQ(test, out, p->head);
+		return;
+	}
+	KUNIT_EXPECT_EQ(test, strlen(out), QCOM_MD_NAME_CHARS);
+	KUNIT_EXPECT_EQ(test, memcmp(out, p->head, hl), 0);
+	KUNIT_EXPECT_EQ(test, out[hl], '~');
+	for (i = hl + 1; i < hl + 5; i++)
+		KUNIT_EXPECT_TRUE(test, isxdigit(out[i]) && !isupper(out[i]));
+	/* Deterministic. */
+	KUNIT_ASSERT_EQ(test, qcom_md_short_name(p->prefix, p->full, again), 0);
+	KUNIT_EXPECT_MEMEQ(test, out, again, sizeof(out));
+}
+
+/* Two long names with the same short name are told apart by seq_num. */
+static void qcom_md_test_name_collision(struct kunit *test)
+{
+	struct md_env *env = md_env_start(test, 8);
+	char a[DUMPREGION_NAME_MAX], b[DUMPREGION_NAME_MAX];
+	char sa[16], sb[16];
+	void *buf = kunit_kzalloc(test, 64, GFP_KERNEL);
+	int i, j, ida, idb, found = 0;
+	char (*shorts)[16];
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	shorts = kunit_kcalloc(test, 4096, 16, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, shorts);
+	/* 16-bit hash: a collision among a few thousand names is certain. */
+	for (i = 0; i < 4096 && !found; i++) {
+		snprintf(a, sizeof(a), "collide_%d", i);
+		qcom_md_short_name("", a, shorts[i]);
+		for (j = 0; j < i; j++) {
+			if (!memcmp(shorts[i], shorts[j], 16)) {
+				snprintf(b, sizeof(b), "collide_%d", j);
+				found = 1;
+				break;
+			}
+		}
+	}
+	KUNIT_ASSERT_TRUE(test, found);
+	KUNIT_ASSERT_EQ(test, qcom_md_short_name("", a, sa), 0);
+	KUNIT_ASSERT_EQ(test, qcom_md_short_name("", b, sb), 0);
+	KUNIT_ASSERT_STRNEQ(test, a, b);
+	KUNIT_ASSERT_MEMEQ(test, sa, sb, 16);
+
+	ida = dumpregion_register(a, buf, 8);
+	idb = dumpregion_register(b, buf + 8, 8);
+	KUNIT_ASSERT_GT(test, ida, 0);
+	KUNIT_ASSERT_GT(test, idb, 0);
+	i = find_entry(env, sa, 0);
+	j = find_entry(env, sa, 1);
+	KUNIT_ASSERT_GE(test, i, 0);
+	KUNIT_ASSERT_GE(test, j, 0);
+	KUNIT_EXPECT_EQ(test, le64_at(&env->md->regions[i], 24),
+			(u64)virt_to_phys(buf));
+	KUNIT_EXPECT_EQ(test, le64_at(&env->md->regions[j], 24),
+			(u64)virt_to_phys(buf + 8));
+	KUNIT_EXPECT_EQ(test, dumpregion_unregister(ida), 0);
+	KUNIT_EXPECT_EQ(test, dumpregion_unregister(idb), 0);
+}
+
+/* Many changes; at every count change the table is whole and unique. */
+static void qcom_md_test_consistency(struct kunit *test)
+{
+	struct md_env *env = md_env_start(test, 16);
+	char *buf = kunit_kzalloc(test, 1024, GFP_KERNEL);
+	int ids[24] = {};
+	unsigned int i, k;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	for (k = 0; k < 200; k++) {
+		char name[16];
+
+		i = (k * 7) % ARRAY_SIZE(ids);
+		if (ids[i] > 0 && k % 3) {
+			KUNIT_EXPECT_EQ(test, dumpregion_unregister(ids[i]), 0);
+			ids[i] = 0;
+		} else if (ids[i] > 0) {
+			KUNIT_EXPECT_EQ(test, dumpregion_update(ids[i],
+								buf + k, 8),
+					0);
+		} else {
+			snprintf(name, sizeof(name), "consist_%u", i);
+			ids[i] = dumpregion_register(name, buf + 8 * i, 8);
+			KUNIT_EXPECT_GT(test, ids[i], 0);
+		}
+	}
+	for (i = 0; i < ARRAY_SIZE(ids); i++)
+		if (ids[i] > 0)
+			KUNIT_EXPECT_EQ(test, dumpregion_unregister(ids[i]), 0);
+	KUNIT_EXPECT_EQ(test, env->md->count, 0);
+	KUNIT_EXPECT_GT(test, env->nr_set_count, 100);
+	KUNIT_EXPECT_EQ(test, env->violations, 0);
+}
+
+static void qcom_md_test_bad_capacity(struct kunit *test)
+{
+	struct device *dev = kunit_device_register(test, "qcom-md-cap");
+	struct qcom_md *md;
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(dev));
+	md = devm_kzalloc(dev, sizeof(*md), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, md);
+	KUNIT_EXPECT_EQ(test, devm_qcom_md_register(dev, md,
+						    &qcom_md_smem_ops, 0),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, devm_qcom_md_register(dev, md,
+						    &qcom_md_smem_ops,
+						    UINT_MAX), -EINVAL);
+}
+
+static struct kunit_case qcom_md_test_cases[] = {
+	KUNIT_CASE(qcom_md_test_layout),
+	KUNIT_CASE_PARAM(qcom_md_test_check, check_gen_params),
+	KUNIT_CASE(qcom_md_test_enable),
+	KUNIT_CASE(qcom_md_test_regions),
+	KUNIT_CASE_PARAM(qcom_md_test_names, name_gen_params),
+	KUNIT_CASE(qcom_md_test_name_collision),
+	KUNIT_CASE(qcom_md_test_consistency),
+	KUNIT_CASE(qcom_md_test_bad_capacity),
+	{}
+};
+
+static struct kunit_suite qcom_md_test_suite = {
+	.name = "qcom_minidump",
+	.test_cases = qcom_md_test_cases,
+};
+
+kunit_test_suite(qcom_md_test_suite);
+
+MODULE_DESCRIPTION("KUnit tests for the Qualcomm minidump table writer");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Regions with known contents for the end-to-end tests under QEMU.
+ *
+ * Writing "setup" to debugfs dumpregion_e2e/ctl registers a linear, a
+ * vmalloc, a per-CPU and a long-named region filled with patterns, plus one
+ * region that is unregistered again at once.  dumpregion_e2e/expected then
+ * lists what a dump must hold, computed here independently of the core:
+ *
+ *   expect <run name> <physical address> <size> <crc32>
+ *   gone <name> <physical address>
+ *
+ * where the run name is the region name, suffixed "#<k>" for run k of a
+ * region in several physical runs, and crc32 is zlib's CRC-32 of the run.
+ */
+
+#include <linux/crc32.h>
+#include <linux/debugfs.h>
+#include <linux/dumpregion.h>
+#include <linux/init.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/percpu.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+
+#define E2E_LIN_SIZE	3000
+#define E2E_VM_PAGES	5
+#define E2E_PCPU_SIZE	96
+
+static DEFINE_MUTEX(e2e_lock);
+static void *e2e_lin, *e2e_vm, *e2e_long, *e2e_gone;
+static void __percpu *e2e_pcpu;
+static int __percpu *e2e_pcpu_ids;
+static int e2e_ids[3];
+static bool e2e_ready;
+
+static void e2e_fill(void *p, size_t len, u8 seed)
+{
+	u8 *b = p;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		b[i] = seed + i * 13;
+}
+
+static phys_addr_t e2e_pa(const void *p)
+{
+	if (is_vmalloc_or_module_addr(p))
+		return page_to_phys(vmalloc_to_page(p)) + offset_in_page(p);
+	return virt_to_phys(p);
+}
+
+/* Print the physically contiguous runs of [p, p + len), page by page. */
+static void e2e_show_runs(struct seq_file *s, const char *name, const u8 *p,
+			  size_t len)
+{
+	const u8 *run = p, *end = p + len, *q = p;
+	phys_addr_t run_pa = e2e_pa(p);
+	unsigned int nruns = 0, k = 0;
+
+	/* Count the runs first: a single run keeps the plain name. */
+	while (q < end) {
+		const u8 *next = min(end, (const u8 *)PAGE_ALIGN((unsigned long)q + 1));
+
+		if (q == p || e2e_pa(q) != e2e_pa(q - 1) + 1)
+			nruns++;
+		q = next;
+	}
+	for (q = p; q <= end; ) {
+		const u8 *next = min(end, (const u8 *)PAGE_ALIGN((unsigned long)q + 1));
+
+		if (q == end || (q != p && e2e_pa(q) != e2e_pa(q - 1) + 1)) {
+			if (nruns == 1)
+				seq_printf(s, "expect %s", name);
+			else
+				seq_printf(s, "expect %s#%u", name, k++);
+			seq_printf(s, " 0x%llx %zu %08x\n", (u64)run_pa,
+				   (size_t)(q - run),
+				   crc32_le(~0, run, q - run) ^ ~0);
+			if (q == end)
+				break;
+			run = q;
+			run_pa = e2e_pa(q);
+		}
+		q = next;
+	}
+}
+
+static int expected_show(struct seq_file *s, void *unused)
+{
+	char name[DUMPREGION_NAME_MAX];
+	unsigned int cpu;
+
+	guard(mutex)(&e2e_lock);
+	if (!e2e_ready)
+		return 0;
+	e2e_show_runs(s, "e2e_lin", e2e_lin, E2E_LIN_SIZE);
+	e2e_show_runs(s, "e2e_vm", e2e_vm + 100, E2E_VM_PAGES * PAGE_SIZE - 200);
+	e2e_show_runs(s, "e2e_a_longer_name", e2e_long, 64);
+	for_each_possible_cpu(cpu) {
+		snprintf(name, sizeof(name), "e2e_pcpu.%u", cpu);
+		e2e_show_runs(s, name, per_cpu_ptr(e2e_pcpu, cpu),
+			      E2E_PCPU_SIZE);
+	}
+	seq_printf(s, "gone e2e_gone 0x%llx\n", (u64)virt_to_phys(e2e_gone));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(expected);
+
+static int e2e_setup(void)
+{
+	unsigned int cpu;
+	int id, ret;
+
+	e2e_lin = kmalloc(E2E_LIN_SIZE, GFP_KERNEL);
+	e2e_vm = vmalloc(E2E_VM_PAGES * PAGE_SIZE);
+	e2e_long = kmalloc(64, GFP_KERNEL);
+	e2e_gone = kmalloc(128, GFP_KERNEL);
+	e2e_pcpu = __alloc_percpu(E2E_PCPU_SIZE, 8);
+	e2e_pcpu_ids = alloc_percpu(int);
+	if (!e2e_lin || !e2e_vm || !e2e_long || !e2e_gone || !e2e_pcpu ||
+	    !e2e_pcpu_ids)
+		return -ENOMEM;
+
+	e2e_fill(e2e_lin, E2E_LIN_SIZE, 0x11);
+	e2e_fill(e2e_vm, E2E_VM_PAGES * PAGE_SIZE, 0x22);
+	e2e_fill(e2e_long, 64, 0x33);
+	e2e_fill(e2e_gone, 128, 0x44);
+	for_each_possible_cpu(cpu)
+		e2e_fill(per_cpu_ptr(e2e_pcpu, cpu), E2E_PCPU_SIZE, 0x50 + cpu);
+
+	e2e_ids[0] = dumpregion_register("e2e_lin", e2e_lin, E2E_LIN_SIZE);
+	e2e_ids[1] = dumpregion_register("e2e_vm", e2e_vm + 100,
+					 E2E_VM_PAGES * PAGE_SIZE - 200);
+	e2e_ids[2] = dumpregion_register("e2e_a_longer_name", e2e_long, 64);
+	if (e2e_ids[0] < 0 || e2e_ids[1] < 0 || e2e_ids[2] < 0)
+		return -EIO;
+	ret = dumpregion_register_percpu("e2e_pcpu", e2e_pcpu, E2E_PCPU_SIZE,
+					 e2e_pcpu_ids);
+	if (ret)
+		return ret;
+	id = dumpregion_register("e2e_gone", e2e_gone, 128);
+	if (id < 0)
+		return id;
+	ret = dumpregion_unregister(id);
+	if (ret)
+		return ret;
+	e2e_ready = true;
+	return 0;
+}
+
+static ssize_t ctl_write(struct file *file, const char __user *ubuf,
+			 size_t len, loff_t *ppos)
+{
+	char buf[16] = {};
+	int ret;
+
+	if (len >= sizeof(buf) || copy_from_user(buf, ubuf, len))
+		return -EINVAL;
+	if (!sysfs_streq(buf, "setup"))
+		return -EINVAL;
+	guard(mutex)(&e2e_lock);
+	if (e2e_ready)
+		return -EBUSY;
+	ret = e2e_setup();
+	if (ret)
+		pr_err("dumpregion_e2e: setup failed: %d\n", ret);
+	return ret ? ret : len;
+}
+
+static const struct file_operations ctl_fops = {
+	.write = ctl_write,
+	.llseek = noop_llseek,
+};
+
+static int __init dumpregion_e2e_init(void)
+{
+	struct dentry *dir = debugfs_create_dir("dumpregion_e2e", NULL);
+
+	debugfs_create_file("ctl", 0200, dir, NULL, &ctl_fops);
+	debugfs_create_file("expected", 0400, dir, NULL, &expected_fops);
+	return 0;
+}
+late_initcall(dumpregion_e2e_init);

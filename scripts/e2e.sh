@@ -1,0 +1,191 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# End-to-end tests under QEMU: the real qcom_smem and qcom_hwspinlock
+# drivers on arm64 virt, an SMEM window written by tools/mksmem as boot
+# firmware would leave it, guest RAM in a host file, and tools/mdread
+# walking SMEM -> item 602 -> APSS table -> regions in that file.
+#
+#   scripts/e2e.sh            build and run every case
+#   scripts/e2e.sh good       run only the named cases
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+tree=$("$DR_TOP/scripts/prepare-tree.sh") || exit 1
+build=$DR_CACHE/build-e2e-$(dr_kver)
+out=$DR_TOP/build/e2e
+qdir=$DR_TOP/tests/qemu
+mkdir -p "$build" "$out"
+passed=0
+failed=0
+kmake=(make -C "$tree" O="$build" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
+       CC="ccache aarch64-linux-gnu-gcc" -j"$(nproc)")
+ram_base=0x40000000
+smem_base=0x5e000000
+smem_size=0x100000
+machine=(-M virt,memory-backend=ram -cpu max -smp 2 -m 512M)
+
+ok() { passed=$((passed + 1)); echo "ok - $*"; }
+not_ok() { failed=$((failed + 1)); echo "not ok - $*"; }
+finish() {
+	dr_result e2e "$passed" "$failed"
+	echo "e2e: $passed passed, $failed failed"
+	[ "$failed" -eq 0 ]
+	exit
+}
+
+build_all() {
+	local frag=$qdir/e2e.config opt cc=(gcc -Wall -Wextra -Werror -O2)
+
+	dr_log "e2e: building the guest kernel in $build"
+	"${kmake[@]}" KCONFIG_ALLCONFIG="$frag" allnoconfig >"$out/build.log" 2>&1 || return 1
+	while read -r opt; do
+		case "$opt" in
+		CONFIG_*=n) grep -q "^${opt%=n}=" "$build/.config" && { echo "e2e: $opt not honoured"; return 1; } ;;
+		CONFIG_*) grep -qx "$opt" "$build/.config" || { echo "e2e: $opt missing from .config (dependencies?)"; return 1; } ;;
+		esac
+	done < "$frag"
+	"${kmake[@]}" Image >>"$out/build.log" 2>&1 || { tail -30 "$out/build.log"; return 1; }
+	cp "$build/arch/arm64/boot/Image" "$build/vmlinux" "$out/"
+
+	mkdir -p "$out/tools"
+	"${cc[@]}" -o "$out/tools/mksmem" "$DR_TOP/tools/mksmem.c" || return 1
+	"${cc[@]}" -o "$out/tools/mdread" "$DR_TOP/tools/mdread.c" || return 1
+	gcc -O2 -o "$out/tools/gen_init_cpio" "$tree/usr/gen_init_cpio.c" || return 1
+
+	aarch64-linux-gnu-gcc -static -O2 -Wall -Wextra -Werror -o "$out/init" "$qdir/init.c" || return 1
+	cat > "$out/initramfs.list" <<LIST
+dir /dev 0755 0 0
+nod /dev/console 0600 0 0 c 5 1
+dir /proc 0755 0 0
+dir /sys 0755 0 0
+file /init $out/init 0755 0 0
+LIST
+	"$out/tools/gen_init_cpio" "$out/initramfs.list" > "$out/initramfs.cpio" || return 1
+
+	rm -f "$out/dtb.ram"
+	qemu-system-aarch64 "${machine[@]},dumpdtb=$out/virt.dtb" \
+		-object memory-backend-file,id=ram,size=512M,mem-path="$out/dtb.ram",share=on \
+		-nographic >/dev/null 2>&1 || return 1
+	rm -f "$out/dtb.ram"
+	dtc -q -@ -I dts -O dtb -o "$out/smem.dtbo" "$qdir/smem.dtso" 2>"$out/dtc.log" &&
+		[ ! -s "$out/dtc.log" ] || { cat "$out/dtc.log"; return 1; }
+	fdtoverlay -i "$out/virt.dtb" -o "$out/board.dtb" "$out/smem.dtbo" || return 1
+	dtc -I dtb -O dts -o /dev/null "$out/board.dtb" 2>"$out/dtc.log" &&
+		[ ! -s "$out/dtc.log" ] || { cat "$out/dtc.log"; return 1; }
+}
+
+# boot NAME STEP MKSMEM-ARGS...: boot once, leave NAME.log and NAME.ram.
+boot() {
+	local name=$1 step=$2 start
+	shift 2
+	"$out/tools/mksmem" -o "$out/$name.smem" "$@" || return 1
+	rm -f "$out/$name.ram"
+	start=$(date +%s)
+	timeout 300 qemu-system-aarch64 "${machine[@]}" \
+		-object memory-backend-file,id=ram,size=512M,mem-path="$out/$name.ram",share=on \
+		-kernel "$out/Image" -initrd "$out/initramfs.cpio" -dtb "$out/board.dtb" \
+		-append "console=ttyAMA0 panic=-1 e2e.step=$step" \
+		-device loader,file="$out/$name.smem",addr=$smem_base,force-raw=on \
+		-nographic -no-reboot </dev/null >"$out/$name.log" 2>&1
+	echo "e2e: $name booted and halted in $(( $(date +%s) - start ))s" >&2
+	grep -q '^E2E-DONE' "$out/$name.log"
+}
+
+section() { sed -n "/^E2E-BEGIN $2\$/,/^E2E-END $2\$/p" "$out/$1.log" | sed '1d;$d'; }
+
+mdread() { "$out/tools/mdread" --image "$out/$1.ram" --ram-base $ram_base --smem $smem_base,$smem_size "${@:2}"; }
+
+# The guest's regions are all in the dump, with the right bytes; the
+# unregistered one is not; nothing else is.
+check_regions() {
+	local name=$1 list expect gone nruns nfound bad=0 line n pa size crc got short
+
+	if ! boot "$name" regions "${@:2}"; then
+		not_ok "$name: guest did not finish (see $out/$name.log)"
+		return
+	fi
+	if grep -E 'BUG:|WARNING:|Oops|E2E-ERROR' "$out/$name.log"; then
+		not_ok "$name: kernel warnings or test errors in the console log"
+		return
+	fi
+	ok "$name: real qcom_smem, qcom_hwspinlock and minidump provider probed, no warnings"
+	list=$(mdread "$name" --list) || { not_ok "$name: mdread failed ($?)"; return; }
+	printf '%s\n' "$list" > "$out/$name.mdread"
+	expect=$(section "$name" expected | grep '^expect ')
+	gone=$(section "$name" expected | grep '^gone ')
+	while read -r _ n pa size crc; do
+		got=$(printf '%s\n' "$list" | awk -v pa="$pa" -v size="$size" -v crc="$crc" \
+			'$1 == "region" && $4 == "addr=" pa && $5 == "size=" size && $6 == "crc32=" crc { print $2 }')
+		if [ -z "$got" ]; then
+			echo "  missing: $n $pa $size $crc"; bad=1; continue
+		fi
+		if [ ${#n} -le 11 ]; then
+			[ "$got" = "$n" ] || { echo "  $n listed as $got"; bad=1; }
+		else
+			short=${n:0:6}
+			[[ "$got" =~ ^${short}~[0-9a-f]{4}$ ]] || { echo "  $n listed as $got"; bad=1; }
+		fi
+	done <<< "$expect"
+	while read -r _ n pa; do
+		if printf '%s\n' "$list" | grep -Eq "^region $n |addr=$pa "; then
+			echo "  unregistered $n still listed"; bad=1
+		fi
+	done <<< "$gone"
+	nruns=$(section "$name" regions | awk '$4 ~ /^runs=/ { sub("runs=", "", $4); n += $4 } END { print n + 0 }')
+	nfound=$(printf '%s\n' "$list" | grep -c '^region ')
+	echo "  $name: $(grep -c . <<< "$expect") expected runs, $nruns registered runs, $nfound found by mdread"
+	[ "$nruns" -eq "$nfound" ] || { echo "  registered and found differ"; bad=1; }
+	if [ "$bad" -eq 0 ]; then
+		ok "$name: every registered region found in the RAM image with its bytes; unregistered one gone"
+	else
+		not_ok "$name: dump does not match the guest's regions"
+	fi
+}
+
+# Broken firmware tables: provider absent, the expected message, and at
+# most the driver's own warning for an item above its item count.
+check_broken() {
+	local name=$1 msg=$2 warns=$3 rc
+	shift 3
+	if ! boot "$name" none "$@"; then
+		not_ok "$name: guest did not finish (see $out/$name.log)"
+		return
+	fi
+	local n
+	n=$(grep -c 'WARNING:' "$out/$name.log")
+	if ! grep -q -- "$msg" "$out/$name.log"; then
+		not_ok "$name: expected message '$msg' missing"
+	elif [ "$n" -ne "$warns" ] || grep -Eq 'BUG:|Oops|Kernel panic' "$out/$name.log"; then
+		not_ok "$name: $n warnings (expected $warns) or a crash"
+	elif section "$name" providers | grep -q minidump; then
+		not_ok "$name: provider registered on a broken table"
+	else
+		ok "$name: provider stays absent ('$msg'), system carries on"
+	fi
+	mdread "$name" --list >/dev/null 2>&1
+	rc=$?
+	if [ "$rc" -eq 3 ]; then
+		ok "$name: mdread reports no minidump table (exit 3)"
+	else
+		not_ok "$name: mdread exit $rc, expected 3"
+	fi
+}
+
+if ! build_all; then
+	not_ok "build the e2e kernel, tools, initramfs and devicetree"
+	finish
+fi
+ok "build the e2e kernel, tools, initramfs and devicetree (dtc without warnings)"
+
+cases=("$@")
+run() { [ ${#cases[@]} -eq 0 ] || [[ " ${cases[*]} " == *" $1 "* ]]; }
+
+run good && check_regions good
+run cached30 && check_regions cached30 --cached --subsystems 30
+run legacy && check_broken legacy "cannot read SMEM item 602" 1 --variant legacy
+run no-siii && check_broken no-siii "cannot read SMEM item 602" 1 --variant no-siii
+run no-item && check_broken no-item "no minidump table in SMEM item 602" 0 --variant no-item
+run uninit && check_broken uninit "not initialised by firmware" 0 --variant uninit
+run short && check_broken short "too small for the APSS table" 0 --variant short
+finish

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * /init of the end-to-end test guest: mount what the tests read, run the
+ * step named by "e2e.step=" on the kernel command line, print what the
+ * host checks between markers on the console, then power off.
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <unistd.h>
+
+static void cat(const char *tag, const char *path)
+{
+	char buf[4096];
+	ssize_t n;
+	int fd;
+
+	printf("E2E-BEGIN %s\n", tag);
+	fflush(stdout);
+	fd = open(path, O_RDONLY);
+	if (fd < 0) {
+		printf("E2E-ERROR cannot open %s\n", path);
+	} else {
+		while ((n = read(fd, buf, sizeof(buf))) > 0)
+			fwrite(buf, 1, n, stdout);
+		close(fd);
+	}
+	printf("E2E-END %s\n", tag);
+	fflush(stdout);
+}
+
+static int write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY);
+	int ok;
+
+	if (fd < 0)
+		return -1;
+	ok = write(fd, s, strlen(s)) == (ssize_t)strlen(s);
+	close(fd);
+	return ok ? 0 : -1;
+}
+
+int main(void)
+{
+	char cmdline[1024] = "";
+	int fd;
+
+	mount("proc", "/proc", "proc", 0, NULL);
+	mount("sysfs", "/sys", "sysfs", 0, NULL);
+	mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
+	fd = open("/proc/cmdline", O_RDONLY);
+	if (fd >= 0) {
+		if (read(fd, cmdline, sizeof(cmdline) - 1) < 0)
+			cmdline[0] = 0;
+		close(fd);
+	}
+
+	if (strstr(cmdline, "e2e.step=regions")) {
+		if (write_file("/sys/kernel/debug/dumpregion_e2e/ctl", "setup"))
+			printf("E2E-ERROR setup failed\n");
+		cat("expected", "/sys/kernel/debug/dumpregion_e2e/expected");
+		cat("regions", "/sys/kernel/debug/dumpregion/regions");
+	}
+	cat("providers", "/sys/kernel/debug/dumpregion/providers");
+	printf("E2E-DONE\n");
+	fflush(stdout);
+	sync();
+	reboot(RB_POWER_OFF);
+	return 0;
+}
