@@ -23,7 +23,8 @@ kmake=(make -C "$tree" O="$build" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
 ram_base=0x40000000
 smem_base=0x5e000000
 smem_size=0x100000
-machine=(-M virt,memory-backend=ram -cpu max -smp 2 -m 512M)
+machine_type=virt,memory-backend=ram
+machine=(-M $machine_type -cpu max -smp 2 -m 512M)
 
 ok() { passed=$((passed + 1)); echo "ok - $*"; }
 not_ok() { failed=$((failed + 1)); echo "not ok - $*"; }
@@ -45,7 +46,12 @@ build_all() {
 		CONFIG_*) grep -qx "$opt" "$build/.config" || { echo "e2e: $opt missing from .config (dependencies?)"; return 1; } ;;
 		esac
 	done < "$frag"
-	"${kmake[@]}" Image >>"$out/build.log" 2>&1 || { tail -30 "$out/build.log"; return 1; }
+	"${kmake[@]}" Image >>"$out/build.log" 2>&1 || { grep -E 'error|warning:' "$out/build.log" | head -20; return 1; }
+	# This configuration (no modules, no KUnit) must build cleanly too.
+	if grep -E '(kernel/dumpregion|drivers/soc/qcom/minidump|include/linux/dumpregion)[^:]*:[0-9]+:[0-9]+: warning:' "$out/build.log"; then
+		echo "e2e: warnings in project sources"
+		return 1
+	fi
 	cp "$build/arch/arm64/boot/Image" "$build/vmlinux" "$out/"
 
 	mkdir -p "$out/tools"
@@ -64,9 +70,9 @@ LIST
 	"$out/tools/gen_init_cpio" "$out/initramfs.list" > "$out/initramfs.cpio" || return 1
 
 	rm -f "$out/dtb.ram"
-	qemu-system-aarch64 "${machine[@]},dumpdtb=$out/virt.dtb" \
+	qemu-system-aarch64 "${machine[@]}" -M "$machine_type,dumpdtb=$out/virt.dtb" \
 		-object memory-backend-file,id=ram,size=512M,mem-path="$out/dtb.ram",share=on \
-		-nographic >/dev/null 2>&1 || return 1
+		-nographic >"$out/dumpdtb.log" 2>&1 || { cat "$out/dumpdtb.log"; return 1; }
 	rm -f "$out/dtb.ram"
 	dtc -q -@ -I dts -O dtb -o "$out/smem.dtbo" "$qdir/smem.dtso" 2>"$out/dtc.log" &&
 		[ ! -s "$out/dtc.log" ] || { cat "$out/dtc.log"; return 1; }
@@ -92,7 +98,8 @@ boot() {
 	grep -q '^E2E-DONE' "$out/$name.log"
 }
 
-section() { sed -n "/^E2E-BEGIN $2\$/,/^E2E-END $2\$/p" "$out/$1.log" | sed '1d;$d'; }
+# The guest console ends lines with CR LF.
+section() { tr -d '\r' < "$out/$1.log" | sed -n "/^E2E-BEGIN $2\$/,/^E2E-END $2\$/p" | sed '1d;$d'; }
 
 mdread() { "$out/tools/mdread" --image "$out/$1.ram" --ram-base $ram_base --smem $smem_base,$smem_size "${@:2}"; }
 
@@ -132,7 +139,7 @@ check_regions() {
 			echo "  unregistered $n still listed"; bad=1
 		fi
 	done <<< "$gone"
-	nruns=$(section "$name" regions | awk '$4 ~ /^runs=/ { sub("runs=", "", $4); n += $4 } END { print n + 0 }')
+	nruns=$(section "$name" regions | awk '$5 ~ /^runs=/ { sub("runs=", "", $5); n += $5 } END { print n + 0 }')
 	nfound=$(printf '%s\n' "$list" | grep -c '^region ')
 	echo "  $name: $(grep -c . <<< "$expect") expected runs, $nruns registered runs, $nfound found by mdread"
 	[ "$nruns" -eq "$nfound" ] || { echo "  registered and found differ"; bad=1; }

@@ -1026,12 +1026,14 @@ int devm_dumpregion_provider_register(struct device *dev,
 }
 EXPORT_SYMBOL_GPL(devm_dumpregion_provider_register);
 
+#if IS_ENABLED(CONFIG_KUNIT)
 /* Lets the tests hold the registration lock as a stopped CPU would. */
-VISIBLE_IF_KUNIT struct mutex *dumpregion_registration_lock(void)
+struct mutex *dumpregion_registration_lock(void)
 {
 	return &dumpregion_mutex;
 }
 EXPORT_SYMBOL_IF_KUNIT(dumpregion_registration_lock);
+#endif
 
 /*
  * Called from the panic notifier, after the other CPUs were stopped.  No
@@ -1063,6 +1065,7 @@ static struct notifier_block dr_panic_nb = {
 	.priority = INT_MAX,
 };
 
+#ifdef CONFIG_MODULES
 /* Unregister what a module left behind.  Returns how many regions. */
 VISIBLE_IF_KUNIT unsigned int dumpregion_module_going(struct module *mod)
 {
@@ -1098,6 +1101,17 @@ static int dr_module_notify(struct notifier_block *nb, unsigned long action,
 static struct notifier_block dr_module_nb = {
 	.notifier_call = dr_module_notify,
 };
+
+static int __init dr_module_init(void)
+{
+	return register_module_notifier(&dr_module_nb);
+}
+#else
+static int __init dr_module_init(void)
+{
+	return 0;
+}
+#endif /* CONFIG_MODULES */
 
 static void dr_show_region(struct seq_file *s, struct dumpregion *r)
 {
@@ -1155,7 +1169,7 @@ static int __init dumpregion_init(void)
 	struct dentry *dir;
 	int ret;
 
-	ret = register_module_notifier(&dr_module_nb);
+	ret = dr_module_init();
 	if (ret)
 		return ret;
 	atomic_notifier_chain_register(&panic_notifier_list, &dr_panic_nb);

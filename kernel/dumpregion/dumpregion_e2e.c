@@ -31,10 +31,11 @@
 #define E2E_PCPU_SIZE	96
 
 static DEFINE_MUTEX(e2e_lock);
-static void *e2e_lin, *e2e_vm, *e2e_long, *e2e_gone;
+static void *e2e_lin, *e2e_vm, *e2e_vmap, *e2e_long, *e2e_gone;
+static struct page *e2e_pages;
 static void __percpu *e2e_pcpu;
 static int __percpu *e2e_pcpu_ids;
-static int e2e_ids[3];
+static int e2e_ids[4];
 static bool e2e_ready;
 
 static void e2e_fill(void *p, size_t len, u8 seed)
@@ -42,8 +43,9 @@ static void e2e_fill(void *p, size_t len, u8 seed)
 	u8 *b = p;
 	size_t i;
 
+	/* Not periodic in a page: swapped or shifted pages show. */
 	for (i = 0; i < len; i++)
-		b[i] = seed + i * 13;
+		b[i] = seed + i * 13 + i / 251;
 }
 
 static phys_addr_t e2e_pa(const void *p)
@@ -99,6 +101,7 @@ static int expected_show(struct seq_file *s, void *unused)
 		return 0;
 	e2e_show_runs(s, "e2e_lin", e2e_lin, E2E_LIN_SIZE);
 	e2e_show_runs(s, "e2e_vm", e2e_vm + 100, E2E_VM_PAGES * PAGE_SIZE - 200);
+	e2e_show_runs(s, "e2e_vmap", e2e_vmap, 3 * PAGE_SIZE);
 	e2e_show_runs(s, "e2e_a_longer_name", e2e_long, 64);
 	for_each_possible_cpu(cpu) {
 		snprintf(name, sizeof(name), "e2e_pcpu.%u", cpu);
@@ -112,21 +115,31 @@ DEFINE_SHOW_ATTRIBUTE(expected);
 
 static int e2e_setup(void)
 {
+	struct page *map[3];
 	unsigned int cpu;
 	int id, ret;
 
+	/* Three adjacent pages mapped in reverse: three physical runs. */
+	e2e_pages = alloc_pages(GFP_KERNEL, 2);
+	if (!e2e_pages)
+		return -ENOMEM;
+	map[0] = e2e_pages + 2;
+	map[1] = e2e_pages + 1;
+	map[2] = e2e_pages;
+	e2e_vmap = vmap(map, 3, VM_MAP, PAGE_KERNEL);
 	e2e_lin = kmalloc(E2E_LIN_SIZE, GFP_KERNEL);
 	e2e_vm = vmalloc(E2E_VM_PAGES * PAGE_SIZE);
 	e2e_long = kmalloc(64, GFP_KERNEL);
 	e2e_gone = kmalloc(128, GFP_KERNEL);
 	e2e_pcpu = __alloc_percpu(E2E_PCPU_SIZE, 8);
 	e2e_pcpu_ids = alloc_percpu(int);
-	if (!e2e_lin || !e2e_vm || !e2e_long || !e2e_gone || !e2e_pcpu ||
+	if (!e2e_vmap || !e2e_lin || !e2e_vm || !e2e_long || !e2e_gone || !e2e_pcpu ||
 	    !e2e_pcpu_ids)
 		return -ENOMEM;
 
 	e2e_fill(e2e_lin, E2E_LIN_SIZE, 0x11);
 	e2e_fill(e2e_vm, E2E_VM_PAGES * PAGE_SIZE, 0x22);
+	e2e_fill(e2e_vmap, 3 * PAGE_SIZE, 0x66);
 	e2e_fill(e2e_long, 64, 0x33);
 	e2e_fill(e2e_gone, 128, 0x44);
 	for_each_possible_cpu(cpu)
@@ -136,7 +149,9 @@ static int e2e_setup(void)
 	e2e_ids[1] = dumpregion_register("e2e_vm", e2e_vm + 100,
 					 E2E_VM_PAGES * PAGE_SIZE - 200);
 	e2e_ids[2] = dumpregion_register("e2e_a_longer_name", e2e_long, 64);
-	if (e2e_ids[0] < 0 || e2e_ids[1] < 0 || e2e_ids[2] < 0)
+	e2e_ids[3] = dumpregion_register("e2e_vmap", e2e_vmap, 3 * PAGE_SIZE);
+	if (e2e_ids[0] < 0 || e2e_ids[1] < 0 || e2e_ids[2] < 0 ||
+	    e2e_ids[3] < 0)
 		return -EIO;
 	ret = dumpregion_register_percpu("e2e_pcpu", e2e_pcpu, E2E_PCPU_SIZE,
 					 e2e_pcpu_ids);

@@ -842,6 +842,7 @@ static void dr_test_devm_provider(struct kunit *test)
 
 static void dr_test_module_going(struct kunit *test)
 {
+#ifdef CONFIG_MODULES
 	struct fake_prov *fp = fake_start(test, "fake", &fake_ops);
 	struct module *mod = kunit_kzalloc(test, sizeof(*mod), GFP_KERNEL);
 	void *buf = kunit_kzalloc(test, 64, GFP_KERNEL);
@@ -864,6 +865,9 @@ static void dr_test_module_going(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dumpregion_unregister(b), -ENOENT);
 	KUNIT_EXPECT_EQ(test, dumpregion_module_going(mod), 0);
 	KUNIT_EXPECT_EQ(test, dumpregion_unregister(builtin), 0);
+#else
+	kunit_skip(test, "modules are not enabled");
+#endif
 }
 
 /* ---- updates ---- */

@@ -14,7 +14,9 @@ struct seq_file;
 /* The lock that registration and provider changes take. */
 struct mutex *dumpregion_registration_lock(void);
 void dumpregion_panic_finalise(void);
+#ifdef CONFIG_MODULES
 unsigned int dumpregion_module_going(struct module *mod);
+#endif
 int dumpregion_regions_show(struct seq_file *s, void *unused);
 int dumpregion_providers_show(struct seq_file *s, void *unused);
 #endif

@@ -79,8 +79,7 @@ EXPORT_SYMBOL_IF_KUNIT(qcom_md_smem_ops);
  * Return: 0; -EMSGSIZE when the item cannot hold the APSS subsystem table;
  * -ENODEV when firmware did not initialise the table.
  */
-VISIBLE_IF_KUNIT int qcom_md_smem_check(const struct minidump_global_toc *toc,
-					size_t size)
+int qcom_md_smem_check(const struct minidump_global_toc *toc, size_t size)
 {
 	if (minidump_nr_subsystems(size) <= MINIDUMP_APSS_ID)
 		return -EMSGSIZE;

@@ -53,8 +53,7 @@ struct qcom_md_slot {
  *
  * Return: 0, or -ENAMETOOLONG when @prefix leaves no room for a name.
  */
-VISIBLE_IF_KUNIT int qcom_md_short_name(const char *prefix, const char *full,
-					char *out)
+int qcom_md_short_name(const char *prefix, const char *full, char *out)
 {
 	size_t plen = strlen(prefix), flen = strlen(full), room;
 
@@ -268,10 +267,9 @@ static void qcom_md_disable(void *data)
  * Return: 0 or a negative errno (-EINVAL for a capacity of 0 or one too
  * large for a contiguous array).
  */
-VISIBLE_IF_KUNIT int devm_qcom_md_register(struct device *dev,
-					   struct qcom_md *md,
-					   const struct qcom_md_transport_ops *ops,
-					   unsigned int capacity)
+int devm_qcom_md_register(struct device *dev, struct qcom_md *md,
+			  const struct qcom_md_transport_ops *ops,
+			  unsigned int capacity)
 {
 	int ret;
 
