@@ -5,7 +5,7 @@ set -euo pipefail
 
 pkgs="linux-source-6.12 gcc-aarch64-linux-gnu qemu-system-arm bc flex bison
 libssl-dev libelf-dev cpio device-tree-compiler ccache python3 rsync make
-perl python3-ply python3-git libc6-dev-arm64-cross"
+perl python3-ply python3-git libc6-dev-arm64-cross dt-schema"
 
 missing=
 for p in $pkgs; do
