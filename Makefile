@@ -5,7 +5,7 @@
 
 SHELL := /bin/bash
 
-.PHONY: all deps tree check kunit e2e test clean distclean
+.PHONY: all deps tree check host kunit e2e test clean distclean
 
 all: test
 
@@ -17,6 +17,11 @@ tree: deps
 
 check: deps
 	@scripts/check.sh
+
+# host tools' cmocka tests under ASan/UBSan, and the fuzzer
+# (FUZZ_SECONDS=30 by default)
+host: deps
+	@scripts/host-tests.sh
 
 # make kunit                    all suites
 # make kunit SUITE='dumpregion' one suite (kunit.py filter glob)

@@ -55,8 +55,8 @@ build_all() {
 	cp "$build/arch/arm64/boot/Image" "$build/vmlinux" "$out/"
 
 	mkdir -p "$out/tools"
-	"${cc[@]}" -o "$out/tools/mksmem" "$DR_TOP/tools/mksmem.c" || return 1
-	"${cc[@]}" -o "$out/tools/mdread" "$DR_TOP/tools/mdread.c" || return 1
+	"${cc[@]}" -o "$out/tools/mksmem" "$DR_TOP/tools/mksmem.c" "$DR_TOP/tools/smem_build.c" || return 1
+	"${cc[@]}" -o "$out/tools/mdread" "$DR_TOP/tools/mdread.c" "$DR_TOP/tools/minidump.c" || return 1
 	gcc -O2 -o "$out/tools/gen_init_cpio" "$tree/usr/gen_init_cpio.c" || return 1
 
 	aarch64-linux-gnu-gcc -static -O2 -Wall -Wextra -Werror -o "$out/init" "$qdir/init.c" || return 1

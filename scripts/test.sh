@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Run every suite (fast gates, KUnit and end-to-end under QEMU), then print one line
+# Run every suite (fast gates, host tests and fuzzing, KUnit and
+# end-to-end under QEMU), then print one line
 # "N passed, N failed" summing them.  Exits non-zero on any failure or
 # when no test ran.
 set -uo pipefail
@@ -12,12 +13,13 @@ mkdir -p "$DR_RESULTS"
 start=$(date +%s)
 
 "$DR_TOP/scripts/check.sh" || true
+"$DR_TOP/scripts/host-tests.sh" || true
 "$DR_TOP/scripts/kunit.sh" || true
 "$DR_TOP/scripts/e2e.sh" || true
 
 passed=0
 failed=0
-for s in check kunit e2e; do
+for s in check host kunit e2e; do
 	if [ -f "$DR_RESULTS/$s" ]; then
 		read -r _ p f < "$DR_RESULTS/$s"
 	else

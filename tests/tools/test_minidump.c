@@ -1,0 +1,378 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Host tests for the minidump table reader (tools/minidump.c): RAM images
+ * built in memory, good and broken, each error path checked for its result
+ * and message.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "le.h"
+#include "minidump.h"
+#include "smem_build.h"
+#include "smem_layout.h"
+
+#define RAM_BASE	0x80000000ull
+#define RAM_SIZE	0x100000ull
+#define SMEM_OFF	0x0
+#define SMEM_SIZE	0x10000ull
+#define TABLE_OFF	0x20000	/* APSS region array */
+#define DATA_OFF	0x30000
+
+struct ram {
+	struct md_image img;
+	uint8_t *mem;
+	uint64_t toc;		/* item 602 offset in RAM */
+	char err[256];
+	struct md_region seen[16];
+	unsigned int nseen;
+};
+
+static int mem_read(void *ctx, uint64_t phys, void *buf, uint64_t len)
+{
+	struct ram *r = ctx;
+
+	memcpy(buf, r->mem + (phys - r->img.ram_base), len);
+	return 0;
+}
+
+static struct ram *ram_new(const struct smem_opts *o)
+{
+	struct ram *r = calloc(1, sizeof(*r));
+
+	assert_non_null(r);
+	r->mem = calloc(1, RAM_SIZE);
+	assert_non_null(r->mem);
+	r->img.ram_base = RAM_BASE;
+	r->img.ram_size = RAM_SIZE;
+	r->img.read = mem_read;
+	r->img.ctx = r;
+	smem_build(r->mem + SMEM_OFF, o, &r->toc);
+	return r;
+}
+
+static void ram_free(struct ram *r)
+{
+	free(r->mem);
+	free(r);
+}
+
+static uint8_t *subsystem(struct ram *r, unsigned int ss)
+{
+	return r->mem + r->toc + MD_TOC_SUBSYSTEMS + ss * MD_SS_LEN;
+}
+
+/* Publish subsystem @ss with its region array at @table_off. */
+static void enable_ss(struct ram *r, unsigned int ss, uint64_t table_off,
+		      uint32_t count)
+{
+	uint8_t *s = subsystem(r, ss);
+
+	put_le32(s + MD_SS_STATUS, 1);
+	put_le32(s + MD_SS_ENABLED, MD_SS_ENABLED_MAGIC);
+	put_le32(s + MD_SS_ENCR_STATUS, MD_SS_ENCR_DONE);
+	put_le32(s + MD_SS_ENCR_REQUIRED, MD_SS_ENCR_NOTREQ);
+	put_le32(s + MD_SS_REGION_COUNT, count);
+	put_le64(s + MD_SS_BASEPTR, RAM_BASE + table_off);
+}
+
+static void set_region(struct ram *r, uint64_t table_off, unsigned int i,
+		       const char *name, uint32_t seq, uint64_t addr,
+		       uint64_t size, uint32_t valid)
+{
+	uint8_t *e = r->mem + table_off + i * MD_REGION_LEN;
+
+	memset(e, 0, MD_REGION_LEN);
+	strncpy((char *)e, name, MD_REGION_NAME_LEN);
+	put_le32(e + MD_REGION_SEQ, seq);
+	put_le32(e + MD_REGION_VALID, valid);
+	put_le64(e + MD_REGION_ADDRESS, addr);
+	put_le64(e + MD_REGION_SIZE, size);
+}
+
+static int record(const struct md_region *reg, void *arg)
+{
+	struct ram *r = arg;
+
+	if (r->nseen < 16)
+		r->seen[r->nseen++] = *reg;
+	return 0;
+}
+
+static int walk(struct ram *r)
+{
+	r->nseen = 0;
+	r->err[0] = 0;
+	return md_walk(&r->img, RAM_BASE + SMEM_OFF, SMEM_SIZE, NULL, record, r,
+		       r->err, sizeof(r->err));
+}
+
+static const struct smem_opts good = {
+	.size = SMEM_SIZE, .subsystems = 10, .items = 1024,
+};
+
+/* Two regions, one invalid entry between them, and another subsystem. */
+static struct ram *two_regions(const struct smem_opts *o)
+{
+	struct ram *r = ram_new(o);
+
+	enable_ss(r, 0, TABLE_OFF, 3);
+	set_region(r, TABLE_OFF, 0, "alpha", 0, RAM_BASE + DATA_OFF, 100,
+		   MD_REGION_VALID_MAGIC);
+	set_region(r, TABLE_OFF, 1, "skipme", 0, RAM_BASE + DATA_OFF, 8,
+		   MD_MAGIC('I', 'N', 'V', 'A'));
+	set_region(r, TABLE_OFF, 2, "beta#1", 3, RAM_BASE + DATA_OFF + 4096,
+		   4096, MD_REGION_VALID_MAGIC);
+	return r;
+}
+
+static void test_good(void **state)
+{
+	struct ram *r = two_regions(&good);
+
+	(void)state;
+	assert_int_equal(walk(r), MD_OK);
+	assert_int_equal(r->nseen, 2);
+	assert_string_equal(r->seen[0].name, "alpha");
+	assert_int_equal(r->seen[0].addr, RAM_BASE + DATA_OFF);
+	assert_int_equal(r->seen[0].size, 100);
+	assert_int_equal(r->seen[0].subsystem, 0);
+	assert_string_equal(r->seen[1].name, "beta#1");
+	assert_int_equal(r->seen[1].seq, 3);
+	ram_free(r);
+}
+
+static void test_cached_and_30_subsystems(void **state)
+{
+	struct smem_opts o = good;
+	struct ram *r;
+
+	(void)state;
+	o.cached = 1;
+	o.subsystems = 30;
+	r = ram_new(&o);
+	enable_ss(r, 29, TABLE_OFF, 1);
+	set_region(r, TABLE_OFF, 0, "last_ss", 0, RAM_BASE + DATA_OFF, 16,
+		   MD_REGION_VALID_MAGIC);
+	assert_int_equal(walk(r), MD_OK);
+	assert_int_equal(r->nseen, 1);
+	assert_int_equal(r->seen[0].subsystem, 29);
+	ram_free(r);
+}
+
+static void expect_notable(enum smem_variant v, const char *msg)
+{
+	struct smem_opts o = good;
+	struct ram *r;
+
+	o.variant = v;
+	r = ram_new(&o);
+	assert_int_equal(walk(r), MD_ERR_NOTABLE);
+	assert_non_null(strstr(r->err, msg));
+	assert_int_equal(r->nseen, 0);
+	ram_free(r);
+}
+
+static void test_legacy(void **state)
+{
+	(void)state;
+	expect_notable(SMEM_LEGACY, "legacy SMEM heap");
+}
+
+static void test_no_siii(void **state)
+{
+	(void)state;
+	expect_notable(SMEM_NO_SIII, "declares 512 items");
+}
+
+static void test_no_item(void **state)
+{
+	(void)state;
+	expect_notable(SMEM_NO_ITEM, "no item 602");
+}
+
+static void test_uninit(void **state)
+{
+	(void)state;
+	expect_notable(SMEM_UNINIT, "not initialised");
+}
+
+static void test_short(void **state)
+{
+	(void)state;
+	expect_notable(SMEM_SHORT, "holds no subsystem table");
+}
+
+static void test_smem_not_initialised(void **state)
+{
+	struct ram *r = two_regions(&good);
+
+	(void)state;
+	put_le32(r->mem + SMEM_HDR_INITIALIZED, 0);
+	assert_int_equal(walk(r), MD_ERR_NOTABLE);
+	assert_non_null(strstr(r->err, "SMEM not initialised"));
+	ram_free(r);
+}
+
+static void test_bad_ptable(void **state)
+{
+	struct ram *r = two_regions(&good);
+	uint8_t *pt = r->mem + SMEM_SIZE - SMEM_PTABLE_SIZE;
+
+	(void)state;
+	put_le32(pt + SMEM_PTABLE_NUM, 0xffffffff);
+	assert_int_equal(walk(r), MD_ERR_NOTABLE);
+	assert_non_null(strstr(r->err, "claims"));
+	put_le32(pt + SMEM_PTABLE_NUM, 1);
+	/* Global partition pointing past the window. */
+	put_le32(pt + SMEM_PTABLE_ENTRIES + SMEM_PTE_SIZE_F, 0xfffffff0);
+	assert_int_equal(walk(r), MD_ERR_NOTABLE);
+	assert_non_null(strstr(r->err, "no usable global partition"));
+	ram_free(r);
+}
+
+static void test_bad_canary(void **state)
+{
+	struct ram *r = two_regions(&good);
+
+	(void)state;
+	/* The first private entry, right after the partition header. */
+	put_le16(r->mem + 0x2000 + SMEM_PHDR_LEN, 0x1234);
+	assert_int_equal(walk(r), MD_ERR_NOTABLE);
+	assert_non_null(strstr(r->err, "canary"));
+	ram_free(r);
+}
+
+static void test_item_size_lies(void **state)
+{
+	struct ram *r = two_regions(&good);
+	uint8_t *e = r->mem + 0x2000 + SMEM_PHDR_LEN;
+
+	(void)state;
+	/* First item claims to run past the partition: the walk stops. */
+	put_le32(e + SMEM_PE_SIZE, 0x7fffffff);
+	assert_int_equal(walk(r), MD_ERR_NOTABLE);
+	assert_non_null(strstr(r->err, "no item 602"));
+	ram_free(r);
+}
+
+static void test_smem_outside_image(void **state)
+{
+	struct ram *r = two_regions(&good);
+
+	(void)state;
+	r->nseen = 0;
+	assert_int_equal(md_walk(&r->img, RAM_BASE + RAM_SIZE - 0x1000, SMEM_SIZE,
+				 NULL, record, r, r->err, sizeof(r->err)),
+			 MD_ERR_TRUNC);
+	assert_int_equal(md_walk(&r->img, 0x1000, SMEM_SIZE, NULL, record, r,
+				 r->err, sizeof(r->err)), MD_ERR_TRUNC);
+	ram_free(r);
+}
+
+static void test_region_outside_ram(void **state)
+{
+	struct ram *r = two_regions(&good);
+
+	(void)state;
+	set_region(r, TABLE_OFF, 1, "wild", 0, RAM_BASE + RAM_SIZE - 8, 64,
+		   MD_REGION_VALID_MAGIC);
+	assert_int_equal(walk(r), MD_ERR_BADREGION);
+	assert_non_null(strstr(r->err, "wild"));
+	/* The others are still reported. */
+	assert_int_equal(r->nseen, 2);
+	set_region(r, TABLE_OFF, 1, "wrap", 0, UINT64_MAX - 4, 64,
+		   MD_REGION_VALID_MAGIC);
+	assert_int_equal(walk(r), MD_ERR_BADREGION);
+	assert_int_equal(r->nseen, 2);
+	ram_free(r);
+}
+
+static void test_table_outside_ram(void **state)
+{
+	struct ram *r = two_regions(&good);
+
+	(void)state;
+	put_le64(subsystem(r, 0) + MD_SS_BASEPTR, 0x1000);
+	assert_int_equal(walk(r), MD_ERR_BADREGION);
+	assert_non_null(strstr(r->err, "outside RAM"));
+	/* A count running past the end of RAM stops at RAM's end. */
+	enable_ss(r, 0, TABLE_OFF, 0xffffffff);
+	assert_int_equal(walk(r), MD_ERR_BADREGION);
+	assert_int_equal(r->nseen, 2);
+	ram_free(r);
+}
+
+static void test_disabled_subsystem(void **state)
+{
+	struct ram *r = two_regions(&good);
+
+	(void)state;
+	put_le32(subsystem(r, 0) + MD_SS_ENCR_STATUS, 0);
+	assert_int_equal(walk(r), MD_OK);
+	assert_int_equal(r->nseen, 0);
+	enable_ss(r, 0, TABLE_OFF, 3);
+	put_le32(subsystem(r, 0) + MD_SS_ENABLED, 0);
+	assert_int_equal(walk(r), MD_OK);
+	assert_int_equal(r->nseen, 0);
+	ram_free(r);
+}
+
+static void test_name_sanitised(void **state)
+{
+	struct ram *r = two_regions(&good);
+	uint8_t *e = r->mem + TABLE_OFF;
+
+	(void)state;
+	memcpy(e, "a/b\x01" "cdefghijklmnop", 16);	/* no NUL */
+	assert_int_equal(walk(r), MD_OK);
+	assert_string_equal(r->seen[0].name, "a_b_cdefghijklmn");
+	ram_free(r);
+}
+
+static int stop_at_first(const struct md_region *reg, void *arg)
+{
+	(void)reg;
+	(void)arg;
+	return 42;
+}
+
+static void test_callback_stops(void **state)
+{
+	struct ram *r = two_regions(&good);
+
+	(void)state;
+	assert_int_equal(md_walk(&r->img, RAM_BASE, SMEM_SIZE, NULL,
+				 stop_at_first, r, r->err, sizeof(r->err)), 42);
+	ram_free(r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_good),
+		cmocka_unit_test(test_cached_and_30_subsystems),
+		cmocka_unit_test(test_legacy),
+		cmocka_unit_test(test_no_siii),
+		cmocka_unit_test(test_no_item),
+		cmocka_unit_test(test_uninit),
+		cmocka_unit_test(test_short),
+		cmocka_unit_test(test_smem_not_initialised),
+		cmocka_unit_test(test_bad_ptable),
+		cmocka_unit_test(test_bad_canary),
+		cmocka_unit_test(test_item_size_lies),
+		cmocka_unit_test(test_smem_outside_image),
+		cmocka_unit_test(test_region_outside_ram),
+		cmocka_unit_test(test_table_outside_ram),
+		cmocka_unit_test(test_disabled_subsystem),
+		cmocka_unit_test(test_name_sanitised),
+		cmocka_unit_test(test_callback_stops),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Reading the Qualcomm minidump table out of a RAM image: SMEM window ->
+ * item 602 -> enabled subsystems -> valid regions.  Every offset, count
+ * and address read from the image is checked before use.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "le.h"
+#include "minidump.h"
+#include "smem_layout.h"
+
+static void seterr(char *err, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err || !len)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+}
+
+int md_read_phys(const struct md_image *img, uint64_t phys, void *buf,
+		 uint64_t len)
+{
+	if (phys < img->ram_base || phys - img->ram_base > img->ram_size ||
+	    len > img->ram_size - (phys - img->ram_base))
+		return -ERANGE;
+	return img->read(img->ctx, phys, buf, len);
+}
+
+/* The global partition: offset, size and cacheline, or 0 on failure. */
+static int find_global_partition(const uint8_t *pt, uint32_t nent,
+				 uint32_t *poff, uint32_t *psize, uint32_t *pcl)
+{
+	const uint8_t *e;
+	uint32_t i;
+
+	for (i = 0; i < nent; i++) {
+		e = pt + SMEM_PTABLE_ENTRIES + i * SMEM_PTE_SIZE;
+		if (get_le16(e + SMEM_PTE_HOST0) != SMEM_GLOBAL_HOST ||
+		    get_le16(e + SMEM_PTE_HOST1) != SMEM_GLOBAL_HOST ||
+		    !get_le32(e + SMEM_PTE_OFFSET) || !get_le32(e + SMEM_PTE_SIZE_F))
+			continue;
+		*poff = get_le32(e + SMEM_PTE_OFFSET);
+		*psize = get_le32(e + SMEM_PTE_SIZE_F);
+		*pcl = get_le32(e + SMEM_PTE_CACHELINE);
+		return 0;
+	}
+	return -1;
+}
+
+enum md_err md_smem_find(const uint8_t *smem, uint64_t size, unsigned int item,
+			 uint64_t *off, uint64_t *len, char *err, size_t errlen)
+{
+	uint32_t ver, nent, poff = 0, psize = 0, pcl = 0, items = SMEM_ITEM_COUNT;
+	uint32_t fu, fc, esz, pad;
+	const uint8_t *pt, *e, *part;
+	uint64_t p;
+
+	if (size < SMEM_PTABLE_SIZE + 4096 ||
+	    get_le32(smem + SMEM_HDR_INITIALIZED) != 1 ||
+	    get_le32(smem + SMEM_HDR_RESERVED)) {
+		seterr(err, errlen, "SMEM not initialised by firmware");
+		return MD_ERR_NOTABLE;
+	}
+	ver = get_le32(smem + SMEM_HDR_VERSION(SMEM_SBL_VERSION_INDEX)) >> 16;
+	if (ver == SMEM_GLOBAL_HEAP_VERSION) {
+		seterr(err, errlen, "legacy SMEM heap (version 11) holds no item %u",
+		       item);
+		return MD_ERR_NOTABLE;
+	}
+	if (ver != SMEM_GLOBAL_PART_VERSION) {
+		seterr(err, errlen, "unknown SMEM version %u", ver);
+		return MD_ERR_NOTABLE;
+	}
+
+	pt = smem + size - SMEM_PTABLE_SIZE;
+	if (memcmp(pt, SMEM_PTABLE_MAGIC, 4) || get_le32(pt + SMEM_PTABLE_VERSION) != 1) {
+		seterr(err, errlen, "no SMEM partition table");
+		return MD_ERR_NOTABLE;
+	}
+	nent = get_le32(pt + SMEM_PTABLE_NUM);
+	if (nent > (SMEM_PTABLE_SIZE - SMEM_PTABLE_ENTRIES - SMEM_INFO_SIZE) / SMEM_PTE_SIZE) {
+		seterr(err, errlen, "partition table claims %u entries", nent);
+		return MD_ERR_NOTABLE;
+	}
+	e = pt + SMEM_PTABLE_ENTRIES + nent * SMEM_PTE_SIZE;
+	if (!memcmp(e, SMEM_INFO_MAGIC, 4))
+		items = get_le16(e + SMEM_INFO_NUM_ITEMS);
+	if (item >= items) {
+		seterr(err, errlen, "SMEM declares %u items, item %u is out of range",
+		       items, item);
+		return MD_ERR_NOTABLE;
+	}
+	if (find_global_partition(pt, nent, &poff, &psize, &pcl) ||
+	    (uint64_t)poff + psize > size - SMEM_PTABLE_SIZE ||
+	    psize < SMEM_PHDR_LEN || pcl > 4096) {
+		seterr(err, errlen, "no usable global partition");
+		return MD_ERR_NOTABLE;
+	}
+	part = smem + poff;
+	if (memcmp(part, SMEM_PART_MAGIC, 4) || get_le32(part + SMEM_PHDR_SIZE) != psize ||
+	    get_le16(part + SMEM_PHDR_HOST0) != SMEM_GLOBAL_HOST ||
+	    get_le16(part + SMEM_PHDR_HOST1) != SMEM_GLOBAL_HOST) {
+		seterr(err, errlen, "bad global partition header");
+		return MD_ERR_NOTABLE;
+	}
+	fu = get_le32(part + SMEM_PHDR_FREE_UNCACHED);
+	fc = get_le32(part + SMEM_PHDR_FREE_CACHED);
+	if (fu > psize || fc > psize) {
+		seterr(err, errlen, "bad partition free offsets");
+		return MD_ERR_NOTABLE;
+	}
+
+	/* Uncached entries grow up from the header. */
+	for (p = SMEM_PHDR_LEN; p + SMEM_PE_LEN <= fu;) {
+		e = part + p;
+		if (get_le16(e + SMEM_PE_CANARY) != SMEM_CANARY) {
+			seterr(err, errlen, "bad canary in the global partition");
+			return MD_ERR_NOTABLE;
+		}
+		esz = get_le32(e + SMEM_PE_SIZE);
+		pad = get_le16(e + SMEM_PE_PADDING_DATA);
+		p += SMEM_PE_LEN + get_le16(e + SMEM_PE_PADDING_HDR);
+		if (pad > esz || p + esz > psize)
+			break;
+		if (get_le16(e + SMEM_PE_ITEM) == item) {
+			*off = poff + p;
+			*len = esz - pad;
+			return MD_OK;
+		}
+		p += esz;
+	}
+
+	/* Cached entries grow down from the end, one cacheline of header each. */
+	if (pcl < SMEM_PE_LEN)
+		pcl = SMEM_PE_LEN;
+	pcl = (SMEM_PE_LEN + pcl - 1) / pcl * pcl;
+	for (p = psize; p >= pcl && p - pcl >= fc;) {
+		e = part + p - pcl;
+		if (get_le16(e + SMEM_PE_CANARY) != SMEM_CANARY)
+			break;
+		esz = get_le32(e + SMEM_PE_SIZE);
+		pad = get_le16(e + SMEM_PE_PADDING_DATA);
+		if (esz > p - pcl || pad > esz)
+			break;
+		if (get_le16(e + SMEM_PE_ITEM) == item) {
+			*off = poff + p - pcl - esz;
+			*len = esz - pad;
+			return MD_OK;
+		}
+		p -= pcl + esz;
+	}
+	seterr(err, errlen, "no item %u in SMEM: firmware without minidump", item);
+	return MD_ERR_NOTABLE;
+}
+
+static int walk_subsystem(const struct md_image *img, unsigned int ss,
+			  const uint8_t *s, md_region_fn fn, void *arg,
+			  char *err, size_t errlen)
+{
+	uint64_t base = get_le64(s + MD_SS_BASEPTR);
+	uint32_t count = get_le32(s + MD_SS_REGION_COUNT), i;
+	uint8_t e[MD_REGION_LEN];
+	int ret = MD_OK, r, c;
+
+	for (i = 0; i < count; i++) {
+		struct md_region reg = { .subsystem = ss };
+
+		if (md_read_phys(img, base + (uint64_t)i * MD_REGION_LEN, e, sizeof(e))) {
+			seterr(err, errlen, "subsystem %u: region table entry %u of %u outside RAM",
+			       ss, i, count);
+			return MD_ERR_BADREGION;
+		}
+		if (get_le32(e + MD_REGION_VALID) != MD_REGION_VALID_MAGIC)
+			continue;
+		memcpy(reg.name, e + MD_REGION_NAME, MD_REGION_NAME_LEN);
+		reg.name[MD_REGION_NAME_LEN] = 0;
+		for (c = 0; reg.name[c]; c++)
+			if (reg.name[c] == '/' || reg.name[c] < 0x21 || reg.name[c] > 0x7e)
+				reg.name[c] = '_';
+		reg.seq = get_le32(e + MD_REGION_SEQ);
+		reg.addr = get_le64(e + MD_REGION_ADDRESS);
+		reg.size = get_le64(e + MD_REGION_SIZE);
+		if (reg.addr < img->ram_base || reg.addr - img->ram_base > img->ram_size ||
+		    reg.size > img->ram_size - (reg.addr - img->ram_base)) {
+			seterr(err, errlen, "region %s at 0x%" PRIx64 "+0x%" PRIx64 " is outside RAM",
+			       reg.name, reg.addr, reg.size);
+			ret = MD_ERR_BADREGION;
+			continue;
+		}
+		r = fn(&reg, arg);
+		if (r)
+			return r;
+	}
+	return ret;
+}
+
+int md_walk(const struct md_image *img, uint64_t smem_base, uint64_t smem_size,
+	    md_subsystem_fn ss_fn, md_region_fn fn, void *arg,
+	    char *err, size_t errlen)
+{
+	uint64_t off, len, nss, ss;
+	uint8_t *smem;
+	int ret = MD_OK, r;
+
+	if (!smem_size || smem_size > (256u << 20)) {
+		seterr(err, errlen, "bad SMEM window size 0x%" PRIx64, smem_size);
+		return MD_ERR_NOTABLE;
+	}
+	smem = malloc(smem_size);
+	if (!smem) {
+		seterr(err, errlen, "out of memory");
+		return MD_ERR_IO;
+	}
+	if (md_read_phys(img, smem_base, smem, smem_size)) {
+		seterr(err, errlen, "SMEM window 0x%" PRIx64 "+0x%" PRIx64 " is not inside the image",
+		       smem_base, smem_size);
+		ret = MD_ERR_TRUNC;
+		goto out;
+	}
+	ret = md_smem_find(smem, smem_size, MD_SMEM_ID, &off, &len, err, errlen);
+	if (ret)
+		goto out;
+	if (len < MD_TOC_SUBSYSTEMS || !get_le32(smem + off + MD_TOC_STATUS)) {
+		seterr(err, errlen, "minidump table not initialised by firmware");
+		ret = MD_ERR_NOTABLE;
+		goto out;
+	}
+	nss = (len - MD_TOC_SUBSYSTEMS) / MD_SS_LEN;
+	if (!nss) {
+		seterr(err, errlen, "item %d (%" PRIu64 " bytes) holds no subsystem table",
+		       MD_SMEM_ID, len);
+		ret = MD_ERR_NOTABLE;
+		goto out;
+	}
+	for (ss = 0; ss < nss; ss++) {
+		const uint8_t *s = smem + off + MD_TOC_SUBSYSTEMS + ss * MD_SS_LEN;
+
+		if (get_le32(s + MD_SS_STATUS) != 1 || !get_le64(s + MD_SS_BASEPTR) ||
+		    get_le32(s + MD_SS_ENABLED) != MD_SS_ENABLED_MAGIC ||
+		    get_le32(s + MD_SS_ENCR_STATUS) != MD_SS_ENCR_DONE)
+			continue;
+		if (ss_fn)
+			ss_fn(ss, get_le32(s + MD_SS_REGION_COUNT),
+			      get_le64(s + MD_SS_BASEPTR), arg);
+		r = walk_subsystem(img, ss, s, fn, arg, err, errlen);
+		if (r && r != MD_ERR_BADREGION) {
+			ret = r;
+			goto out;
+		}
+		if (r)
+			ret = r;
+	}
+out:
+	free(smem);
+	return ret;
+}

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Reading the Qualcomm minidump table out of a RAM image, as the boot
+ * firmware does in download mode.  Nothing from the image is trusted.
+ */
+#ifndef DUMPREGION_TOOLS_MINIDUMP_H
+#define DUMPREGION_TOOLS_MINIDUMP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Results; mdread turns them into exit codes. */
+enum md_err {
+	MD_OK = 0,
+	MD_ERR_NOTABLE,		/* no SMEM, no item 602, or not initialised */
+	MD_ERR_TRUNC,		/* window or region beyond the image */
+	MD_ERR_BADREGION,	/* region or region table outside RAM */
+	MD_ERR_IO,
+};
+
+/* Guest physical memory: [ram_base, ram_base + ram_size). */
+struct md_image {
+	uint64_t ram_base;
+	uint64_t ram_size;
+	/* Read @len bytes at physical @phys; 0 or -errno. */
+	int (*read)(void *ctx, uint64_t phys, void *buf, uint64_t len);
+	void *ctx;
+};
+
+struct md_region {
+	unsigned int subsystem;
+	char name[17];		/* NUL-terminated, unprintables replaced */
+	uint32_t seq;
+	uint64_t addr;
+	uint64_t size;
+};
+
+/* Called for each valid region of each enabled subsystem. */
+typedef int (*md_region_fn)(const struct md_region *r, void *arg);
+/* Called for each enabled subsystem before its regions. */
+typedef void (*md_subsystem_fn)(unsigned int ss, uint32_t count,
+				uint64_t table, void *arg);
+
+/* Bounds-checked read of guest physical memory. */
+int md_read_phys(const struct md_image *img, uint64_t phys, void *buf,
+		 uint64_t len);
+
+/*
+ * Find item @item in the SMEM window held in @smem (@size bytes).  On
+ * success *@off and *@len give the item within the window.  On failure a
+ * message is left in @err.
+ */
+enum md_err md_smem_find(const uint8_t *smem, uint64_t size, unsigned int item,
+			 uint64_t *off, uint64_t *len, char *err, size_t errlen);
+
+/*
+ * Walk SMEM at @smem_base -> item 602 -> every enabled subsystem -> its
+ * valid regions, calling @ss_fn and @fn.  Regions outside RAM are reported
+ * in @err and skipped (result MD_ERR_BADREGION); a non-zero return from
+ * @fn stops the walk and is returned.
+ */
+int md_walk(const struct md_image *img, uint64_t smem_base, uint64_t smem_size,
+	    md_subsystem_fn ss_fn, md_region_fn fn, void *arg,
+	    char *err, size_t errlen);
+
+#endif
