@@ -55,48 +55,6 @@
 #include "internal.h"
 
 /**
- * struct dr_layout - one published layout of a region
- * @kind: how the memory was described
- * @nr_runs: runs in use
- * @size: total size in bytes
- * @runs: room for the region's run capacity
- */
-struct dr_layout {
-	enum dumpregion_kind kind;
-	unsigned int nr_runs;
-	size_t size;
-	struct dumpregion_run runs[];
-};
-
-/**
- * struct dumpregion - a registered region
- * @id: handle given to the client
- * @name: NUL-terminated name
- * @owner: module that registered the region, NULL for built-in code
- * @node: entry in dumpregion_list, in registration order
- * @lock: serialises layout changes and provider ops for this region
- * @cur: the published layout
- * @spare: the buffer the next change is written to
- * @capacity: runs each layout buffer can hold
- * @links: one struct dr_link per registered provider
- * @dead: set under @lock when the region is unregistered
- * @rcu: deferred free
- */
-struct dumpregion {
-	int id;
-	char name[DUMPREGION_NAME_MAX];
-	struct module *owner;
-	struct list_head node;
-	spinlock_t lock;		/* see the kernel-doc above */
-	struct dr_layout __rcu *cur;
-	struct dr_layout *spare;
-	unsigned int capacity;
-	struct list_head links;
-	bool dead;
-	struct rcu_head rcu;
-};
-
-/**
  * struct dr_link - what one provider made of one region
  * @node: entry in the region's @links, changed under the region lock
  * @prov: the provider
@@ -131,6 +89,9 @@ static int dr_check_name(const char *name)
 
 	if (!name || !*name)
 		return -EINVAL;
+	/* The core's own index region. */
+	if (!strcmp(name, DUMPREGION_KELF_NAME))
+		return -EEXIST;
 	len = strnlen(name, DUMPREGION_NAME_MAX);
 	if (len == DUMPREGION_NAME_MAX)
 		return -ENAMETOOLONG;
@@ -381,9 +342,55 @@ static struct dumpregion *dr_find_name(const char *name)
 	return NULL;
 }
 
+/* The KELF index region, once registered. */
+static struct dumpregion *dr_kelf_region;
+
+struct list_head *dr_region_list(void)
+{
+	return &dumpregion_list;
+}
+
+bool dr_is_kelf(const struct dumpregion *r)
+{
+	return r == dr_kelf_region;
+}
+
+/*
+ * The published runs of @r and its run capacity.  @locked: called with
+ * dumpregion_mutex held in process context; the region lock is held until
+ * dr_region_runs_done().  Otherwise the panic path reads without locks.
+ */
+unsigned int dr_region_runs(struct dumpregion *r, struct dumpregion_run **runs,
+			    unsigned int *n, bool locked)
+	__acquires(&r->lock)
+{
+	struct dr_layout *l;
+
+	if (locked)
+		spin_lock_irq(&r->lock);
+	else
+		__acquire(&r->lock);
+	l = rcu_dereference_check(r->cur, !locked || lockdep_is_held(&r->lock));
+	*runs = l->runs;
+	*n = l->nr_runs;
+	return r->capacity;
+}
+
+void dr_region_runs_done(struct dumpregion *r, bool locked)
+	__releases(&r->lock)
+{
+	if (locked)
+		spin_unlock_irq(&r->lock);
+	else
+		__release(&r->lock);
+}
+
+#define DR_MOVABLE	BIT(0)	/* reserve runs for any placement */
+#define DR_KELF		BIT(1)	/* the core's KELF index */
+
 static int dr_register(struct module *owner, const char *name,
 		       enum dumpregion_kind kind, unsigned long va,
-		       phys_addr_t pa, size_t size, bool movable)
+		       phys_addr_t pa, size_t size, unsigned int dr_flags)
 {
 	struct dumpregion_provider *prov;
 	struct dr_link *link, *tmp;
@@ -399,7 +406,7 @@ static int dr_register(struct module *owner, const char *name,
 	if (n < 0)
 		return n;
 	cap = n;
-	if (movable)
+	if (dr_flags & DR_MOVABLE)
 		cap = max_t(unsigned int, n, DIV_ROUND_UP(size, PAGE_SIZE) + 1);
 
 	r = kzalloc(sizeof(*r), GFP_KERNEL);
@@ -454,7 +461,14 @@ static int dr_register(struct module *owner, const char *name,
 		dr_link_add(r, link, link->prov);
 	}
 	spin_unlock_irqrestore(&r->lock, flags);
-	list_add_tail(&r->node, &dumpregion_list);
+	/* The KELF index goes first, so every provider gets it first. */
+	if (dr_flags & DR_KELF) {
+		dr_kelf_region = r;
+		list_add_rcu(&r->node, &dumpregion_list);
+	} else {
+		list_add_tail_rcu(&r->node, &dumpregion_list);
+	}
+	dr_kelf_rebuild();
 	mutex_unlock(&dumpregion_mutex);
 	return id;
 
@@ -502,8 +516,7 @@ int __dumpregion_register(struct module *owner, const char *name,
 	ret = dr_classify((unsigned long)addr, size, &kind);
 	if (ret)
 		return ret;
-	return dr_register(owner, name, kind, (unsigned long)addr, 0, size,
-			   false);
+	return dr_register(owner, name, kind, (unsigned long)addr, 0, size, 0);
 }
 EXPORT_SYMBOL_GPL(__dumpregion_register);
 
@@ -535,7 +548,7 @@ int __dumpregion_register_movable(struct module *owner, const char *name,
 	if (ret)
 		return ret;
 	return dr_register(owner, name, kind, (unsigned long)addr, 0, size,
-			   true);
+			   DR_MOVABLE);
 }
 EXPORT_SYMBOL_GPL(__dumpregion_register_movable);
 
@@ -566,7 +579,7 @@ int __dumpregion_register_phys(struct module *owner, const char *name,
 	ret = dr_check_phys(phys, size);
 	if (ret)
 		return ret;
-	return dr_register(owner, name, DUMPREGION_PHYS, 0, phys, size, false);
+	return dr_register(owner, name, DUMPREGION_PHYS, 0, phys, size, 0);
 }
 EXPORT_SYMBOL_GPL(__dumpregion_register_phys);
 
@@ -579,7 +592,7 @@ static void dr_unregister(struct dumpregion *r)
 
 	lockdep_assert_held(&dumpregion_mutex);
 	xa_erase(&dumpregion_ids, r->id);
-	list_del(&r->node);
+	list_del_rcu(&r->node);
 	spin_lock_irqsave(&r->lock, flags);
 	list_for_each_entry_safe(link, tmp, &r->links, node) {
 		dr_link_del(r, link);
@@ -589,6 +602,7 @@ static void dr_unregister(struct dumpregion *r)
 	spin_unlock_irqrestore(&r->lock, flags);
 	dr_free_links(&links);
 	call_rcu(&r->rcu, dr_free);
+	dr_kelf_rebuild();
 }
 
 /**
@@ -744,6 +758,32 @@ static int dr_relayout(struct dumpregion *r, enum dumpregion_kind kind,
 	return 0;
 }
 
+/* Register the KELF index region.  Called once, from dr_kelf_init(). */
+int __init dr_kelf_register(void *buf, size_t size)
+{
+	int id;
+
+	id = dr_register(NULL, DUMPREGION_KELF_NAME, DUMPREGION_LINEAR,
+			 (unsigned long)buf, 0, size, DR_KELF);
+	return id < 0 ? id : 0;
+}
+
+/* Point the KELF region at @buf.  Called with dumpregion_mutex held. */
+int dr_kelf_publish(void *buf, size_t size)
+{
+	struct dumpregion *r = dr_kelf_region;
+	unsigned long flags;
+	int ret;
+
+	lockdep_assert_held(&dumpregion_mutex);
+	if (IS_ERR_OR_NULL(r))
+		return -ENODEV;
+	spin_lock_irqsave(&r->lock, flags);
+	ret = dr_relayout(r, DUMPREGION_LINEAR, (unsigned long)buf, size);
+	spin_unlock_irqrestore(&r->lock, flags);
+	return ret;
+}
+
 /**
  * dumpregion_update() - move or resize a region
  * @id: the region
@@ -806,6 +846,8 @@ int dumpregion_update(int id, const void *addr, size_t size)
 	}
 	ret = dr_relayout(r, kind, (unsigned long)addr, size);
 	spin_unlock_irqrestore(&r->lock, flags);
+	if (!ret)
+		dr_kelf_rebuild();
 out_unlock:
 	mutex_unlock(&dumpregion_mutex);
 	if (old_cur) {
@@ -1045,6 +1087,7 @@ VISIBLE_IF_KUNIT void dumpregion_panic_finalise(void)
 	struct dumpregion_provider *prov;
 
 	rcu_read_lock();
+	dr_kelf_panic();
 	list_for_each_entry_rcu(prov, &dumpregion_providers, list)
 		if (prov->ops->finalise)
 			prov->ops->finalise(prov);
@@ -1172,6 +1215,9 @@ static int __init dumpregion_init(void)
 	ret = dr_module_init();
 	if (ret)
 		return ret;
+	ret = dr_kelf_init();
+	if (ret)
+		pr_warn("no KELF index: %d\n", ret);
 	atomic_notifier_chain_register(&panic_notifier_list, &dr_panic_nb);
 
 	dir = debugfs_create_dir("dumpregion", NULL);

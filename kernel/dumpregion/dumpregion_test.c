@@ -13,6 +13,7 @@
 #include <linux/delay.h>
 #include <linux/dumpregion.h>
 #include <linux/dumpregion/provider.h>
+#include <linux/elf.h>
 #include <linux/gfp.h>
 #include <linux/kthread.h>
 #include <linux/mm.h>
@@ -54,6 +55,8 @@ struct fake_prov {
 	int accept;			/* adds to accept, -1 for all */
 	int update_err;			/* what ->update returns */
 	int held[FAKE_MAX_HELD];	/* ids published, 0 = free slot */
+	unsigned int kelf_calls;	/* calls for the KELF index, not recorded */
+	char first_add[DUMPREGION_NAME_MAX];	/* name of the first add */
 	unsigned int nr_finalise;
 };
 
@@ -94,12 +97,31 @@ static void fake_record(struct fake_prov *fp, enum fake_op op,
 	       min(r->nr_runs, FAKE_MAX_RUNS) * sizeof(*r->runs));
 }
 
+/* The core's KELF index reaches every provider; the tests look past it. */
+static bool is_kelf(struct fake_prov *fp, const struct dumpregion_layout *r)
+{
+	if (strcmp(r->name, DUMPREGION_KELF_NAME))
+		return false;
+	fp->kelf_calls++;
+	return true;
+}
+
+/* Regions accepted, not counting the KELF index. */
+static int accepted(struct fake_prov *fp)
+{
+	return atomic_read(&fp->prov.nr_accepted) - 1;
+}
+
 static int fake_add(struct dumpregion_provider *prov,
 		    const struct dumpregion_layout *r)
 {
 	struct fake_prov *fp = to_fake(prov);
 	int *slot, ret = 0;
 
+	if (!fp->first_add[0])
+		strscpy(fp->first_add, r->name);
+	if (is_kelf(fp, r))
+		return 0;
 	spin_lock(&fp->lock);
 	fake_record(fp, FAKE_ADD, r);
 	slot = fake_slot(fp, 0);
@@ -123,6 +145,8 @@ static void fake_remove(struct dumpregion_provider *prov,
 	struct fake_prov *fp = to_fake(prov);
 	int *slot;
 
+	if (is_kelf(fp, r))
+		return;
 	spin_lock(&fp->lock);
 	fake_record(fp, FAKE_REMOVE, r);
 	slot = fake_slot(fp, r->id);
@@ -141,6 +165,8 @@ static int fake_update(struct dumpregion_provider *prov,
 	struct fake_prov *fp = to_fake(prov);
 	int ret;
 
+	if (is_kelf(fp, r))
+		return 0;
 	spin_lock(&fp->lock);
 	fake_record(fp, FAKE_UPDATE, r);
 	ret = fp->update_err;
@@ -733,9 +759,9 @@ static void dr_test_refusal(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fake_nr_held(big), 4);
 	KUNIT_EXPECT_TRUE(test, fake_holds(small, id[1]));
 	KUNIT_EXPECT_FALSE(test, fake_holds(small, id[2]));
-	KUNIT_EXPECT_EQ(test, atomic_read(&small->prov.nr_accepted), 2);
+	KUNIT_EXPECT_EQ(test, accepted(small), 2);
 	KUNIT_EXPECT_EQ(test, atomic_read(&small->prov.nr_refused), 2);
-	KUNIT_EXPECT_EQ(test, atomic_read(&big->prov.nr_accepted), 4);
+	KUNIT_EXPECT_EQ(test, accepted(big), 4);
 	KUNIT_EXPECT_EQ(test, atomic_read(&big->prov.nr_refused), 0);
 
 	/* Unregistering a refused region does not call remove on it. */
@@ -747,7 +773,7 @@ static void dr_test_refusal(struct kunit *test)
 
 	for (i = 0; i < 3; i++)
 		KUNIT_EXPECT_EQ(test, dumpregion_unregister(id[i]), 0);
-	KUNIT_EXPECT_EQ(test, atomic_read(&small->prov.nr_accepted), 0);
+	KUNIT_EXPECT_EQ(test, accepted(small), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&small->prov.nr_refused), 0);
 	KUNIT_EXPECT_EQ(test, fake_nr_held(big), 0);
 }
@@ -792,8 +818,9 @@ static void dr_test_debugfs(struct kunit *test)
 	KUNIT_EXPECT_NOT_NULL(test, strstr(out, "  roomy: ok\n"));
 
 	out = show(test, dumpregion_providers_show);
-	KUNIT_EXPECT_NOT_NULL(test, strstr(out, "full accepted=0 refused=1\n"));
-	KUNIT_EXPECT_NOT_NULL(test, strstr(out, "roomy accepted=1 refused=0\n"));
+	/* The KELF index counts as accepted by both. */
+	KUNIT_EXPECT_NOT_NULL(test, strstr(out, "full accepted=1 refused=1\n"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(out, "roomy accepted=2 refused=0\n"));
 	KUNIT_EXPECT_EQ(test, dumpregion_unregister(id), 0);
 }
 
@@ -1151,6 +1178,220 @@ static void dr_test_panic_finalise(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c->nr_finalise, 1);
 }
 
+/* ---- KELF ---- */
+
+static const struct elf64_phdr *kelf_phdrs(struct kunit *test,
+					   const struct elf64_hdr **ehp)
+{
+	const struct elf64_hdr *eh;
+	size_t size;
+
+	eh = dr_kelf_current(&size);
+	KUNIT_ASSERT_NOT_NULL(test, eh);
+	KUNIT_ASSERT_GE(test, size, sizeof(*eh));
+	KUNIT_ASSERT_EQ(test, memcmp(eh->e_ident, ELFMAG, SELFMAG), 0);
+	KUNIT_ASSERT_LE(test, sizeof(*eh) + eh->e_phnum * sizeof(struct elf64_phdr),
+			size);
+	*ehp = eh;
+	return (const void *)eh + eh->e_phoff;
+}
+
+/* The PT_LOAD describing physical address @pa, or NULL. */
+static const struct elf64_phdr *kelf_load(struct kunit *test, phys_addr_t pa)
+{
+	const struct elf64_hdr *eh;
+	const struct elf64_phdr *ph = kelf_phdrs(test, &eh);
+	unsigned int i;
+
+	for (i = 0; i < eh->e_phnum; i++)
+		if (ph[i].p_type == PT_LOAD && ph[i].p_paddr == pa)
+			return &ph[i];
+	return NULL;
+}
+
+static void dr_test_kelf_header(struct kunit *test)
+{
+	const struct elf64_hdr *eh;
+	const struct elf64_phdr *ph = kelf_phdrs(test, &eh);
+	const struct elf_note *n;
+	const char *desc;
+	u64 off = 0;
+	unsigned int i;
+
+	KUNIT_EXPECT_EQ(test, eh->e_ident[EI_CLASS], ELFCLASS64);
+	KUNIT_EXPECT_EQ(test, eh->e_type, ET_CORE);
+	KUNIT_EXPECT_EQ(test, eh->e_machine, ELF_ARCH);
+	KUNIT_EXPECT_EQ(test, eh->e_phentsize, sizeof(struct elf64_phdr));
+	KUNIT_EXPECT_EQ(test, ph[0].p_type, PT_NOTE);
+	/* Loads are laid out back to back after the header and notes. */
+	for (i = 1; i < eh->e_phnum; i++) {
+		if (ph[i].p_type != PT_LOAD)
+			continue;
+		if (off)
+			KUNIT_EXPECT_EQ(test, ph[i].p_offset, off);
+		KUNIT_EXPECT_GE(test, ph[i].p_offset,
+				ph[0].p_offset + ph[0].p_filesz);
+		off = ph[i].p_offset + ph[i].p_filesz;
+	}
+	/* VMCOREINFO first, with the running kernel's release. */
+	n = (const void *)eh + ph[0].p_offset;
+	KUNIT_ASSERT_EQ(test, n->n_namesz, sizeof("VMCOREINFO"));
+	KUNIT_EXPECT_STREQ(test, (const char *)(n + 1), "VMCOREINFO");
+	desc = (const char *)(n + 1) + ALIGN(n->n_namesz, 4);
+	KUNIT_EXPECT_NOT_NULL(test, strnstr(desc, "OSRELEASE=", n->n_descsz));
+	KUNIT_EXPECT_NOT_NULL(test, strnstr(desc, init_utsname()->release,
+					    n->n_descsz));
+}
+
+static void dr_test_kelf_regions(struct kunit *test)
+{
+	struct fake_prov *fp = fake_start(test, "fake", &fake_ops);
+	const struct elf64_phdr *ph;
+	struct page *pages, *map[2];
+	void *buf, *v;
+	int lin, img, vm;
+
+	/* The KELF index reaches a provider before any other region. */
+	KUNIT_EXPECT_STREQ(test, fp->first_add, DUMPREGION_KELF_NAME);
+	buf = kunit_kzalloc(test, 256, GFP_KERNEL);
+	pages = alloc_pages(GFP_KERNEL, 1);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_ASSERT_NOT_NULL(test, pages);
+	map[0] = pages + 1;
+	map[1] = pages;
+	v = vmap(map, 2, VM_MAP, PAGE_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, v);
+
+	lin = dumpregion_register("k_lin", buf, 200);
+	img = dumpregion_register("k_img", &init_uts_ns, sizeof(init_uts_ns));
+	vm = dumpregion_register("k_vm", v, 2 * PAGE_SIZE);
+	KUNIT_ASSERT_GT(test, lin, 0);
+	KUNIT_ASSERT_GT(test, img, 0);
+	KUNIT_ASSERT_GT(test, vm, 0);
+
+	ph = kelf_load(test, virt_to_phys(buf));
+	KUNIT_ASSERT_NOT_NULL(test, ph);
+	KUNIT_EXPECT_EQ(test, ph->p_vaddr, (u64)(unsigned long)buf);
+	KUNIT_EXPECT_EQ(test, ph->p_filesz, 200);
+	KUNIT_EXPECT_EQ(test, ph->p_memsz, 200);
+	/* Image variables by their image address, not the linear alias. */
+	ph = kelf_load(test, __pa_symbol(&init_uts_ns));
+	KUNIT_ASSERT_NOT_NULL(test, ph);
+	KUNIT_EXPECT_EQ(test, ph->p_vaddr, (u64)(unsigned long)&init_uts_ns);
+	/* One load per physical run, in order. */
+	ph = kelf_load(test, page_to_phys(pages + 1));
+	KUNIT_ASSERT_NOT_NULL(test, ph);
+	KUNIT_EXPECT_EQ(test, ph->p_vaddr, (u64)(unsigned long)v);
+	KUNIT_EXPECT_EQ(test, ph[1].p_type, PT_LOAD);
+	KUNIT_EXPECT_EQ(test, ph[1].p_paddr, page_to_phys(pages));
+	KUNIT_EXPECT_EQ(test, ph[1].p_vaddr, (u64)(unsigned long)v + PAGE_SIZE);
+
+	/* Kept current: moved, then gone. */
+	KUNIT_EXPECT_EQ(test, dumpregion_update(lin, buf + 64, 32), 0);
+	KUNIT_EXPECT_NULL(test, kelf_load(test, virt_to_phys(buf)));
+	ph = kelf_load(test, virt_to_phys(buf + 64));
+	KUNIT_ASSERT_NOT_NULL(test, ph);
+	KUNIT_EXPECT_EQ(test, ph->p_filesz, 32);
+	KUNIT_EXPECT_EQ(test, dumpregion_unregister(vm), 0);
+	KUNIT_EXPECT_NULL(test, kelf_load(test, page_to_phys(pages + 1)));
+	KUNIT_EXPECT_NULL(test, kelf_load(test, page_to_phys(pages)));
+	KUNIT_EXPECT_EQ(test, dumpregion_unregister(lin), 0);
+	KUNIT_EXPECT_EQ(test, dumpregion_unregister(img), 0);
+	KUNIT_EXPECT_NULL(test, kelf_load(test, virt_to_phys(buf + 64)));
+	vunmap(v);
+	__free_pages(pages, 1);
+}
+
+#define KELF_MANY	150
+
+/* The header grows past its first size; nothing is dropped. */
+static void dr_test_kelf_grows(struct kunit *test)
+{
+	char *buf = kunit_kzalloc(test, KELF_MANY * 8, GFP_KERNEL);
+	int *ids = kunit_kcalloc(test, KELF_MANY, sizeof(int), GFP_KERNEL);
+	char name[16];
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_ASSERT_NOT_NULL(test, ids);
+	for (i = 0; i < KELF_MANY; i++) {
+		snprintf(name, sizeof(name), "grow%d", i);
+		ids[i] = dumpregion_register(name, buf + 8 * i, 8);
+		KUNIT_ASSERT_GT(test, ids[i], 0);
+	}
+	for (i = 0; i < KELF_MANY; i++)
+		KUNIT_EXPECT_NOT_NULL(test, kelf_load(test, virt_to_phys(buf + 8 * i)));
+	for (i = 0; i < KELF_MANY; i++)
+		KUNIT_EXPECT_EQ(test, dumpregion_unregister(ids[i]), 0);
+	KUNIT_EXPECT_NULL(test, kelf_load(test, virt_to_phys(buf)));
+}
+
+/* At panic: atomic moves folded in, the panicking CPU's registers added. */
+static void dr_test_kelf_panic(struct kunit *test)
+{
+	char *a = kunit_kzalloc(test, 64, GFP_KERNEL);
+	char *b = kunit_kzalloc(test, 64, GFP_KERNEL);
+	const struct elf64_hdr *eh;
+	const struct elf64_phdr *ph;
+	const void *p, *end;
+	bool prstatus = false;
+	unsigned long flags;
+	int id;
+
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	id = dumpregion_register_movable("k_stack", a, 64);
+	KUNIT_ASSERT_GT(test, id, 0);
+	local_irq_save(flags);
+	KUNIT_EXPECT_EQ(test, dumpregion_update_atomic(id, b, 64), 0);
+	local_irq_restore(flags);
+
+	local_irq_save(flags);
+	dr_kelf_panic();
+	local_irq_restore(flags);
+	KUNIT_EXPECT_NULL(test, kelf_load(test, virt_to_phys(a)));
+	KUNIT_EXPECT_NOT_NULL(test, kelf_load(test, virt_to_phys(b)));
+
+	ph = kelf_phdrs(test, &eh);
+	p = (const void *)eh + ph[0].p_offset;
+	end = p + ph[0].p_filesz;
+	while (p + sizeof(struct elf_note) <= end) {
+		const struct elf_note *n = p;
+
+		if (n->n_type == NT_PRSTATUS && n->n_namesz == 5 &&
+		    !strcmp((const char *)(n + 1), "CORE"))
+			prstatus = true;
+		p += sizeof(*n) + ALIGN(n->n_namesz, 4) + ALIGN(n->n_descsz, 4);
+	}
+	KUNIT_EXPECT_TRUE(test, prstatus);
+	KUNIT_EXPECT_EQ(test, dumpregion_unregister(id), 0);
+}
+
+static void dr_test_kelf_name_reserved(struct kunit *test)
+{
+	void *buf = kunit_kzalloc(test, 8, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_EXPECT_EQ(test, dumpregion_register(DUMPREGION_KELF_NAME, buf, 8),
+			-EEXIST);
+}
+
+static struct kunit_case dumpregion_kelf_cases[] = {
+	KUNIT_CASE(dr_test_kelf_header),
+	KUNIT_CASE(dr_test_kelf_regions),
+	KUNIT_CASE(dr_test_kelf_grows),
+	KUNIT_CASE(dr_test_kelf_panic),
+	KUNIT_CASE(dr_test_kelf_name_reserved),
+	{}
+};
+
+static struct kunit_suite dumpregion_kelf_suite = {
+	.name = "dumpregion_kelf",
+	.init = dr_test_init,
+	.exit = dr_test_exit,
+	.test_cases = dumpregion_kelf_cases,
+};
+
 static struct kunit_case dumpregion_test_cases[] = {
 	KUNIT_CASE_PARAM(dr_test_bad_register, bad_register_gen_params),
 	KUNIT_CASE_PARAM(dr_test_bad_phys, bad_phys_gen_params),
@@ -1179,7 +1420,7 @@ static struct kunit_suite dumpregion_test_suite = {
 	.test_cases = dumpregion_test_cases,
 };
 
-kunit_test_suite(dumpregion_test_suite);
+kunit_test_suites(&dumpregion_test_suite, &dumpregion_kelf_suite);
 
 MODULE_DESCRIPTION("KUnit tests for the dump region registry");
 MODULE_LICENSE("GPL");

@@ -1,14 +1,77 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Dump regions: core internals shared with the KUnit suites only.
+ * Dump regions: core internals, shared by core.c, kelf.c and the KUnit
+ * suites.
  */
 #ifndef _KERNEL_DUMPREGION_INTERNAL_H
 #define _KERNEL_DUMPREGION_INTERNAL_H
 
+#include <linux/dumpregion/provider.h>
+#include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/rcupdate.h>
+#include <linux/spinlock.h>
 
 struct module;
+struct pt_regs;
 struct seq_file;
+
+/**
+ * struct dr_layout - one published layout of a region
+ * @kind: how the memory was described
+ * @nr_runs: runs in use
+ * @size: total size in bytes
+ * @runs: room for the region's run capacity
+ */
+struct dr_layout {
+	enum dumpregion_kind kind;
+	unsigned int nr_runs;
+	size_t size;
+	struct dumpregion_run runs[];
+};
+
+/**
+ * struct dumpregion - a registered region
+ * @id: handle given to the client
+ * @name: NUL-terminated name
+ * @owner: module that registered the region, NULL for built-in code
+ * @node: entry in dumpregion_list, in registration order
+ * @lock: serialises layout changes and provider ops for this region
+ * @cur: the published layout
+ * @spare: the buffer the next change is written to
+ * @capacity: runs each layout buffer can hold
+ * @links: one struct dr_link per registered provider
+ * @dead: set under @lock when the region is unregistered
+ * @rcu: deferred free
+ */
+struct dumpregion {
+	int id;
+	char name[DUMPREGION_NAME_MAX];
+	struct module *owner;
+	struct list_head node;
+	spinlock_t lock;		/* see the kernel-doc above */
+	struct dr_layout __rcu *cur;
+	struct dr_layout *spare;
+	unsigned int capacity;
+	struct list_head links;
+	bool dead;
+	struct rcu_head rcu;
+};
+
+/* Registry access for the KELF index (kelf.c). */
+struct list_head *dr_region_list(void);
+bool dr_is_kelf(const struct dumpregion *r);
+unsigned int dr_region_runs(struct dumpregion *r, struct dumpregion_run **runs,
+			    unsigned int *n, bool locked);
+void dr_region_runs_done(struct dumpregion *r, bool locked);
+int dr_kelf_register(void *buf, size_t size);
+int dr_kelf_publish(void *buf, size_t size);
+
+/* The KELF index (kelf.c). */
+int dr_kelf_init(void);
+void dr_kelf_rebuild(void);
+void dr_kelf_panic(void);
+const void *dr_kelf_current(size_t *size);
 
 #if IS_ENABLED(CONFIG_KUNIT)
 /* The lock that registration and provider changes take. */

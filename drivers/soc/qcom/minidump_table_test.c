@@ -212,7 +212,9 @@ static void qcom_md_test_enable(struct kunit *test)
 	KUNIT_EXPECT_MEMEQ(test, ss + 4, "LBNE", 4);	/* 'ENBL' */
 	KUNIT_EXPECT_MEMEQ(test, ss + 8, "ENOD", 4);	/* 'DONE' */
 	KUNIT_EXPECT_MEMEQ(test, ss + 12, "RN\0\0", 4);	/* 'NR' */
-	KUNIT_EXPECT_EQ(test, le32_at(ss, 16), 0);
+	/* The core's KELF index comes first. */
+	KUNIT_EXPECT_EQ(test, le32_at(ss, 16), 1);
+	KUNIT_EXPECT_STREQ(test, env->md->regions[0].name, DUMPREGION_KELF_NAME);
 	KUNIT_EXPECT_EQ(test, le64_at(ss, 24), (u64)env->md->regions_phys);
 	KUNIT_EXPECT_EQ(test, env->md->regions_phys,
 			virt_to_phys(env->md->regions));
@@ -245,7 +247,7 @@ static void expect_entry(struct kunit *test, const struct minidump_region *e,
 
 static void qcom_md_test_regions(struct kunit *test)
 {
-	struct md_env *env = md_env_start(test, 4);
+	struct md_env *env = md_env_start(test, 5);
 	struct dumpregion_provider *prov = &env->md->prov;
 	const u8 *ss = apss_bytes(env);
 	struct page *pages, *map[2];
@@ -267,47 +269,47 @@ static void qcom_md_test_regions(struct kunit *test)
 
 	alpha = dumpregion_register("alpha", a, 100);
 	KUNIT_ASSERT_GT(test, alpha, 0);
-	KUNIT_EXPECT_EQ(test, le32_at(ss, 16), 1);
-	expect_entry(test, &env->md->regions[0], "alpha", 0, virt_to_phys(a),
+	KUNIT_EXPECT_EQ(test, le32_at(ss, 16), 2);
+	expect_entry(test, &env->md->regions[1], "alpha", 0, virt_to_phys(a),
 		     100);
 
 	/* Two physical runs: two entries, run-suffixed names. */
 	beta = dumpregion_register("beta", v, 2 * PAGE_SIZE);
 	KUNIT_ASSERT_GT(test, beta, 0);
-	KUNIT_EXPECT_EQ(test, le32_at(ss, 16), 3);
-	expect_entry(test, &env->md->regions[1], "beta#0", 0,
+	KUNIT_EXPECT_EQ(test, le32_at(ss, 16), 4);
+	expect_entry(test, &env->md->regions[2], "beta#0", 0,
 		     page_to_phys(pages + 1), PAGE_SIZE);
-	expect_entry(test, &env->md->regions[2], "beta#1", 0,
+	expect_entry(test, &env->md->regions[3], "beta#1", 0,
 		     page_to_phys(pages), PAGE_SIZE);
 
-	/* One entry left: a two-run region is refused whole. */
+	/* One entry left (KELF holds one): a two-run region is refused whole. */
 	gamma = dumpregion_register("gamma", v, 2 * PAGE_SIZE);
 	KUNIT_ASSERT_GT(test, gamma, 0);
-	KUNIT_EXPECT_EQ(test, le32_at(ss, 16), 3);
+	KUNIT_EXPECT_EQ(test, le32_at(ss, 16), 4);
 	KUNIT_EXPECT_EQ(test, atomic_read(&prov->nr_refused), 1);
 	delta = dumpregion_register("delta", d, 64);
 	KUNIT_ASSERT_GT(test, delta, 0);
-	KUNIT_EXPECT_EQ(test, le32_at(ss, 16), 4);
-	KUNIT_EXPECT_EQ(test, atomic_read(&prov->nr_accepted), 3);
+	KUNIT_EXPECT_EQ(test, le32_at(ss, 16), 5);
+	KUNIT_EXPECT_EQ(test, atomic_read(&prov->nr_accepted), 4);	/* with KELF */
 
 	/* Removing the first entry moves the last one into its slot. */
 	KUNIT_EXPECT_EQ(test, dumpregion_unregister(alpha), 0);
-	KUNIT_EXPECT_EQ(test, le32_at(ss, 16), 3);
-	expect_entry(test, &env->md->regions[0], "delta", 0, virt_to_phys(d),
+	KUNIT_EXPECT_EQ(test, le32_at(ss, 16), 4);
+	expect_entry(test, &env->md->regions[1], "delta", 0, virt_to_phys(d),
 		     64);
-	KUNIT_EXPECT_NE(test, le32_to_cpu(env->md->regions[3].valid),
+	KUNIT_EXPECT_NE(test, le32_to_cpu(env->md->regions[4].valid),
 			MINIDUMP_REGION_VALID);
-	KUNIT_EXPECT_EQ(test, le64_at(&env->md->regions[3], 24), 0);
+	KUNIT_EXPECT_EQ(test, le64_at(&env->md->regions[4], 24), 0);
 	KUNIT_EXPECT_EQ(test, find_entry(env, "alpha", 0), -1);
 
 	/* An update rewrites the entry in place. */
 	KUNIT_EXPECT_EQ(test, dumpregion_update(delta, d2, 32), 0);
-	KUNIT_EXPECT_EQ(test, le32_at(ss, 16), 3);
-	expect_entry(test, &env->md->regions[0], "delta", 0, virt_to_phys(d2),
+	KUNIT_EXPECT_EQ(test, le32_at(ss, 16), 4);
+	expect_entry(test, &env->md->regions[1], "delta", 0, virt_to_phys(d2),
 		     32);
 	/* ... or replaces its entries when the number of runs changes. */
 	KUNIT_EXPECT_EQ(test, dumpregion_update(beta, a, 16), 0);
-	KUNIT_EXPECT_EQ(test, le32_at(ss, 16), 2);
+	KUNIT_EXPECT_EQ(test, le32_at(ss, 16), 3);
 	i = find_entry(env, "beta", 0);
 	KUNIT_ASSERT_GE(test, i, 0);
 	expect_entry(test, &env->md->regions[i], "beta", 0, virt_to_phys(a),
@@ -317,8 +319,8 @@ static void qcom_md_test_regions(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dumpregion_unregister(beta), 0);
 	KUNIT_EXPECT_EQ(test, dumpregion_unregister(gamma), 0);
 	KUNIT_EXPECT_EQ(test, dumpregion_unregister(delta), 0);
-	KUNIT_EXPECT_EQ(test, le32_at(ss, 16), 0);
-	for (i = 0; i < 4; i++)
+	KUNIT_EXPECT_EQ(test, le32_at(ss, 16), 1);
+	for (i = 1; i < 5; i++)
 		KUNIT_EXPECT_NE(test, le32_to_cpu(env->md->regions[i].valid),
 				MINIDUMP_REGION_VALID);
 	KUNIT_EXPECT_GT(test, env->nr_set_count, 0);
@@ -454,7 +456,7 @@ static void qcom_md_test_consistency(struct kunit *test)
 	for (i = 0; i < ARRAY_SIZE(ids); i++)
 		if (ids[i] > 0)
 			KUNIT_EXPECT_EQ(test, dumpregion_unregister(ids[i]), 0);
-	KUNIT_EXPECT_EQ(test, env->md->count, 0);
+	KUNIT_EXPECT_EQ(test, env->md->count, 1);	/* KELF */
 	KUNIT_EXPECT_GT(test, env->nr_set_count, 100);
 	KUNIT_EXPECT_EQ(test, env->violations, 0);
 }

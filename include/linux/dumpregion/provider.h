@@ -19,6 +19,12 @@
 
 struct dumpregion_provider;
 
+/*
+ * The core's own region, an ELF core header describing every other region
+ * (see kernel/dumpregion/kelf.c).  Providers receive it before any other.
+ */
+#define DUMPREGION_KELF_NAME	"kelf"
+
 /**
  * enum dumpregion_kind - how a region's memory was described by its client
  * @DUMPREGION_LINEAR: linear-map (lowmem) kernel address
