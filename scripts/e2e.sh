@@ -56,7 +56,7 @@ build_all() {
 
 	mkdir -p "$out/tools"
 	"${cc[@]}" -o "$out/tools/mksmem" "$DR_TOP/tools/mksmem.c" "$DR_TOP/tools/smem_build.c" || return 1
-	"${cc[@]}" -o "$out/tools/mdread" "$DR_TOP/tools/mdread.c" "$DR_TOP/tools/minidump.c" || return 1
+	"${cc[@]}" -o "$out/tools/mdread" "$DR_TOP/tools/mdread.c" "$DR_TOP/tools/minidump.c" "$DR_TOP/tools/kelf.c" || return 1
 	gcc -O2 -o "$out/tools/gen_init_cpio" "$tree/usr/gen_init_cpio.c" || return 1
 
 	aarch64-linux-gnu-gcc -static -O2 -Wall -Wextra -Werror -o "$out/init" "$qdir/init.c" || return 1
@@ -167,6 +167,52 @@ check_regions() {
 		ok "$name: every registered region found in the RAM image with its bytes; unregistered one gone"
 	else
 		not_ok "$name: dump does not match the guest's regions"
+	fi
+	check_elf "$name"
+}
+
+# One ELF core from the KELF index: readelf accepts it, it has one load
+# per registered run (virtual and physical address, size as the guest
+# listed them), and the bytes at each load are the dumped region's.
+check_elf() {
+	local name=$1 map runs bad=0 va pa size off got n
+
+	rm -rf "$out/$name.md"
+	mkdir -p "$out/$name.md"
+	if ! map=$(mdread "$name" --list --dump "$out/$name.md" --elf "$out/$name.elf"); then
+		not_ok "$name: mdread --elf failed"
+		return
+	fi
+	if ! readelf -a "$out/$name.elf" >"$out/$name.readelf" 2>&1 ||
+	   grep -qi 'warning\|error' "$out/$name.readelf"; then
+		not_ok "$name: readelf -a rejects the ELF"
+		return
+	fi
+	# Registered runs, from the guest's debugfs listing (the KELF region aside).
+	runs=$(section "$name" regions | awk '$2 == "kelf" { skip = 1; next }
+		/^[0-9]/ { skip = 0 } !skip && $1 == "run" { print $3, $4, $5 }' |
+		sed 's/va=//; s/pa=//; s/size=//')
+	while read -r va pa size; do
+		pa=$(printf '0x%x' "$pa")
+		got=$(printf '%s\n' "$map" | awk -v va="vaddr=$va" -v pa="paddr=$pa" -v sz="size=$size" \
+			'$1 == "load" && $2 == va && $3 == pa && $4 == sz { sub("offset=", "", $5); print $5 }')
+		if [ -z "$got" ]; then
+			echo "  no ELF load for va=$va pa=$pa size=$size"; bad=1; continue
+		fi
+		# The load's bytes are those of the region dumped at that address.
+		n=$(printf '%s\n' "$map" | awk -v pa="addr=$pa" '$1 == "region" && $4 == pa { print $2 }' | head -1)
+		if [ -n "$n" ] && ! cmp -s <(tail -c +$((got + 1)) "$out/$name.elf" | head -c "$size") \
+				"$out/$name.md/md_$n.BIN"; then
+			echo "  ELF bytes at $pa differ from md_$n.BIN"; bad=1
+		fi
+	done <<< "$runs"
+	n=$(printf '%s\n' "$map" | grep -c '^load ')
+	echo "  $name: $(grep -c . <<< "$runs") registered runs besides KELF, $n ELF loads, $(stat -c %s "$out/$name.elf") bytes of ELF for 512 MiB of RAM"
+	[ "$n" -eq "$(grep -c . <<< "$runs")" ] || bad=1
+	if [ "$bad" -eq 0 ]; then
+		ok "$name: ELF core from KELF: readelf accepts it, one load per run with the right addresses and bytes"
+	else
+		not_ok "$name: ELF core does not match the guest's regions"
 	fi
 }
 

@@ -17,7 +17,7 @@ t=$DR_TOP/tools
 
 build() {
 	gcc "${cflags[@]}" -o "$out/mksmem" "$t/mksmem.c" "$t/smem_build.c" &&
-	gcc "${cflags[@]}" -o "$out/mdread" "$t/mdread.c" "$t/minidump.c" &&
+	gcc "${cflags[@]}" -o "$out/mdread" "$t/mdread.c" "$t/minidump.c" "$t/kelf.c" &&
 	gcc "${cflags[@]}" -o "$out/test_minidump" "$DR_TOP/tests/tools/test_minidump.c" \
 		"$t/minidump.c" "$t/smem_build.c" -lcmocka &&
 	gcc "${cflags[@]}" -o "$out/mkseed" "$DR_TOP/tests/tools/mkseed.c" "$t/smem_build.c" &&

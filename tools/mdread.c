@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "kelf.h"
 #include "minidump.h"
 
 /* Exit codes */
@@ -24,6 +25,7 @@
 #define EX_TRUNC	4
 #define EX_BADREGION	5
 #define EX_IO		6
+#define EX_NOKELF	7
 
 static const int exit_codes[] = {
 	[MD_OK] = 0,
@@ -41,6 +43,7 @@ struct file_image {
 
 struct opts {
 	const char *dir;
+	const char *elf;
 	int list;
 };
 
@@ -87,6 +90,8 @@ static uint32_t crc32_update(uint32_t crc, const uint8_t *p, size_t len)
 struct walk_ctx {
 	const struct md_image *img;
 	const struct opts *o;
+	struct md_region *regions;	/* every region dumped */
+	unsigned int nregions;
 };
 
 static void on_subsystem(unsigned int ss, uint32_t count, uint64_t table,
@@ -103,6 +108,7 @@ static int on_region(const struct md_region *r, void *arg)
 {
 	struct walk_ctx *w = arg;
 	uint64_t addr = r->addr, left = r->size;
+	struct md_region *more;
 	static uint8_t buf[65536];
 	char path[4096];
 	uint32_t crc = 0;
@@ -145,6 +151,11 @@ static int on_region(const struct md_region *r, void *arg)
 	if (w->o->list)
 		printf("region %s seq=%u addr=0x%" PRIx64 " size=%" PRIu64 " crc32=%08x\n",
 		       r->name, r->seq, r->addr, r->size, crc);
+	more = realloc(w->regions, (w->nregions + 1) * sizeof(*more));
+	if (!more)
+		return MD_ERR_IO;
+	w->regions = more;
+	w->regions[w->nregions++] = *r;
 	return 0;
 }
 
@@ -157,8 +168,9 @@ static void usage(FILE *f)
 		"  -s, --smem ADDR,SIZE   the SMEM window\n"
 		"  -l, --list             list regions: subsystem, name, seq, address, size, crc32\n"
 		"  -d, --dump DIR         write each region to DIR/md_<name>.BIN\n"
+		"  -e, --elf FILE         write one ELF core file from the KELF index\n"
 		"exit codes: 0 ok, 2 usage, 3 no minidump table, 4 truncated image,\n"
-		"            5 region outside RAM, 6 I/O error\n");
+		"            5 region outside RAM, 6 I/O error, 7 no KELF index\n");
 }
 
 static int parse_u64(const char *s, uint64_t *v, char **end)
@@ -176,13 +188,14 @@ int main(int argc, char **argv)
 		{ "smem", required_argument, NULL, 's' },
 		{ "list", no_argument, NULL, 'l' },
 		{ "dump", required_argument, NULL, 'd' },
+		{ "elf", required_argument, NULL, 'e' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct file_image im = { .img = { .read = file_read } };
 	uint64_t smem_base = 0, smem_size = 0;
 	struct opts o = { 0 };
-	struct walk_ctx w = { &im.img, &o };
+	struct walk_ctx w = { .img = &im.img, .o = &o };
 	const char *image = NULL;
 	int c, ret, have_base = 0;
 	char err[256] = "";
@@ -190,7 +203,7 @@ int main(int argc, char **argv)
 	char *end;
 
 	im.img.ctx = &im;
-	while ((c = getopt_long(argc, argv, "i:r:s:ld:h", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "i:r:s:ld:e:h", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
 			image = optarg;
@@ -215,6 +228,9 @@ int main(int argc, char **argv)
 		case 'd':
 			o.dir = optarg;
 			break;
+		case 'e':
+			o.elf = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -238,6 +254,37 @@ int main(int argc, char **argv)
 		      err, sizeof(err));
 	if (ret && err[0])
 		fprintf(stderr, "mdread: %s\n", err);
+	if (o.elf && (!ret || ret == MD_ERR_BADREGION)) {
+		const struct md_region *k = NULL;
+		unsigned int i;
+		FILE *f;
+		int r;
+
+		for (i = 0; i < w.nregions; i++)
+			if (w.regions[i].subsystem == 0 && !w.regions[i].seq &&
+			    !strcmp(w.regions[i].name, KELF_NAME))
+				k = &w.regions[i];
+		if (!k) {
+			fprintf(stderr, "mdread: no KELF index among the regions\n");
+			close(im.fd);
+			return EX_NOKELF;
+		}
+		f = fopen(o.elf, "wb");
+		if (!f) {
+			perror(o.elf);
+			return EX_IO;
+		}
+		err[0] = 0;
+		r = kelf_write(&im.img, k->addr, k->size, w.regions, w.nregions, f,
+			       o.list, err, sizeof(err));
+		if (fclose(f) && !r)
+			r = MD_ERR_IO;
+		if (r) {
+			fprintf(stderr, "mdread: %s\n", err[0] ? err : "cannot write the ELF");
+			ret = r;
+		}
+	}
+	free(w.regions);
 	close(im.fd);
 	return ret >= 0 && ret < (int)(sizeof(exit_codes) / sizeof(*exit_codes)) ?
 	       exit_codes[ret] : EX_IO;

@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Turning a dump into one ELF core file with the KELF index.
+ */
+#include <elf.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kelf.h"
+
+#define KELF_MAX_SIZE	(64u << 20)
+
+static void seterr(char *err, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+}
+
+static int covered_by(const struct md_region *c, unsigned int n, uint64_t pa,
+		      uint64_t size)
+{
+	unsigned int i;
+
+	if (!c)
+		return 1;
+	for (i = 0; i < n; i++)
+		if (pa >= c[i].addr && pa - c[i].addr <= c[i].size &&
+		    size <= c[i].size - (pa - c[i].addr))
+			return 1;
+	return 0;
+}
+
+static int copy_out(const struct md_image *img, uint64_t pa, uint64_t size,
+		    FILE *out)
+{
+	static uint8_t buf[1 << 16];
+
+	while (size) {
+		uint64_t n = size < sizeof(buf) ? size : sizeof(buf);
+
+		if (md_read_phys(img, pa, buf, n))
+			return MD_ERR_TRUNC;
+		if (fwrite(buf, 1, n, out) != n)
+			return MD_ERR_IO;
+		pa += n;
+		size -= n;
+	}
+	return 0;
+}
+
+int kelf_write(const struct md_image *img, uint64_t kelf_addr,
+	       uint64_t kelf_size, const struct md_region *covered,
+	       unsigned int ncovered, FILE *out, int verbose,
+	       char *err, size_t errlen)
+{
+	Elf64_Ehdr eh;
+	Elf64_Phdr *ph = NULL, *oph = NULL, note;
+	uint8_t *k = NULL;
+	uint64_t off, notes_len;
+	unsigned int i, n = 0;
+	int ret = MD_ERR_BADREGION;
+
+	if (kelf_size < sizeof(eh) || kelf_size > KELF_MAX_SIZE) {
+		seterr(err, errlen, "KELF region of %" PRIu64 " bytes", kelf_size);
+		return MD_ERR_BADREGION;
+	}
+	k = malloc(kelf_size);
+	if (!k || md_read_phys(img, kelf_addr, k, kelf_size)) {
+		seterr(err, errlen, "cannot read the KELF region");
+		ret = k ? MD_ERR_TRUNC : MD_ERR_IO;
+		goto out;
+	}
+	memcpy(&eh, k, sizeof(eh));
+	if (memcmp(eh.e_ident, ELFMAG, SELFMAG) || eh.e_ident[EI_CLASS] != ELFCLASS64 ||
+	    eh.e_ident[EI_DATA] != ELFDATA2LSB || eh.e_type != ET_CORE ||
+	    eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_phnum < 1 ||
+	    eh.e_phoff > kelf_size ||
+	    (uint64_t)eh.e_phnum * sizeof(Elf64_Phdr) > kelf_size - eh.e_phoff) {
+		seterr(err, errlen, "corrupt KELF header");
+		goto out;
+	}
+	ph = (Elf64_Phdr *)malloc(eh.e_phnum * sizeof(*ph));
+	oph = (Elf64_Phdr *)malloc(eh.e_phnum * sizeof(*oph));
+	if (!ph || !oph) {
+		ret = MD_ERR_IO;
+		goto out;
+	}
+	memcpy(ph, k + eh.e_phoff, eh.e_phnum * sizeof(*ph));
+	note = ph[0];
+	if (note.p_type != PT_NOTE || note.p_offset > kelf_size ||
+	    note.p_filesz > kelf_size - note.p_offset) {
+		seterr(err, errlen, "corrupt KELF note segment");
+		goto out;
+	}
+	notes_len = note.p_filesz;
+
+	/* Keep the loads that were dumped, laid out after header and notes. */
+	for (i = 1; i < eh.e_phnum; i++) {
+		if (ph[i].p_type != PT_LOAD || !ph[i].p_filesz)
+			continue;
+		if (!covered_by(covered, ncovered, ph[i].p_paddr, ph[i].p_filesz) ||
+		    ph[i].p_paddr < img->ram_base ||
+		    ph[i].p_paddr - img->ram_base > img->ram_size ||
+		    ph[i].p_filesz > img->ram_size - (ph[i].p_paddr - img->ram_base)) {
+			fprintf(stderr, "kelf: segment at 0x%" PRIx64 "+0x%" PRIx64
+				" was not dumped; left out\n", (uint64_t)ph[i].p_paddr,
+				(uint64_t)ph[i].p_filesz);
+			continue;
+		}
+		oph[1 + n++] = ph[i];
+	}
+	off = sizeof(eh) + (1 + n) * sizeof(Elf64_Phdr);
+	oph[0] = note;
+	oph[0].p_offset = off;
+	off += notes_len;
+	for (i = 1; i <= n; i++) {
+		oph[i].p_offset = off;
+		oph[i].p_memsz = oph[i].p_filesz;
+		off += oph[i].p_filesz;
+		if (verbose)
+			printf("load vaddr=0x%" PRIx64 " paddr=0x%" PRIx64 " size=%" PRIu64
+			       " offset=%" PRIu64 "\n", (uint64_t)oph[i].p_vaddr,
+			       (uint64_t)oph[i].p_paddr, (uint64_t)oph[i].p_filesz,
+			       (uint64_t)oph[i].p_offset);
+	}
+	eh.e_phoff = sizeof(eh);
+	eh.e_phnum = 1 + n;
+	eh.e_shoff = 0;
+	eh.e_shnum = 0;
+	eh.e_shstrndx = 0;
+	if (fwrite(&eh, sizeof(eh), 1, out) != 1 ||
+	    fwrite(oph, sizeof(*oph), 1 + n, out) != 1 + n ||
+	    fwrite(k + note.p_offset, 1, notes_len, out) != notes_len) {
+		ret = MD_ERR_IO;
+		goto out;
+	}
+	for (i = 1; i <= n; i++) {
+		ret = copy_out(img, oph[i].p_paddr, oph[i].p_filesz, out);
+		if (ret)
+			goto out;
+	}
+	ret = MD_OK;
+out:
+	free(k);
+	free(ph);
+	free(oph);
+	return ret;
+}

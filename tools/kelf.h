@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Turning a dump into one ELF core file with the KELF index the kernel
+ * keeps in the region named "kelf" (kernel/dumpregion/kelf.c).
+ */
+#ifndef DUMPREGION_TOOLS_KELF_H
+#define DUMPREGION_TOOLS_KELF_H
+
+#include <stdio.h>
+
+#include "minidump.h"
+
+#define KELF_NAME	"kelf"
+
+/*
+ * Write the ELF core described by the KELF index at @kelf_addr (@kelf_size
+ * bytes) to @out: its ELF header and notes, and one PT_LOAD for each of its
+ * segments that lies in @img, laid out back to back.  Segments outside
+ * @covered (when given: the dumped regions, @ncovered of them) are
+ * dropped with a message.  Nothing in the index is trusted.  If @verbose,
+ * each segment is printed to stdout.
+ */
+int kelf_write(const struct md_image *img, uint64_t kelf_addr,
+	       uint64_t kelf_size, const struct md_region *covered,
+	       unsigned int ncovered, FILE *out, int verbose,
+	       char *err, size_t errlen);
+
+#endif
