@@ -102,6 +102,7 @@ validate_dtb() {
 }
 
 # boot NAME STEP MKSMEM-ARGS...: boot once, leave NAME.log and NAME.ram.
+# STEP may carry more kernel parameters ("regions e2e.crash").
 boot() {
 	local name=$1 step=$2 start
 	shift 2
@@ -127,12 +128,22 @@ mdread() { "$out/tools/mdread" --image "$out/$1.ram" --ram-base $ram_base --smem
 # unregistered one is not; nothing else is.
 check_regions() {
 	local name=$1 list expect gone nruns nfound bad=0 line n pa size crc got short
+	local step=regions
 
-	if ! boot "$name" regions "${@:2}"; then
+	[ "$name" = panic ] && step="regions e2e.crash"
+	if ! boot "$name" "$step" "${@:2}"; then
 		not_ok "$name: guest did not finish (see $out/$name.log)"
 		return
 	fi
-	if grep -E 'BUG:|WARNING:|Oops|E2E-ERROR' "$out/$name.log"; then
+	if [ "$name" = panic ]; then
+		if grep -q 'Kernel panic - not syncing: sysrq triggered crash' "$out/$name.log"; then
+			ok "$name: the guest panicked (sysrq c) and QEMU stopped"
+		else
+			not_ok "$name: no panic in the console log"
+		fi
+	fi
+	# Up to the end of the guest's run; after it, the panic is expected.
+	if tr -d '\r' < "$out/$name.log" | sed '/^E2E-DONE/q' | grep -E 'BUG:|WARNING:|Oops|E2E-ERROR'; then
 		not_ok "$name: kernel warnings or test errors in the console log"
 		return
 	fi
@@ -209,6 +220,9 @@ check_elf() {
 	n=$(printf '%s\n' "$map" | grep -c '^load ')
 	echo "  $name: $(grep -c . <<< "$runs") registered runs besides KELF, $n ELF loads, $(stat -c %s "$out/$name.elf") bytes of ELF for 512 MiB of RAM"
 	[ "$n" -eq "$(grep -c . <<< "$runs")" ] || bad=1
+	if [ "$name" = panic ] && ! readelf -n "$out/$name.elf" | grep -q NT_PRSTATUS; then
+		echo "  no NT_PRSTATUS note after the panic"; bad=1
+	fi
 	if [ "$bad" -eq 0 ]; then
 		ok "$name: ELF core from KELF: readelf accepts it, one load per run with the right addresses and bytes"
 	else
@@ -256,6 +270,7 @@ run() { [ ${#cases[@]} -eq 0 ] || [[ " ${cases[*]} " == *" $1 "* ]]; }
 
 run good && check_regions good
 run cached30 && check_regions cached30 --cached --subsystems 30
+run panic && check_regions panic
 run legacy && check_broken legacy "cannot read SMEM item 602" 1 --variant legacy
 run no-siii && check_broken no-siii "cannot read SMEM item 602" 1 --variant no-siii
 run no-item && check_broken no-item "no minidump table in SMEM item 602" 0 --variant no-item

@@ -2,7 +2,8 @@
 /*
  * /init of the end-to-end test guest: mount what the tests read, run the
  * step named by "e2e.step=" on the kernel command line, print what the
- * host checks between markers on the console, then power off.
+ * host checks between markers on the console, then crash the kernel
+ * ("e2e.crash") or power off.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -68,6 +69,10 @@ int main(void)
 	printf("E2E-DONE\n");
 	fflush(stdout);
 	sync();
+	/* With panic=-1 and -no-reboot, QEMU stops at the panic. */
+	if (strstr(cmdline, "e2e.crash") &&
+	    write_file("/proc/sys/kernel/sysrq", "1") == 0)
+		write_file("/proc/sysrq-trigger", "c");
 	reboot(RB_POWER_OFF);
 	return 0;
 }
