@@ -19,10 +19,11 @@ build() {
 	gcc "${cflags[@]}" -o "$out/mksmem" "$t/mksmem.c" "$t/smem_build.c" &&
 	gcc "${cflags[@]}" -o "$out/mdread" "$t/mdread.c" "$t/minidump.c" "$t/kelf.c" &&
 	gcc "${cflags[@]}" -o "$out/test_minidump" "$DR_TOP/tests/tools/test_minidump.c" \
-		"$t/minidump.c" "$t/smem_build.c" -lcmocka &&
+		"$t/minidump.c" "$t/smem_build.c" "$t/kelf.c" -lcmocka &&
 	gcc "${cflags[@]}" -o "$out/mkseed" "$DR_TOP/tests/tools/mkseed.c" "$t/smem_build.c" &&
 	clang-14 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-		-I"$t" -o "$out/fuzz_minidump" "$DR_TOP/tests/tools/fuzz_minidump.c" "$t/minidump.c"
+		-I"$t" -o "$out/fuzz_minidump" "$DR_TOP/tests/tools/fuzz_minidump.c" "$t/minidump.c" \
+		"$t/kelf.c"
 }
 
 if ! build; then

@@ -2,11 +2,13 @@
 /*
  * libFuzzer target for the minidump table reader: the input is a RAM image
  * at 0x80000000 whose first 64 KiB (or less, rounded down to 4 KiB) is the
- * SMEM window.  Every region found is read back in full.
+ * SMEM window.  Every region found is read back, and a region named
+ * "kelf" is turned into an ELF core (written to /dev/null).
  */
 #include <stdint.h>
 #include <string.h>
 
+#include "kelf.h"
 #include "minidump.h"
 
 #define BASE 0x80000000ull
@@ -24,13 +26,21 @@ static int blob_read(void *ctx, uint64_t phys, void *buf, uint64_t len)
 	return 0;
 }
 
+static FILE *devnull;
+
 static int touch(const struct md_region *r, void *arg)
 {
 	static uint8_t buf[4096];
 	const struct md_image *img = arg;
 	uint64_t n = r->size < sizeof(buf) ? r->size : sizeof(buf);
+	char err[256];
 
-	return md_read_phys(img, r->addr, buf, n) ? 1 : 0;
+	if (md_read_phys(img, r->addr, buf, n))
+		return 1;
+	if (!strcmp(r->name, KELF_NAME))
+		kelf_write(img, r->addr, r->size, r, 1, devnull, 0, err,
+			   sizeof(err));
+	return 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -44,6 +54,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (smem < 0x2000)
 		return 0;
+	if (!devnull)
+		devnull = fopen("/dev/null", "wb");
 	md_walk(&img, BASE, smem, NULL, touch, &img, err, sizeof(err));
 	return 0;
 }

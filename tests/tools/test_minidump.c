@@ -4,6 +4,7 @@
  * built in memory, good and broken, each error path checked for its result
  * and message.
  */
+#define _GNU_SOURCE
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,7 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <elf.h>
+#include <stdio.h>
 
+#include "kelf.h"
 #include "le.h"
 #include "minidump.h"
 #include "smem_build.h"
@@ -352,6 +356,91 @@ static void test_callback_stops(void **state)
 	ram_free(r);
 }
 
+/* A KELF index at @off describing two loads, the second one not dumped. */
+static void put_kelf(struct ram *r, uint64_t off)
+{
+	Elf64_Ehdr *eh = (Elf64_Ehdr *)(r->mem + off);
+	Elf64_Phdr *ph = (Elf64_Phdr *)(eh + 1);
+
+	memset(eh, 0, sizeof(*eh) + 3 * sizeof(*ph));
+	memcpy(eh->e_ident, ELFMAG, SELFMAG);
+	eh->e_ident[EI_CLASS] = ELFCLASS64;
+	eh->e_ident[EI_DATA] = ELFDATA2LSB;
+	eh->e_type = ET_CORE;
+	eh->e_phoff = sizeof(*eh);
+	eh->e_phentsize = sizeof(*ph);
+	eh->e_phnum = 3;
+	ph[0].p_type = PT_NOTE;
+	ph[0].p_offset = sizeof(*eh) + 3 * sizeof(*ph);
+	ph[1].p_type = PT_LOAD;
+	ph[1].p_paddr = RAM_BASE + DATA_OFF;
+	ph[1].p_vaddr = 0xffff800000001000ull;
+	ph[1].p_filesz = 100;
+	ph[2].p_type = PT_LOAD;
+	ph[2].p_paddr = RAM_BASE + 0x50000;
+	ph[2].p_filesz = 64;
+}
+
+static void test_kelf_elf(void **state)
+{
+	struct ram *r = two_regions(&good);
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph[2];
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	memset(r->mem + DATA_OFF, 0x5a, 100);
+	put_kelf(r, 0x40000);
+	assert_int_equal(walk(r), MD_OK);
+	f = open_memstream(&buf, &len);
+	assert_non_null(f);
+	/* The second load lies in no dumped region: left out. */
+	assert_int_equal(kelf_write(&r->img, RAM_BASE + 0x40000, 232, r->seen,
+				    r->nseen, f, 0, r->err, sizeof(r->err)), MD_OK);
+	fclose(f);
+	assert_int_equal(len, sizeof(eh) + 2 * sizeof(Elf64_Phdr) + 100);
+	memcpy(&eh, buf, sizeof(eh));
+	memcpy(ph, buf + sizeof(eh), sizeof(ph));
+	assert_int_equal(eh.e_phnum, 2);
+	assert_int_equal(ph[1].p_paddr, RAM_BASE + DATA_OFF);
+	assert_int_equal(ph[1].p_vaddr, 0xffff800000001000ull);
+	assert_int_equal(ph[1].p_offset, sizeof(eh) + 2 * sizeof(Elf64_Phdr));
+	assert_int_equal((uint8_t)buf[ph[1].p_offset + 99], 0x5a);
+	free(buf);
+	ram_free(r);
+}
+
+static void test_kelf_corrupt(void **state)
+{
+	struct ram *r = two_regions(&good);
+	Elf64_Ehdr *eh = (Elf64_Ehdr *)(r->mem + 0x40000);
+	FILE *f = fopen("/dev/null", "wb");
+
+	(void)state;
+	assert_non_null(f);
+	put_kelf(r, 0x40000);
+	eh->e_phnum = 0xffff;	/* phdrs past the region */
+	assert_int_equal(kelf_write(&r->img, RAM_BASE + 0x40000, 232, NULL, 0, f,
+				    0, r->err, sizeof(r->err)), MD_ERR_BADREGION);
+	assert_non_null(strstr(r->err, "corrupt KELF header"));
+	put_kelf(r, 0x40000);
+	eh->e_ident[0] = 0;
+	assert_int_equal(kelf_write(&r->img, RAM_BASE + 0x40000, 232, NULL, 0, f,
+				    0, r->err, sizeof(r->err)), MD_ERR_BADREGION);
+	put_kelf(r, 0x40000);
+	((Elf64_Phdr *)(eh + 1))[0].p_filesz = 1u << 30;	/* notes too long */
+	assert_int_equal(kelf_write(&r->img, RAM_BASE + 0x40000, 232, NULL, 0, f,
+				    0, r->err, sizeof(r->err)), MD_ERR_BADREGION);
+	assert_non_null(strstr(r->err, "note segment"));
+	/* Index larger than RAM. */
+	assert_int_equal(kelf_write(&r->img, RAM_BASE + 0x40000, RAM_SIZE, NULL, 0,
+				    f, 0, r->err, sizeof(r->err)), MD_ERR_TRUNC);
+	fclose(f);
+	ram_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -372,6 +461,8 @@ int main(void)
 		cmocka_unit_test(test_disabled_subsystem),
 		cmocka_unit_test(test_name_sanitised),
 		cmocka_unit_test(test_callback_stops),
+		cmocka_unit_test(test_kelf_elf),
+		cmocka_unit_test(test_kelf_corrupt),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
