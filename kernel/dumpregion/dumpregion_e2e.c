@@ -113,29 +113,68 @@ static int expected_show(struct seq_file *s, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(expected);
 
+/* Undo whatever e2e_setup() got done: regions first, then their memory. */
+static void e2e_teardown(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(e2e_ids); i++) {
+		if (e2e_ids[i] > 0)
+			dumpregion_unregister(e2e_ids[i]);
+		e2e_ids[i] = 0;
+	}
+	if (e2e_pcpu_ids)
+		dumpregion_unregister_percpu(e2e_pcpu_ids);
+	free_percpu(e2e_pcpu_ids);
+	free_percpu(e2e_pcpu);
+	kfree(e2e_gone);
+	kfree(e2e_long);
+	vfree(e2e_vm);
+	kfree(e2e_lin);
+	if (e2e_vmap)
+		vunmap(e2e_vmap);
+	if (e2e_pages)
+		__free_pages(e2e_pages, 2);
+	e2e_pcpu_ids = NULL;
+	e2e_pcpu = NULL;
+	e2e_gone = NULL;
+	e2e_long = NULL;
+	e2e_vm = NULL;
+	e2e_lin = NULL;
+	e2e_vmap = NULL;
+	e2e_pages = NULL;
+}
+
 static int e2e_setup(void)
 {
+	static const char * const names[] = {
+		"e2e_lin", "e2e_vm", "e2e_a_longer_name", "e2e_vmap",
+	};
+	const void *addrs[ARRAY_SIZE(names)];
+	size_t sizes[ARRAY_SIZE(names)];
 	struct page *map[3];
-	unsigned int cpu;
+	unsigned int cpu, i;
 	int id, ret;
 
 	/* Three adjacent pages mapped in reverse: three physical runs. */
 	e2e_pages = alloc_pages(GFP_KERNEL, 2);
-	if (!e2e_pages)
-		return -ENOMEM;
-	map[0] = e2e_pages + 2;
-	map[1] = e2e_pages + 1;
-	map[2] = e2e_pages;
-	e2e_vmap = vmap(map, 3, VM_MAP, PAGE_KERNEL);
+	if (e2e_pages) {
+		map[0] = e2e_pages + 2;
+		map[1] = e2e_pages + 1;
+		map[2] = e2e_pages;
+		e2e_vmap = vmap(map, 3, VM_MAP, PAGE_KERNEL);
+	}
 	e2e_lin = kmalloc(E2E_LIN_SIZE, GFP_KERNEL);
 	e2e_vm = vmalloc(E2E_VM_PAGES * PAGE_SIZE);
 	e2e_long = kmalloc(64, GFP_KERNEL);
 	e2e_gone = kmalloc(128, GFP_KERNEL);
 	e2e_pcpu = __alloc_percpu(E2E_PCPU_SIZE, 8);
 	e2e_pcpu_ids = alloc_percpu(int);
-	if (!e2e_vmap || !e2e_lin || !e2e_vm || !e2e_long || !e2e_gone || !e2e_pcpu ||
-	    !e2e_pcpu_ids)
-		return -ENOMEM;
+	if (!e2e_vmap || !e2e_lin || !e2e_vm || !e2e_long || !e2e_gone ||
+	    !e2e_pcpu || !e2e_pcpu_ids) {
+		ret = -ENOMEM;
+		goto err_teardown;
+	}
 
 	e2e_fill(e2e_lin, E2E_LIN_SIZE, 0x11);
 	e2e_fill(e2e_vm, E2E_VM_PAGES * PAGE_SIZE, 0x22);
@@ -145,26 +184,38 @@ static int e2e_setup(void)
 	for_each_possible_cpu(cpu)
 		e2e_fill(per_cpu_ptr(e2e_pcpu, cpu), E2E_PCPU_SIZE, 0x50 + cpu);
 
-	e2e_ids[0] = dumpregion_register("e2e_lin", e2e_lin, E2E_LIN_SIZE);
-	e2e_ids[1] = dumpregion_register("e2e_vm", e2e_vm + 100,
-					 E2E_VM_PAGES * PAGE_SIZE - 200);
-	e2e_ids[2] = dumpregion_register("e2e_a_longer_name", e2e_long, 64);
-	e2e_ids[3] = dumpregion_register("e2e_vmap", e2e_vmap, 3 * PAGE_SIZE);
-	if (e2e_ids[0] < 0 || e2e_ids[1] < 0 || e2e_ids[2] < 0 ||
-	    e2e_ids[3] < 0)
-		return -EIO;
+	addrs[0] = e2e_lin;
+	sizes[0] = E2E_LIN_SIZE;
+	addrs[1] = e2e_vm + 100;
+	sizes[1] = E2E_VM_PAGES * PAGE_SIZE - 200;
+	addrs[2] = e2e_long;
+	sizes[2] = 64;
+	addrs[3] = e2e_vmap;
+	sizes[3] = 3 * PAGE_SIZE;
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		ret = dumpregion_register(names[i], addrs[i], sizes[i]);
+		if (ret < 0)
+			goto err_teardown;
+		e2e_ids[i] = ret;
+	}
 	ret = dumpregion_register_percpu("e2e_pcpu", e2e_pcpu, E2E_PCPU_SIZE,
 					 e2e_pcpu_ids);
 	if (ret)
-		return ret;
+		goto err_teardown;
 	id = dumpregion_register("e2e_gone", e2e_gone, 128);
-	if (id < 0)
-		return id;
+	if (id < 0) {
+		ret = id;
+		goto err_teardown;
+	}
 	ret = dumpregion_unregister(id);
 	if (ret)
-		return ret;
+		goto err_teardown;
 	e2e_ready = true;
 	return 0;
+
+err_teardown:
+	e2e_teardown();
+	return ret;
 }
 
 static ssize_t ctl_write(struct file *file, const char __user *ubuf,
