@@ -24,6 +24,7 @@
 
 struct device;
 struct module;
+struct pt_regs;
 
 /* Longest region name, including the terminating NUL. */
 #define DUMPREGION_NAME_MAX	32
@@ -45,6 +46,7 @@ int dumpregion_unregister(int id);
 void dumpregion_unregister_percpu(int __percpu *ids);
 int dumpregion_update(int id, const void *addr, size_t size);
 int dumpregion_update_atomic(int id, const void *addr, size_t size);
+void dumpregion_save_cpu_regs(struct pt_regs *regs);
 
 #else /* !CONFIG_DUMPREGION */
 
@@ -104,7 +106,55 @@ static inline int dumpregion_update_atomic(int id, const void *addr,
 	return 0;
 }
 
+static inline void dumpregion_save_cpu_regs(struct pt_regs *regs)
+{
+}
+
 #endif /* CONFIG_DUMPREGION */
+
+/**
+ * struct dumpregion_static - a built-in variable to register at boot
+ * @name: region name
+ * @addr: the variable
+ * @size: its size in bytes
+ *
+ * Emitted by DUMPREGION_STATIC() into the .dumpregion_static section; the
+ * core registers every entry once it is up.
+ */
+struct dumpregion_static {
+	const char *name;
+	const void *addr;
+	size_t size;
+};
+
+/**
+ * DUMPREGION_STATIC() - register a built-in variable without a call
+ * @var: the variable (any type whose size sizeof() knows)
+ * @rname: region name, a string literal
+ *
+ * Placed at file scope next to the variable's definition, this registers
+ * @var as a dump region when the core initialises (subsys_initcall_sync),
+ * so code need not call dumpregion_register() from an init function of
+ * its own.  Variables that live in the kernel image stay registered for
+ * the whole uptime.  Only for code built into the kernel: modules call
+ * dumpregion_register().
+ */
+#if defined(CONFIG_DUMPREGION) && !defined(MODULE)
+#define DUMPREGION_STATIC(var, rname)					\
+	static const struct dumpregion_static __dumpregion_static_##var	\
+	__used __section(".dumpregion_static") __aligned(8) = {	\
+		.name = rname,						\
+		.addr = &(var),						\
+		.size = sizeof(var),					\
+	}
+#elif defined(MODULE)
+#define DUMPREGION_STATIC(var, rname)					\
+	static_assert(!sizeof(var) && sizeof(rname),			\
+		      "modules call dumpregion_register()")
+#else
+#define DUMPREGION_STATIC(var, rname)					\
+	static_assert(sizeof(var) > 0 && sizeof(rname) > 1)
+#endif
 
 /*
  * The registering module owns its regions: they are removed when it

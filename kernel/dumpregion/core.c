@@ -1087,6 +1087,7 @@ VISIBLE_IF_KUNIT void dumpregion_panic_finalise(void)
 	struct dumpregion_provider *prov;
 
 	rcu_read_lock();
+	dr_clients_panic();
 	dr_kelf_panic();
 	list_for_each_entry_rcu(prov, &dumpregion_providers, list)
 		if (prov->ops->finalise)

@@ -2,9 +2,11 @@
 /*
  * Regions with known contents for the end-to-end tests under QEMU.
  *
- * Writing "setup" to debugfs dumpregion_e2e/ctl registers a linear, a
- * vmalloc, a per-CPU and a long-named region filled with patterns, plus one
- * region that is unregistered again at once.  dumpregion_e2e/expected then
+ * A kernel-image array, e2e_img, is registered at boot by
+ * DUMPREGION_STATIC() and filled with a pattern.  Writing "setup" to debugfs
+ * dumpregion_e2e/ctl registers a linear, a vmalloc, a per-CPU and a
+ * long-named region filled with patterns, plus one region that is
+ * unregistered again at once.  dumpregion_e2e/expected then
  * lists what a dump must hold, computed here independently of the core:
  *
  *   expect <run name> <physical address> <size> <crc32>
@@ -25,6 +27,7 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
+#include <asm/sections.h>
 
 #define E2E_LIN_SIZE	3000
 #define E2E_VM_PAGES	5
@@ -37,6 +40,10 @@ static void __percpu *e2e_pcpu;
 static int __percpu *e2e_pcpu_ids;
 static int e2e_ids[4];
 static bool e2e_ready;
+
+/* In the kernel image: a debugger finds it by symbol in vmlinux. */
+static u8 e2e_img[600] __aligned(8);
+DUMPREGION_STATIC(e2e_img, "e2e_img");
 
 static void e2e_fill(void *p, size_t len, u8 seed)
 {
@@ -52,6 +59,9 @@ static phys_addr_t e2e_pa(const void *p)
 {
 	if (is_vmalloc_or_module_addr(p))
 		return page_to_phys(vmalloc_to_page(p)) + offset_in_page(p);
+	if ((unsigned long)p >= (unsigned long)_stext &&
+	    (unsigned long)p < (unsigned long)_end)
+		return __pa_symbol(p);
 	return virt_to_phys(p);
 }
 
@@ -97,6 +107,7 @@ static int expected_show(struct seq_file *s, void *unused)
 	unsigned int cpu;
 
 	guard(mutex)(&e2e_lock);
+	e2e_show_runs(s, "e2e_img", e2e_img, sizeof(e2e_img));
 	if (!e2e_ready)
 		return 0;
 	e2e_show_runs(s, "e2e_lin", e2e_lin, E2E_LIN_SIZE);
@@ -246,6 +257,7 @@ static int __init dumpregion_e2e_init(void)
 {
 	struct dentry *dir = debugfs_create_dir("dumpregion_e2e", NULL);
 
+	e2e_fill(e2e_img, sizeof(e2e_img), 0x77);
 	debugfs_create_file("ctl", 0200, dir, NULL, &ctl_fops);
 	debugfs_create_file("expected", 0400, dir, NULL, &expected_fops);
 	return 0;

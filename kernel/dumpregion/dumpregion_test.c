@@ -10,10 +10,12 @@
 #include <kunit/device.h>
 #include <kunit/test.h>
 #include <linux/completion.h>
+#include <linux/cpu.h>
 #include <linux/delay.h>
 #include <linux/dumpregion.h>
 #include <linux/dumpregion/provider.h>
 #include <linux/elf.h>
+#include <linux/elfcore.h>
 #include <linux/gfp.h>
 #include <linux/kthread.h>
 #include <linux/mm.h>
@@ -21,6 +23,7 @@
 #include <linux/percpu.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/smp.h>
 #include <linux/spinlock.h>
 #include <linux/utsname.h>
 #include <linux/vmalloc.h>
@@ -97,7 +100,11 @@ static void fake_record(struct fake_prov *fp, enum fake_op op,
 	       min(r->nr_runs, FAKE_MAX_RUNS) * sizeof(*r->runs));
 }
 
-/* The core's KELF index reaches every provider; the tests look past it. */
+/*
+ * The core's KELF index reaches every provider; the tests look past it.
+ * (The .kunitconfig leaves out the built-in clients that would register
+ * regions at boot.)
+ */
 static bool is_kelf(struct fake_prov *fp, const struct dumpregion_layout *r)
 {
 	if (strcmp(r->name, DUMPREGION_KELF_NAME))
@@ -1326,29 +1333,51 @@ static void dr_test_kelf_grows(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, kelf_load(test, virt_to_phys(buf)));
 }
 
-/* At panic: atomic moves folded in, the panicking CPU's registers added. */
+static void kelf_save_regs_fn(void *info)
+{
+	dumpregion_save_cpu_regs(info);
+}
+
+/*
+ * At panic: atomic moves folded in, an NT_PRSTATUS for the panicking CPU
+ * and one with the registers another CPU's stop handler saved, in CPU
+ * order.
+ */
 static void dr_test_kelf_panic(struct kunit *test)
 {
 	char *a = kunit_kzalloc(test, 64, GFP_KERNEL);
 	char *b = kunit_kzalloc(test, 64, GFP_KERNEL);
+	struct pt_regs *other = kunit_kzalloc(test, sizeof(*other), GFP_KERNEL);
+	const struct elf_prstatus *pr;
 	const struct elf64_hdr *eh;
 	const struct elf64_phdr *ph;
+	unsigned int nr = 0, found_other = 0, other_at = 0, cpu, self;
 	const void *p, *end;
-	bool prstatus = false;
 	unsigned long flags;
 	int id;
 
 	KUNIT_ASSERT_NOT_NULL(test, a);
 	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_ASSERT_NOT_NULL(test, other);
 	id = dumpregion_register_movable("k_stack", a, 64);
 	KUNIT_ASSERT_GT(test, id, 0);
 	local_irq_save(flags);
 	KUNIT_EXPECT_EQ(test, dumpregion_update_atomic(id, b, 64), 0);
 	local_irq_restore(flags);
 
+	/* A recognisable register set, saved on another CPU if there is one. */
+	memset(other, 0x5a, sizeof(*other));
+	cpus_read_lock();
+	cpu = cpumask_any_but(cpu_online_mask, raw_smp_processor_id());
+	if (cpu < nr_cpu_ids)
+		smp_call_function_single(cpu, kelf_save_regs_fn, other, 1);
+	cpus_read_unlock();
+
 	local_irq_save(flags);
+	self = raw_smp_processor_id();
 	dr_kelf_panic();
 	local_irq_restore(flags);
+	dr_kelf_forget_cpu_regs();
 	KUNIT_EXPECT_NULL(test, kelf_load(test, virt_to_phys(a)));
 	KUNIT_EXPECT_NOT_NULL(test, kelf_load(test, virt_to_phys(b)));
 
@@ -1359,11 +1388,25 @@ static void dr_test_kelf_panic(struct kunit *test)
 		const struct elf_note *n = p;
 
 		if (n->n_type == NT_PRSTATUS && n->n_namesz == 5 &&
-		    !strcmp((const char *)(n + 1), "CORE"))
-			prstatus = true;
+		    !strcmp((const char *)(n + 1), "CORE")) {
+			KUNIT_EXPECT_EQ(test, n->n_descsz, sizeof(*pr));
+			pr = (const void *)(n + 1) + ALIGN(n->n_namesz, 4);
+			if (!memchr_inv(&pr->pr_reg, 0x5a, sizeof(pr->pr_reg))) {
+				found_other++;
+				other_at = nr;
+			}
+			nr++;
+		}
 		p += sizeof(*n) + ALIGN(n->n_namesz, 4) + ALIGN(n->n_descsz, 4);
 	}
-	KUNIT_EXPECT_TRUE(test, prstatus);
+	/* One note per CPU in CPU order, up to the last CPU with registers. */
+	if (cpu < nr_cpu_ids) {
+		KUNIT_EXPECT_EQ(test, nr, max(cpu, self) + 1);
+		KUNIT_EXPECT_EQ(test, found_other, 1);
+		KUNIT_EXPECT_EQ(test, other_at, cpu);
+	} else {
+		KUNIT_EXPECT_EQ(test, nr, self + 1);
+	}
 	KUNIT_EXPECT_EQ(test, dumpregion_unregister(id), 0);
 }
 

@@ -73,6 +73,13 @@ void dr_kelf_rebuild(void);
 void dr_kelf_panic(void);
 const void *dr_kelf_current(size_t *size);
 
+/* Bounds of the DUMPREGION_STATIC() entries (include/asm-generic/vmlinux.lds.h). */
+extern const struct dumpregion_static __start_dumpregion_static[];
+extern const struct dumpregion_static __stop_dumpregion_static[];
+void dr_kelf_forget_cpu_regs(void);
+struct task_struct *dr_kelf_cpu_task(unsigned int cpu);
+void dr_clients_panic(void);
+
 #if IS_ENABLED(CONFIG_KUNIT)
 /* The lock that registration and provider changes take. */
 struct mutex *dumpregion_registration_lock(void);

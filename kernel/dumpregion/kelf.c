@@ -4,12 +4,13 @@
  *
  * One region, named "kelf" and handed to every provider before any other,
  * holds an ELF64 core header for the machine: the ELF header, a PT_NOTE
- * segment (VMCOREINFO, NT_PRPSINFO, and NT_PRSTATUS of the panicking CPU
- * once a panic happened), and one PT_LOAD per physically contiguous run of
- * every other region, with p_vaddr the kernel virtual address (the kernel
- * image address for image variables), p_paddr the physical address and
- * p_offset laying the runs out one after another after the header.  A host
- * tool that has the raw regions can thus rebuild one ELF core file that
+ * segment (VMCOREINFO, NT_PRPSINFO, and once a panic happened an NT_PRSTATUS
+ * for the panicking CPU and for each CPU the panic stopped), and one PT_LOAD
+ * per physically contiguous run of every other region, with p_vaddr the
+ * kernel virtual address (the kernel image address for image variables),
+ * p_paddr the physical address and p_offset laying the runs out one after
+ * another after the header.  A host tool that has the raw regions can thus
+ * rebuild one ELF core file that
  * drgn and gdb open, whatever the firmware.
  *
  * Each region owns as many PT_LOAD slots as runs it can hold; unused ones
@@ -25,7 +26,9 @@
 
 #include <linux/elf.h>
 #include <linux/elfcore.h>
+#include <linux/dumpregion.h>
 #include <linux/kexec.h>
+#include <linux/percpu.h>
 #include <linux/rculist.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -65,6 +68,47 @@ struct dr_kelf {
 
 static struct dr_kelf kelf;
 
+/* Registers of a CPU stopped by the panic, saved by its stop handler. */
+struct dr_cpu_regs {
+	struct pt_regs regs;
+	struct task_struct *task;
+	pid_t pid;
+	bool valid;
+};
+
+static DEFINE_PER_CPU(struct dr_cpu_regs, dr_cpu_regs);
+
+/**
+ * dumpregion_save_cpu_regs() - record a CPU's registers for the dump
+ * @regs: the registers the CPU was interrupted with, or NULL
+ *
+ * Called by the architecture on each CPU that another CPU stops because the
+ * kernel panicked (on arm64, the IPI_CPU_STOP handler), just before the CPU
+ * parks.  The registers go into that CPU's NT_PRSTATUS note of the KELF
+ * index, so a debugger can unwind what each CPU was doing.  Copies into
+ * per-CPU storage only: safe in hard-IRQ and NMI context, no locks, no
+ * allocation.
+ */
+void dumpregion_save_cpu_regs(struct pt_regs *regs)
+{
+	struct dr_cpu_regs *c = this_cpu_ptr(&dr_cpu_regs);
+
+	if (!regs)
+		return;
+	c->regs = *regs;
+	c->task = current;
+	c->pid = current->pid;
+	/* The panicking CPU reads valid after the CPU left the online mask. */
+	smp_store_release(&c->valid, true);
+}
+EXPORT_SYMBOL_IF_KUNIT(dumpregion_save_cpu_regs);
+
+static bool cpu_saved(struct dr_cpu_regs *c)
+{
+	/* Pairs with the release in dumpregion_save_cpu_regs(). */
+	return smp_load_acquire(&c->valid);
+}
+
 static size_t note_size(size_t namesz, size_t descsz)
 {
 	return sizeof(struct elf_note) + ALIGN(namesz, 4) + ALIGN(descsz, 4);
@@ -74,7 +118,8 @@ static size_t notes_max(void)
 {
 	return note_size(sizeof(KELF_NOTE_NAME_VMCORE), VMCOREINFO_BYTES) +
 	       note_size(sizeof(KELF_NOTE_NAME_CORE), sizeof(struct elf_prpsinfo)) +
-	       note_size(sizeof(KELF_NOTE_NAME_CORE), sizeof(struct elf_prstatus));
+	       nr_cpu_ids * note_size(sizeof(KELF_NOTE_NAME_CORE),
+				  sizeof(struct elf_prstatus));
 }
 
 static size_t hdr_size(unsigned int nslots)
@@ -101,8 +146,46 @@ static void *put_note(void *p, const char *name, u32 type, const void *desc,
 	return p + ALIGN(descsz, 4);
 }
 
-/* VMCOREINFO and PRPSINFO, then @prstatus if given.  Returns their size. */
-static size_t write_notes(void *notes, const struct elf_prstatus *prstatus)
+/*
+ * At panic: one NT_PRSTATUS per CPU in CPU order, as kdump writes them
+ * (debuggers such as drgn number CPUs by note order), up to the last CPU
+ * whose registers are known: the panicking CPU's are @regs, the others'
+ * were saved by their stop handlers; a CPU in between with none gets a
+ * note with pid 0 and zeroed registers.  Returns the byte after them.
+ */
+static void *write_prstatus(void *p, struct pt_regs *regs)
+{
+	unsigned int cpu, last = 0, self = raw_smp_processor_id();
+	struct elf_prstatus prstatus;
+
+	for_each_possible_cpu(cpu) {
+		if (cpu == self || cpu_saved(per_cpu_ptr(&dr_cpu_regs, cpu)))
+			last = cpu;
+	}
+	for_each_possible_cpu(cpu) {
+		struct dr_cpu_regs *c = per_cpu_ptr(&dr_cpu_regs, cpu);
+
+		if (cpu > last)
+			break;
+		memset(&prstatus, 0, sizeof(prstatus));
+		if (cpu == self) {
+			prstatus.common.pr_pid = current->pid;
+			elf_core_copy_regs(&prstatus.pr_reg, regs);
+		} else if (cpu_saved(c)) {
+			prstatus.common.pr_pid = c->pid;
+			elf_core_copy_regs(&prstatus.pr_reg, &c->regs);
+		}
+		p = put_note(p, KELF_NOTE_NAME_CORE, NT_PRSTATUS, &prstatus,
+			     sizeof(prstatus));
+	}
+	return p;
+}
+
+/*
+ * VMCOREINFO and PRPSINFO, then the NT_PRSTATUS notes when @regs (the
+ * panicking CPU's registers) is given.  Returns their size.
+ */
+static size_t write_notes(void *notes, struct pt_regs *regs)
 {
 	struct elf_prpsinfo psinfo = {
 		.pr_state = 0,
@@ -118,9 +201,8 @@ static size_t write_notes(void *notes, const struct elf_prstatus *prstatus)
 			     min_t(size_t, vmcoreinfo_size, VMCOREINFO_BYTES));
 	p = put_note(p, KELF_NOTE_NAME_CORE, NT_PRPSINFO, &psinfo,
 		     sizeof(psinfo));
-	if (prstatus)
-		p = put_note(p, KELF_NOTE_NAME_CORE, NT_PRSTATUS, prstatus,
-			     sizeof(*prstatus));
+	if (regs)
+		p = write_prstatus(p, regs);
 	return p - notes;
 }
 
@@ -280,25 +362,22 @@ void dr_kelf_rebuild(void)
  *
  * Called on the panicking CPU with the other CPUs stopped.  Rewrites the
  * load segments from each region's published layout (folding in atomic
- * updates) and adds the panicking CPU's registers.  No locks, no
- * allocation.
+ * updates) and adds the registers of the panicking CPU and of the CPUs
+ * stopped by the panic.  No locks, no allocation.
  */
 void dr_kelf_panic(void)
 {
-	struct elf_prstatus prstatus = {};
 	void *buf = READ_ONCE(kelf.buf[kelf.cur]);
 	struct pt_regs regs;
 
 	if (!buf)
 		return;
 	dr_arch_save_regs(&regs);
-	prstatus.common.pr_pid = current->pid;
-	elf_core_copy_regs(&prstatus.pr_reg, &regs);
 	rcu_read_lock();
 	fill_loads(buf, kelf.nslots, false);
 	rcu_read_unlock();
 	write_ehdr(buf, kelf.nslots,
-		   write_notes(buf + hdr_size(kelf.nslots), &prstatus));
+		   write_notes(buf + hdr_size(kelf.nslots), &regs));
 }
 EXPORT_SYMBOL_IF_KUNIT(dr_kelf_panic);
 
@@ -323,6 +402,30 @@ int __init dr_kelf_init(void)
 	}
 	return dr_kelf_register(kelf.buf[0], kelf.size);
 }
+
+/**
+ * dr_kelf_cpu_task() - the task a stopped CPU was running
+ * @cpu: a CPU other than the panicking one
+ *
+ * Return: the task current on @cpu when its stop handler saved its
+ * registers, or NULL if it did not.
+ */
+struct task_struct *dr_kelf_cpu_task(unsigned int cpu)
+{
+	struct dr_cpu_regs *c = per_cpu_ptr(&dr_cpu_regs, cpu);
+
+	return cpu_saved(c) ? c->task : NULL;
+}
+
+/* For the tests: forget registers saved by dumpregion_save_cpu_regs(). */
+void dr_kelf_forget_cpu_regs(void)
+{
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu)
+		per_cpu_ptr(&dr_cpu_regs, cpu)->valid = false;
+}
+EXPORT_SYMBOL_IF_KUNIT(dr_kelf_forget_cpu_regs);
 
 /* For the tests: the published header and its size. */
 const void *dr_kelf_current(size_t *size)

@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Built-in clients of the dump region core: the variables annotated with
+ * DUMPREGION_STATIC() anywhere in the kernel, and the memory a debugger
+ * needs to print the kernel log from a dump.
+ *
+ * The printk ring buffer is registered as drgn, crash and makedumpfile
+ * read it, starting from the VMCOREINFO symbol "prb": the pointer itself,
+ * the struct printk_ringbuffer it points to (the static one, or the
+ * dynamic one when log_buf_len= made printk switch at boot), and the three
+ * arrays that struct points to: descriptors, record infos and text data.
+ * printk switches rings in setup_log_buf(), before any initcall, so the
+ * layout found here is final.
+ *
+ * The task each CPU runs and its kernel stack are one pair of movable
+ * regions per possible CPU, "task.<cpu>" and "stack.<cpu>", registered at
+ * boot on the CPU's idle task and moved at panic, from the panic path with
+ * dumpregion_update_atomic() (no allocation), to the task the CPU was
+ * running: the panicking CPU's current task, and for the others the task
+ * their stop handler found (dumpregion_save_cpu_regs()).
+ */
+
+#define pr_fmt(fmt) "dumpregion: " fmt
+
+#include <linux/dumpregion.h>
+#include <linux/init.h>
+#include <linux/kernel.h>
+#include <linux/printk.h>
+#include <linux/sched.h>
+#include <linux/sched/task.h>
+#include <linux/sched/task_stack.h>
+#include <linux/slab.h>
+#include <linux/smp.h>
+#include <linux/utsname.h>
+
+#include "../printk/internal.h"
+#include "../printk/printk_ringbuffer.h"
+#include "internal.h"
+
+#ifdef CONFIG_DUMPREGION_INFO
+/* Which kernel this is: drgn and gdb read the release from here. */
+DUMPREGION_STATIC(init_uts_ns, "uts_ns");
+#endif
+
+#ifdef CONFIG_DUMPREGION_PRINTK
+DUMPREGION_STATIC(prb, "printk_prb");
+
+static int __init dr_register_one(const char *name, const void *addr,
+				  size_t size)
+{
+	int id = dumpregion_register(name, addr, size);
+
+	if (id < 0)
+		pr_warn("cannot register %s (%zu bytes): %d\n", name, size,
+			id);
+	return id < 0 ? id : 0;
+}
+
+static int __init dr_register_printk(void)
+{
+	const struct printk_ringbuffer *rb = prb;
+	const struct prb_desc_ring *d = &rb->desc_ring;
+	const struct prb_data_ring *t = &rb->text_data_ring;
+	unsigned long count = 1UL << d->count_bits;
+	int ret;
+
+	ret = dr_register_one("printk_rb", rb, sizeof(*rb));
+	ret = dr_register_one("printk_desc", d->descs,
+			      count * sizeof(*d->descs)) ?: ret;
+	ret = dr_register_one("printk_info", d->infos,
+			      count * sizeof(*d->infos)) ?: ret;
+	ret = dr_register_one("printk_text", t->data, 1UL << t->size_bits) ?: ret;
+	return ret;
+}
+#else
+static int __init dr_register_printk(void)
+{
+	return 0;
+}
+#endif
+
+#ifdef CONFIG_DUMPREGION_TASKS
+static int *dr_task_ids, *dr_stack_ids;
+
+static int __init dr_register_tasks(void)
+{
+	char name[DUMPREGION_NAME_MAX];
+	struct task_struct *t;
+	unsigned int cpu;
+	int id;
+
+	dr_task_ids = kcalloc(nr_cpu_ids, sizeof(*dr_task_ids), GFP_KERNEL);
+	dr_stack_ids = kcalloc(nr_cpu_ids, sizeof(*dr_stack_ids), GFP_KERNEL);
+	if (!dr_task_ids || !dr_stack_ids) {
+		kfree(dr_task_ids);
+		kfree(dr_stack_ids);
+		dr_task_ids = NULL;
+		dr_stack_ids = NULL;
+		return -ENOMEM;
+	}
+	for_each_possible_cpu(cpu) {
+		t = idle_task(cpu) ?: &init_task;
+		snprintf(name, sizeof(name), "task.%u", cpu);
+		id = dumpregion_register_movable(name, t, sizeof(*t));
+		if (id < 0)
+			pr_warn("cannot register %s: %d\n", name, id);
+		else
+			dr_task_ids[cpu] = id;
+		snprintf(name, sizeof(name), "stack.%u", cpu);
+		id = dumpregion_register_movable(name, task_stack_page(t),
+						 THREAD_SIZE);
+		if (id < 0)
+			pr_warn("cannot register %s: %d\n", name, id);
+		else
+			dr_stack_ids[cpu] = id;
+	}
+	return 0;
+}
+
+/**
+ * dr_clients_panic() - point the per-CPU task regions at the crash
+ *
+ * Called by the core's panic path before the KELF index is made final,
+ * with the other CPUs stopped.  No locks, no allocation.
+ */
+void dr_clients_panic(void)
+{
+	unsigned int cpu, self = raw_smp_processor_id();
+	struct task_struct *t;
+
+	if (!dr_task_ids)
+		return;
+	for_each_possible_cpu(cpu) {
+		t = cpu == self ? current : dr_kelf_cpu_task(cpu);
+		if (!t)
+			continue;
+		if (dr_task_ids[cpu] > 0)
+			dumpregion_update_atomic(dr_task_ids[cpu], t, sizeof(*t));
+		if (dr_stack_ids[cpu] > 0 && task_stack_page(t))
+			dumpregion_update_atomic(dr_stack_ids[cpu],
+						 task_stack_page(t), THREAD_SIZE);
+	}
+}
+#else
+static int __init dr_register_tasks(void)
+{
+	return 0;
+}
+
+void dr_clients_panic(void)
+{
+}
+#endif
+
+static int __init dr_clients_init(void)
+{
+	const struct dumpregion_static *s;
+	int id;
+
+	for (s = __start_dumpregion_static; s < __stop_dumpregion_static; s++) {
+		id = dumpregion_register(s->name, s->addr, s->size);
+		if (id < 0)
+			pr_warn("cannot register %s (%ps, %zu bytes): %d\n",
+				s->name, s->addr, s->size, id);
+	}
+	dr_register_printk();
+	dr_register_tasks();
+	return 0;
+}
+subsys_initcall_sync(dr_clients_init);
