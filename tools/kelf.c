@@ -63,11 +63,11 @@ int kelf_write(const struct md_image *img, uint64_t kelf_addr,
 	uint8_t *k = NULL;
 	uint64_t off, notes_len;
 	unsigned int i, n = 0;
-	int ret = MD_ERR_BADREGION;
+	int ret = MD_ERR_BADKELF;
 
 	if (kelf_size < sizeof(eh) || kelf_size > KELF_MAX_SIZE) {
 		seterr(err, errlen, "KELF region of %" PRIu64 " bytes", kelf_size);
-		return MD_ERR_BADREGION;
+		return MD_ERR_BADKELF;
 	}
 	k = malloc(kelf_size);
 	if (!k || md_read_phys(img, kelf_addr, k, kelf_size)) {
@@ -149,5 +149,116 @@ out:
 	free(k);
 	free(ph);
 	free(oph);
+	return ret;
+}
+
+/* Section name of region @r: its name, ".<seq>" when seq is not 0. */
+static int section_name(const struct md_region *r, char *buf, size_t len)
+{
+	if (r->seq)
+		return snprintf(buf, len, "%s.%u", r->name, r->seq);
+	return snprintf(buf, len, "%s", r->name);
+}
+
+static int put(const void *p, size_t len, FILE *out)
+{
+	return fwrite(p, 1, len, out) == len ? 0 : MD_ERR_IO;
+}
+
+int phys_elf_write(const struct md_image *img, const struct md_region *regions,
+		   unsigned int n, FILE *out, char *err, size_t errlen)
+{
+	uint64_t data_off = sizeof(Elf64_Ehdr) + (uint64_t)n * sizeof(Elf64_Phdr);
+	uint64_t off, strtab_off, strtab_len = 1, name_off;
+	Elf64_Ehdr eh = { 0 };
+	Elf64_Phdr ph;
+	Elf64_Shdr sh;
+	char name[32];
+	unsigned int i;
+	int ret = 0;
+
+	for (i = 0; i < n; i++)
+		strtab_len += section_name(&regions[i], name, sizeof(name)) + 1;
+	strtab_len += sizeof(".shstrtab");
+	strtab_off = data_off;
+	for (i = 0; i < n; i++)
+		strtab_off += regions[i].size;
+
+	memcpy(eh.e_ident, ELFMAG, SELFMAG);
+	eh.e_ident[EI_CLASS] = ELFCLASS64;
+	eh.e_ident[EI_DATA] = ELFDATA2LSB;
+	eh.e_ident[EI_VERSION] = EV_CURRENT;
+	eh.e_type = ET_CORE;
+	eh.e_machine = EM_NONE;		/* nothing in the dump says which */
+	eh.e_version = EV_CURRENT;
+	eh.e_ehsize = sizeof(eh);
+	eh.e_phoff = n ? sizeof(eh) : 0;
+	eh.e_phentsize = sizeof(ph);
+	eh.e_phnum = n;
+	eh.e_shoff = (strtab_off + strtab_len + 7) & ~7ull;
+	eh.e_shentsize = sizeof(sh);
+	eh.e_shnum = n + 2;
+	eh.e_shstrndx = n + 1;
+	ret = put(&eh, sizeof(eh), out);
+
+	off = data_off;
+	for (i = 0; i < n && !ret; i++) {
+		memset(&ph, 0, sizeof(ph));
+		ph.p_type = PT_LOAD;
+		ph.p_flags = PF_R;
+		ph.p_offset = off;
+		ph.p_paddr = regions[i].addr;
+		ph.p_filesz = regions[i].size;
+		ph.p_memsz = regions[i].size;
+		off += regions[i].size;
+		ret = put(&ph, sizeof(ph), out);
+	}
+	for (i = 0; i < n && !ret; i++) {
+		ret = copy_out(img, regions[i].addr, regions[i].size, out);
+		if (ret == MD_ERR_TRUNC) {
+			seterr(err, errlen, "region %s: image ends early", regions[i].name);
+			return ret;
+		}
+	}
+	/* .shstrtab: "", each region's name, ".shstrtab", padding */
+	if (!ret)
+		ret = put("", 1, out);
+	for (i = 0; i < n && !ret; i++) {
+		section_name(&regions[i], name, sizeof(name));
+		ret = put(name, strlen(name) + 1, out);
+	}
+	if (!ret)
+		ret = put(".shstrtab", sizeof(".shstrtab"), out);
+	for (off = strtab_off + strtab_len; off < eh.e_shoff && !ret; off++)
+		ret = put("", 1, out);
+
+	memset(&sh, 0, sizeof(sh));
+	if (!ret)
+		ret = put(&sh, sizeof(sh), out);
+	off = data_off;
+	name_off = 1;
+	for (i = 0; i < n && !ret; i++) {
+		memset(&sh, 0, sizeof(sh));
+		sh.sh_name = name_off;
+		sh.sh_type = SHT_PROGBITS;
+		sh.sh_flags = SHF_ALLOC;
+		sh.sh_addr = regions[i].addr;
+		sh.sh_offset = off;
+		sh.sh_size = regions[i].size;
+		sh.sh_addralign = 1;
+		name_off += section_name(&regions[i], name, sizeof(name)) + 1;
+		off += regions[i].size;
+		ret = put(&sh, sizeof(sh), out);
+	}
+	memset(&sh, 0, sizeof(sh));
+	sh.sh_name = name_off;
+	sh.sh_type = SHT_STRTAB;
+	sh.sh_offset = strtab_off;
+	sh.sh_size = strtab_len;
+	sh.sh_addralign = 1;
+	if (!ret)
+		ret = put(&sh, sizeof(sh), out);
+	if (ret)
+		seterr(err, errlen, "write error");
 	return ret;
 }

@@ -25,4 +25,12 @@ int kelf_write(const struct md_image *img, uint64_t kelf_addr,
 	       unsigned int ncovered, FILE *out, int verbose,
 	       char *err, size_t errlen);
 
+/*
+ * Without a KELF index: write an ELF core with one PT_LOAD (physical
+ * address only) and one section, named as the region, per region in
+ * @regions.  e_machine is EM_NONE: nothing in the dump says which.
+ */
+int phys_elf_write(const struct md_image *img, const struct md_region *regions,
+		   unsigned int n, FILE *out, char *err, size_t errlen);
+
 #endif

@@ -2,7 +2,10 @@
 /*
  * mdread - find the Qualcomm minidump table in a RAM image, as the boot
  * firmware does in download mode, list its regions with a CRC-32 of their
- * bytes, and extract them as md_<name>.BIN.
+ * bytes, extract them as md_<name>.BIN, and write one ELF core file: from
+ * the KELF index when the kernel left one, else with physical addresses
+ * and one section per region.  Reads the image in bounded chunks: memory
+ * use does not depend on the image size.
  */
 #define _FILE_OFFSET_BITS 64
 #include <errno.h>
@@ -14,8 +17,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "fdt.h"
 #include "kelf.h"
 #include "minidump.h"
 
@@ -25,7 +30,8 @@
 #define EX_TRUNC	4
 #define EX_BADREGION	5
 #define EX_IO		6
-#define EX_NOKELF	7
+#define EX_OVERLAP	7
+#define EX_BADKELF	8
 
 static const int exit_codes[] = {
 	[MD_OK] = 0,
@@ -33,13 +39,31 @@ static const int exit_codes[] = {
 	[MD_ERR_TRUNC] = EX_TRUNC,
 	[MD_ERR_BADREGION] = EX_BADREGION,
 	[MD_ERR_IO] = EX_IO,
+	[MD_ERR_OVERLAP] = EX_OVERLAP,
+	[MD_ERR_BADKELF] = EX_BADKELF,
 };
 
 /* An image file; md_image.ctx points back at it. */
 struct file_image {
 	struct md_image img;
 	int fd;
+	int progress;		/* show bytes read on stderr */
+	uint64_t done;		/* bytes read so far */
+	struct timespec last;	/* last progress line */
 };
+
+static void progress(struct file_image *fi, int final)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (!final && (now.tv_sec - fi->last.tv_sec) * 1000000000L +
+		      (now.tv_nsec - fi->last.tv_nsec) < 250000000L)
+		return;
+	fi->last = now;
+	fprintf(stderr, "\rmdread: %" PRIu64 " MiB read%s", fi->done >> 20,
+		final ? "\n" : "");
+}
 
 struct opts {
 	const char *dir;
@@ -49,10 +73,13 @@ struct opts {
 
 static int file_read(void *ctx, uint64_t phys, void *buf, uint64_t len)
 {
-	const struct file_image *fi = ctx;
+	struct file_image *fi = ctx;
 	uint64_t off = phys - fi->img.ram_base;
 	ssize_t n;
 
+	fi->done += len;
+	if (fi->progress)
+		progress(fi, 0);
 	while (len) {
 		n = pread(fi->fd, buf, len > (1u << 30) ? 1u << 30 : len, off);
 		if (n < 0)
@@ -159,18 +186,143 @@ static int on_region(const struct md_region *r, void *arg)
 	return 0;
 }
 
+/* Regions sharing bytes: reported by name, MD_ERR_OVERLAP. */
+static int by_addr(const void *a, const void *b)
+{
+	const struct md_region *x = a, *y = b;
+
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+static int check_overlaps(const struct md_region *regions, unsigned int n)
+{
+	struct md_region *s;
+	unsigned int i;
+	int ret = MD_OK;
+
+	if (n < 2)
+		return MD_OK;
+	s = malloc(n * sizeof(*s));
+	if (!s)
+		return MD_ERR_IO;
+	memcpy(s, regions, n * sizeof(*s));
+	qsort(s, n, sizeof(*s), by_addr);
+	for (i = 1; i < n; i++) {
+		if (s[i].addr - s[i - 1].addr < s[i - 1].size) {
+			fprintf(stderr, "mdread: regions %s and %s overlap at 0x%" PRIx64 "\n",
+				s[i - 1].name, s[i].name, s[i].addr);
+			ret = MD_ERR_OVERLAP;
+		}
+	}
+	free(s);
+	return ret;
+}
+
+/* The ELF core: from the KELF index if one was dumped, else physical. */
+static int write_elf(const struct md_image *img, const struct walk_ctx *w,
+		     const char *path)
+{
+	const struct md_region *k = NULL;
+	char err[256] = "";
+	unsigned int i;
+	FILE *f;
+	int r;
+
+	for (i = 0; i < w->nregions; i++)
+		if (w->regions[i].subsystem == 0 && !w->regions[i].seq &&
+		    !strcmp(w->regions[i].name, KELF_NAME))
+			k = &w->regions[i];
+	f = fopen(path, "wb");
+	if (!f) {
+		perror(path);
+		return MD_ERR_IO;
+	}
+	if (k) {
+		r = kelf_write(img, k->addr, k->size, w->regions, w->nregions, f,
+			       w->o->list, err, sizeof(err));
+	} else {
+		fprintf(stderr, "mdread: no KELF index among the regions: %s has physical addresses only\n",
+			path);
+		r = phys_elf_write(img, w->regions, w->nregions, f, err, sizeof(err));
+	}
+	if (fclose(f) && !r) {
+		r = MD_ERR_IO;
+		snprintf(err, sizeof(err), "%s: %s", path, strerror(errno));
+	}
+	if (r)
+		fprintf(stderr, "mdread: %s\n", err[0] ? err : "cannot write the ELF");
+	return r;
+}
+
+/* RAM base and SMEM window from the devicetree blob at @path. */
+static int read_dtb(const char *path, uint64_t *ram_base, int *have_base,
+		    uint64_t *smem_base, uint64_t *smem_size)
+{
+	struct fdt_layout l;
+	char err[256] = "";
+	uint8_t *blob;
+	long len;
+	FILE *f = fopen(path, "rb");
+
+	if (!f) {
+		perror(path);
+		return -1;
+	}
+	if (fseek(f, 0, SEEK_END) || (len = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) ||
+	    len > (16 << 20)) {
+		fprintf(stderr, "mdread: %s: not a devicetree blob\n", path);
+		fclose(f);
+		return -1;
+	}
+	blob = malloc(len ? len : 1);
+	if (!blob || fread(blob, 1, len, f) != (size_t)len) {
+		fprintf(stderr, "mdread: cannot read %s\n", path);
+		free(blob);
+		fclose(f);
+		return -1;
+	}
+	fclose(f);
+	if (fdt_layout(blob, len, &l, err, sizeof(err))) {
+		fprintf(stderr, "mdread: %s: %s\n", path, err);
+		free(blob);
+		return -1;
+	}
+	free(blob);
+	if (!*have_base) {
+		*ram_base = l.ram_base;
+		*have_base = 1;
+	}
+	if (!*smem_size) {
+		if (!l.smem_size) {
+			fprintf(stderr, "mdread: %s: no qcom,smem node with a memory region\n",
+				path);
+			return -1;
+		}
+		*smem_base = l.smem_base;
+		*smem_size = l.smem_size;
+	}
+	return 0;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: mdread --image RAM --ram-base ADDR --smem ADDR,SIZE [--list] [--dump DIR]\n"
-		"  -i, --image FILE       raw guest RAM image\n"
+		"usage: mdread --image RAM (--dtb DTB | --ram-base ADDR --smem ADDR,SIZE)\n"
+		"              [--list] [--dump DIR] [--elf FILE] [--progress]\n"
+		"  -i, --image FILE       raw RAM image (physical memory from the RAM base)\n"
+		"  -t, --dtb FILE         devicetree blob the machine booted with: gives the\n"
+		"                         RAM base and the SMEM window (qcom,smem node)\n"
 		"  -r, --ram-base ADDR    physical address of the image's first byte\n"
 		"  -s, --smem ADDR,SIZE   the SMEM window\n"
 		"  -l, --list             list regions: subsystem, name, seq, address, size, crc32\n"
 		"  -d, --dump DIR         write each region to DIR/md_<name>.BIN\n"
-		"  -e, --elf FILE         write one ELF core file from the KELF index\n"
+		"  -e, --elf FILE         write one ELF core file: from the KELF index, or\n"
+		"                         physical addresses and a section per region\n"
+		"  -p, --progress         show progress on stderr (default: when a terminal)\n"
+		"  -q, --quiet            no progress\n"
 		"exit codes: 0 ok, 2 usage, 3 no minidump table, 4 truncated image,\n"
-		"            5 region outside RAM, 6 I/O error, 7 no KELF index\n");
+		"            5 region outside RAM, 6 I/O error, 7 overlapping regions,\n"
+		"            8 corrupt KELF index\n");
 }
 
 static int parse_u64(const char *s, uint64_t *v, char **end)
@@ -189,6 +341,9 @@ int main(int argc, char **argv)
 		{ "list", no_argument, NULL, 'l' },
 		{ "dump", required_argument, NULL, 'd' },
 		{ "elf", required_argument, NULL, 'e' },
+		{ "dtb", required_argument, NULL, 't' },
+		{ "progress", no_argument, NULL, 'p' },
+		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -196,14 +351,14 @@ int main(int argc, char **argv)
 	uint64_t smem_base = 0, smem_size = 0;
 	struct opts o = { 0 };
 	struct walk_ctx w = { .img = &im.img, .o = &o };
-	const char *image = NULL;
-	int c, ret, have_base = 0;
+	const char *image = NULL, *dtb = NULL;
+	int c, ret, have_base = 0, prog = isatty(2);
 	char err[256] = "";
 	struct stat st;
 	char *end;
 
 	im.img.ctx = &im;
-	while ((c = getopt_long(argc, argv, "i:r:s:ld:e:h", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "i:r:s:ld:e:t:pqh", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
 			image = optarg;
@@ -231,6 +386,15 @@ int main(int argc, char **argv)
 		case 'e':
 			o.elf = optarg;
 			break;
+		case 't':
+			dtb = optarg;
+			break;
+		case 'p':
+			prog = 1;
+			break;
+		case 'q':
+			prog = 0;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -239,6 +403,9 @@ int main(int argc, char **argv)
 			return EX_USAGE;
 		}
 	}
+	if (dtb && read_dtb(dtb, &im.img.ram_base, &have_base, &smem_base,
+			    &smem_size))
+		return EX_USAGE;
 	if (!image || !have_base || !smem_size || optind != argc) {
 		usage(stderr);
 		return EX_USAGE;
@@ -249,41 +416,24 @@ int main(int argc, char **argv)
 		return EX_IO;
 	}
 	im.img.ram_size = st.st_size;
+	im.progress = prog;
 
 	ret = md_walk(&im.img, smem_base, smem_size, on_subsystem, on_region, &w,
 		      err, sizeof(err));
 	if (ret && err[0])
 		fprintf(stderr, "mdread: %s\n", err);
-	if (o.elf && (!ret || ret == MD_ERR_BADREGION)) {
-		const struct md_region *k = NULL;
-		unsigned int i;
-		FILE *f;
-		int r;
+	if (!ret || ret == MD_ERR_BADREGION) {
+		int r = check_overlaps(w.regions, w.nregions);
 
-		for (i = 0; i < w.nregions; i++)
-			if (w.regions[i].subsystem == 0 && !w.regions[i].seq &&
-			    !strcmp(w.regions[i].name, KELF_NAME))
-				k = &w.regions[i];
-		if (!k) {
-			fprintf(stderr, "mdread: no KELF index among the regions\n");
-			close(im.fd);
-			return EX_NOKELF;
-		}
-		f = fopen(o.elf, "wb");
-		if (!f) {
-			perror(o.elf);
-			return EX_IO;
-		}
-		err[0] = 0;
-		r = kelf_write(&im.img, k->addr, k->size, w.regions, w.nregions, f,
-			       o.list, err, sizeof(err));
-		if (fclose(f) && !r)
-			r = MD_ERR_IO;
-		if (r) {
-			fprintf(stderr, "mdread: %s\n", err[0] ? err : "cannot write the ELF");
-			ret = r;
-		}
+		ret = ret ? ret : r;
 	}
+	if (o.elf && (!ret || ret == MD_ERR_BADREGION || ret == MD_ERR_OVERLAP)) {
+		int r = write_elf(&im.img, &w, o.elf);
+
+		ret = r ? r : ret;
+	}
+	if (im.progress)
+		progress(&im, 1);
 	free(w.regions);
 	close(im.fd);
 	return ret >= 0 && ret < (int)(sizeof(exit_codes) / sizeof(*exit_codes)) ?

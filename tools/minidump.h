@@ -16,6 +16,8 @@ enum md_err {
 	MD_ERR_TRUNC,		/* window or region beyond the image */
 	MD_ERR_BADREGION,	/* region or region table outside RAM */
 	MD_ERR_IO,
+	MD_ERR_OVERLAP,		/* two regions share bytes */
+	MD_ERR_BADKELF,		/* the KELF index is corrupt */
 };
 
 /* Guest physical memory: [ram_base, ram_base + ram_size). */

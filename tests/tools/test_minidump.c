@@ -423,16 +423,16 @@ static void test_kelf_corrupt(void **state)
 	put_kelf(r, 0x40000);
 	eh->e_phnum = 0xffff;	/* phdrs past the region */
 	assert_int_equal(kelf_write(&r->img, RAM_BASE + 0x40000, 232, NULL, 0, f,
-				    0, r->err, sizeof(r->err)), MD_ERR_BADREGION);
+				    0, r->err, sizeof(r->err)), MD_ERR_BADKELF);
 	assert_non_null(strstr(r->err, "corrupt KELF header"));
 	put_kelf(r, 0x40000);
 	eh->e_ident[0] = 0;
 	assert_int_equal(kelf_write(&r->img, RAM_BASE + 0x40000, 232, NULL, 0, f,
-				    0, r->err, sizeof(r->err)), MD_ERR_BADREGION);
+				    0, r->err, sizeof(r->err)), MD_ERR_BADKELF);
 	put_kelf(r, 0x40000);
 	((Elf64_Phdr *)(eh + 1))[0].p_filesz = 1u << 30;	/* notes too long */
 	assert_int_equal(kelf_write(&r->img, RAM_BASE + 0x40000, 232, NULL, 0, f,
-				    0, r->err, sizeof(r->err)), MD_ERR_BADREGION);
+				    0, r->err, sizeof(r->err)), MD_ERR_BADKELF);
 	assert_non_null(strstr(r->err, "note segment"));
 	/* Index larger than RAM. */
 	assert_int_equal(kelf_write(&r->img, RAM_BASE + 0x40000, RAM_SIZE, NULL, 0,
