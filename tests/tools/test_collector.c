@@ -1,0 +1,524 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Host tests for the collector's other parsers: the devicetree reader
+ * (tools/fdt.c), the physical-address ELF writer (tools/kelf.c) and the
+ * kernel core reader with its printk decoder (tools/kcore.c).  Inputs are
+ * built here byte by byte, good and broken.
+ */
+#define _GNU_SOURCE
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include <elf.h>
+
+#include "fdt.h"
+#include "kcore.h"
+#include "kelf.h"
+#include "minidump.h"
+
+/* ---- a tiny devicetree blob builder ---- */
+
+struct dtb {
+	uint8_t st[4096];
+	size_t stlen;
+	char str[512];
+	size_t strlen_;
+	uint8_t blob[8192];
+	size_t len;
+};
+
+static void be32put(uint8_t *p, uint32_t v)
+{
+	p[0] = v >> 24;
+	p[1] = v >> 16;
+	p[2] = v >> 8;
+	p[3] = v;
+}
+
+static void tok(struct dtb *d, uint32_t t)
+{
+	be32put(d->st + d->stlen, t);
+	d->stlen += 4;
+}
+
+static void node(struct dtb *d, const char *name)
+{
+	size_t l = strlen(name) + 1;
+
+	tok(d, 1);
+	memset(d->st + d->stlen, 0, (l + 3) & ~3u);
+	memcpy(d->st + d->stlen, name, l);
+	d->stlen += (l + 3) & ~3u;
+}
+
+static void prop(struct dtb *d, const char *name, const void *val, uint32_t len)
+{
+	size_t off = d->strlen_;
+
+	memcpy(d->str + off, name, strlen(name) + 1);
+	d->strlen_ += strlen(name) + 1;
+	tok(d, 3);
+	tok(d, len);
+	tok(d, off);
+	memset(d->st + d->stlen, 0, (len + 3) & ~3u);
+	memcpy(d->st + d->stlen, val, len);
+	d->stlen += (len + 3) & ~3u;
+}
+
+static void prop_cells(struct dtb *d, const char *name, int n, ...)
+{
+	uint8_t v[64];
+	va_list ap;
+	int i;
+
+	va_start(ap, n);
+	for (i = 0; i < n; i++)
+		be32put(v + 4 * i, va_arg(ap, uint32_t));
+	va_end(ap);
+	prop(d, name, v, 4 * n);
+}
+
+static void finish(struct dtb *d)
+{
+	tok(d, 9);
+	memset(d->blob, 0, 40);
+	be32put(d->blob, 0xd00dfeed);
+	be32put(d->blob + 8, 40);			/* off_dt_struct */
+	be32put(d->blob + 12, 40 + d->stlen);		/* off_dt_strings */
+	be32put(d->blob + 16, 40);			/* mem_rsvmap (unused) */
+	be32put(d->blob + 20, 17);
+	be32put(d->blob + 24, 16);
+	be32put(d->blob + 32, d->strlen_);
+	be32put(d->blob + 36, d->stlen);
+	memcpy(d->blob + 40, d->st, d->stlen);
+	memcpy(d->blob + 40 + d->stlen, d->str, d->strlen_);
+	d->len = 40 + d->stlen + d->strlen_;
+	be32put(d->blob + 4, d->len);
+}
+
+/* QEMU virt plus the project's overlay, in miniature. */
+static void board(struct dtb *d, int smem_by_region)
+{
+	memset(d, 0, sizeof(*d));
+	node(d, "");
+	prop_cells(d, "#address-cells", 1, 2);
+	prop_cells(d, "#size-cells", 1, 2);
+	node(d, "memory@40000000");
+	prop(d, "device_type", "memory", 7);
+	prop_cells(d, "reg", 4, 0, 0x40000000, 0, 0x20000000);
+	tok(d, 2);
+	node(d, "reserved-memory");
+	prop_cells(d, "#address-cells", 1, 2);
+	prop_cells(d, "#size-cells", 1, 1);
+	node(d, "smem@5e000000");
+	prop_cells(d, "reg", 3, 0, 0x5e000000, 0x100000);
+	prop_cells(d, "phandle", 1, 7);
+	tok(d, 2);
+	tok(d, 2);
+	node(d, "smem");
+	prop(d, "compatible", "vendor,x\0qcom,smem", 18);
+	if (smem_by_region)
+		prop_cells(d, "memory-region", 1, 7);
+	else
+		prop_cells(d, "reg", 4, 0, 0x86000000, 0, 0x200000);
+	tok(d, 2);
+	tok(d, 2);
+	finish(d);
+}
+
+static void test_fdt_board(void **state)
+{
+	struct fdt_layout l;
+	struct dtb d;
+	char err[128];
+
+	(void)state;
+	board(&d, 1);
+	assert_int_equal(fdt_layout(d.blob, d.len, &l, err, sizeof(err)), 0);
+	assert_int_equal(l.ram_base, 0x40000000);
+	assert_int_equal(l.ram_size, 0x20000000);
+	/* reg read with the reserved-memory node's 2 + 1 cells */
+	assert_int_equal(l.smem_base, 0x5e000000);
+	assert_int_equal(l.smem_size, 0x100000);
+	board(&d, 0);
+	assert_int_equal(fdt_layout(d.blob, d.len, &l, err, sizeof(err)), 0);
+	assert_int_equal(l.smem_base, 0x86000000);
+	assert_int_equal(l.smem_size, 0x200000);
+}
+
+static void test_fdt_bad(void **state)
+{
+	struct fdt_layout l;
+	struct dtb d;
+	char err[128];
+	size_t cut;
+
+	(void)state;
+	board(&d, 1);
+	d.blob[0] ^= 1;
+	assert_int_equal(fdt_layout(d.blob, d.len, &l, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "bad magic"));
+	/* Every truncation is refused without reading past the end. */
+	board(&d, 1);
+	for (cut = 0; cut < d.len; cut++) {
+		uint8_t *copy = malloc(cut ? cut : 1);
+
+		memcpy(copy, d.blob, cut);
+		assert_int_equal(fdt_layout(copy, cut, &l, err, sizeof(err)), -1);
+		free(copy);
+	}
+	/* A property longer than the structure block. */
+	board(&d, 1);
+	be32put(d.blob + 40 + 4 + 4 + 4, 0x7fffffff);
+	assert_int_equal(fdt_layout(d.blob, d.len, &l, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "corrupt"));
+	/* No memory node. */
+	memset(&d, 0, sizeof(d));
+	node(&d, "");
+	tok(&d, 2);
+	finish(&d);
+	assert_int_equal(fdt_layout(d.blob, d.len, &l, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "no memory node"));
+}
+
+/* ---- physical-address ELF ---- */
+
+static uint8_t phys_ram[0x4000];
+
+static int phys_read(void *ctx, uint64_t phys, void *buf, uint64_t len)
+{
+	(void)ctx;
+	memcpy(buf, phys_ram + (phys - 0x1000), len);
+	return 0;
+}
+
+static void test_phys_elf(void **state)
+{
+	struct md_image img = { .ram_base = 0x1000, .ram_size = sizeof(phys_ram),
+				.read = phys_read };
+	struct md_region r[2] = {
+		{ .name = "alpha", .addr = 0x1100, .size = 16 },
+		{ .name = "beta", .seq = 2, .addr = 0x2000, .size = 3 },
+	};
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph[2];
+	Elf64_Shdr sh[4];
+	char err[128], *buf;
+	size_t len, i;
+	FILE *f;
+
+	(void)state;
+	for (i = 0; i < sizeof(phys_ram); i++)
+		phys_ram[i] = i * 7;
+	f = open_memstream(&buf, &len);
+	assert_int_equal(phys_elf_write(&img, r, 2, f, err, sizeof(err)), MD_OK);
+	fclose(f);
+	memcpy(&eh, buf, sizeof(eh));
+	assert_int_equal(eh.e_type, ET_CORE);
+	assert_int_equal(eh.e_phnum, 2);
+	assert_int_equal(eh.e_shnum, 4);
+	assert_int_equal(eh.e_shstrndx, 3);
+	assert_true(eh.e_shoff + 4 * sizeof(Elf64_Shdr) == len);
+	memcpy(ph, buf + eh.e_phoff, sizeof(ph));
+	memcpy(sh, buf + eh.e_shoff, sizeof(sh));
+	assert_int_equal(ph[0].p_paddr, 0x1100);
+	assert_int_equal(ph[0].p_vaddr, 0);
+	assert_int_equal(ph[1].p_offset, ph[0].p_offset + 16);
+	assert_memory_equal(buf + ph[0].p_offset, phys_ram + 0x100, 16);
+	assert_memory_equal(buf + ph[1].p_offset, phys_ram + 0x1000, 3);
+	assert_int_equal(sh[1].sh_addr, 0x1100);
+	assert_int_equal(sh[1].sh_offset, ph[0].p_offset);
+	assert_string_equal(buf + sh[3].sh_offset + sh[1].sh_name, "alpha");
+	assert_string_equal(buf + sh[3].sh_offset + sh[2].sh_name, "beta.2");
+	assert_string_equal(buf + sh[3].sh_offset + sh[3].sh_name, ".shstrtab");
+	free(buf);
+}
+
+/* ---- kernel core and printk ring ---- */
+
+/*
+ * A core with one PT_LOAD at VA 0xffff000000000000 holding a printk ring
+ * laid out with offsets of our own choosing, announced in VMCOREINFO: the
+ * decoder must follow them.
+ */
+#define VA	0xffff000000000000ull
+#define O_PRB	0x000		/* the prb pointer */
+#define O_RB	0x100		/* struct printk_ringbuffer */
+#define O_DESCS	0x200		/* 4 descriptors of 40 bytes */
+#define O_INFOS	0x400		/* 4 infos of 64 bytes */
+#define O_DATA	0x800		/* 256 bytes of text ring */
+#define MEMSZ	0x900
+
+static const char vmcoreinfo_fmt[] =
+	"OSRELEASE=6.12.0\n"
+	"SYMBOL(prb)=%llx\n"
+	"OFFSET(printk_ringbuffer.desc_ring)=8\n"
+	"OFFSET(printk_ringbuffer.text_data_ring)=64\n"
+	"OFFSET(prb_desc_ring.count_bits)=4\n"
+	"OFFSET(prb_desc_ring.descs)=8\n"
+	"OFFSET(prb_desc_ring.infos)=16\n"
+	"SIZE(prb_desc)=40\n"
+	"OFFSET(prb_desc.state_var)=8\n"
+	"OFFSET(prb_desc.text_blk_lpos)=16\n"
+	"OFFSET(prb_data_blk_lpos.begin)=0\n"
+	"OFFSET(prb_data_blk_lpos.next)=8\n"
+	"SIZE(printk_info)=64\n"
+	"OFFSET(printk_info.seq)=0\n"
+	"OFFSET(printk_info.ts_nsec)=16\n"
+	"OFFSET(printk_info.text_len)=24\n"
+	"OFFSET(prb_data_ring.size_bits)=0\n"
+	"OFFSET(prb_data_ring.data)=8\n";
+
+struct core {
+	uint8_t mem[MEMSZ];
+	char info[2048];
+	uint8_t *file;
+	size_t len;
+};
+
+static void put64(uint8_t *p, uint64_t v)
+{
+	memcpy(p, &v, 8);
+}
+
+static void core_init(struct core *c)
+{
+	memset(c, 0, sizeof(*c));
+	put64(c->mem + O_PRB, VA + O_RB);
+	c->mem[O_RB + 8 + 4] = 2;			/* count_bits */
+	put64(c->mem + O_RB + 8 + 8, VA + O_DESCS);
+	put64(c->mem + O_RB + 8 + 16, VA + O_INFOS);
+	c->mem[O_RB + 64] = 8;				/* size_bits */
+	put64(c->mem + O_RB + 64 + 8, VA + O_DATA);
+	snprintf(c->info, sizeof(c->info), vmcoreinfo_fmt, VA + O_PRB);
+}
+
+/* Record with descriptor id @id (state @state), text at ring lpos @begin. */
+static void core_rec(struct core *c, uint64_t id, unsigned int state,
+		     uint64_t seq, uint64_t ts, uint64_t begin, const char *text)
+{
+	unsigned int i = id & 3;
+	uint8_t *d = c->mem + O_DESCS + 40 * i;
+	uint8_t *inf = c->mem + O_INFOS + 64 * i;
+	uint64_t len = strlen(text), blk = (8 + len + 7) & ~7ull;
+	uint64_t at = begin & 255, next = begin + blk;
+	uint16_t tl = len;
+
+	if ((begin & 255) + blk > 256) {	/* wraps: block at the start */
+		at = 0;
+		next = (begin | 255) + 1 + blk;
+	}
+	put64(d + 8, (uint64_t)state << 62 | id);
+	put64(d + 16, begin);
+	put64(d + 24, next);
+	put64(inf, seq);
+	put64(inf + 16, ts);
+	memcpy(inf + 24, &tl, 2);
+	put64(c->mem + O_DATA + at, id);
+	memcpy(c->mem + O_DATA + at + 8, text, len);
+}
+
+static void core_build(struct core *c, int with_info)
+{
+	size_t nlen = with_info ? strlen(c->info) : 0;
+	size_t notesz = with_info ? 12 + 12 + ((nlen + 3) & ~3u) : 0;
+	size_t off = sizeof(Elf64_Ehdr) + 2 * sizeof(Elf64_Phdr);
+	Elf64_Ehdr *eh;
+	Elf64_Phdr *ph;
+	uint32_t w[3] = { 11, nlen, 0 };
+
+	c->len = off + notesz + MEMSZ;
+	c->file = calloc(1, c->len);
+	eh = (Elf64_Ehdr *)c->file;
+	ph = (Elf64_Phdr *)(eh + 1);
+	memcpy(eh->e_ident, ELFMAG, SELFMAG);
+	eh->e_ident[EI_CLASS] = ELFCLASS64;
+	eh->e_ident[EI_DATA] = ELFDATA2LSB;
+	eh->e_type = ET_CORE;
+	eh->e_phoff = sizeof(*eh);
+	eh->e_phentsize = sizeof(*ph);
+	eh->e_phnum = 2;
+	ph[0].p_type = PT_NOTE;
+	ph[0].p_offset = off;
+	ph[0].p_filesz = notesz;
+	if (with_info) {
+		memcpy(c->file + off, w, 12);
+		memcpy(c->file + off + 12, "VMCOREINFO", 11);
+		memcpy(c->file + off + 24, c->info, nlen);
+	}
+	ph[1].p_type = PT_LOAD;
+	ph[1].p_vaddr = VA;
+	ph[1].p_offset = off + notesz;
+	ph[1].p_filesz = MEMSZ;
+	memcpy(c->file + off + notesz, c->mem, MEMSZ);
+}
+
+static char *dmesg(struct core *c, unsigned long tail, long *n, char *err)
+{
+	struct kcore k;
+	char *out;
+	size_t len;
+	FILE *f = open_memstream(&out, &len);
+
+	assert_int_equal(kcore_open(&k, c->file, c->len, err, 128), 0);
+	*n = kcore_dmesg(&k, f, tail, err, 128);
+	kcore_close(&k);
+	fclose(f);
+	return out;
+}
+
+static void test_kcore_dmesg(void **state)
+{
+	struct core c;
+	char err[128], *out;
+	long n;
+
+	(void)state;
+	core_init(&c);
+	/* Out of order in the ring; the last one wraps to the start. */
+	core_rec(&c, 5, 2, 11, 2500000000ull, 0x100 + 64, "second line");
+	core_rec(&c, 4, 2, 10, 1000001000ull, 0x100 + 32, "first line");
+	core_rec(&c, 6, 1, 12, 3000000000ull, 0x100 + 240, "third, wrapped");
+	core_rec(&c, 3, 0, 9, 0, 0x100 + 128, "reserved: not shown");
+	core_build(&c, 1);
+	out = dmesg(&c, 0, &n, err);
+	assert_int_equal(n, 3);
+	assert_string_equal(out, "[    1.000001] first line\n"
+				 "[    2.500000] second line\n"
+				 "[    3.000000] third, wrapped\n");
+	free(out);
+	out = dmesg(&c, 1, &n, err);
+	assert_int_equal(n, 1);
+	assert_string_equal(out, "[    3.000000] third, wrapped\n");
+	free(out);
+	free(c.file);
+}
+
+static void test_kcore_bad(void **state)
+{
+	struct core c;
+	struct kcore k;
+	char err[128], *out;
+	uint64_t v;
+	long n;
+
+	(void)state;
+	/* A data block whose id is not the descriptor's: text left out. */
+	core_init(&c);
+	core_rec(&c, 4, 2, 10, 0, 8, "overwritten");
+	put64(c.mem + O_DATA + 8, 99);
+	core_build(&c, 1);
+	out = dmesg(&c, 0, &n, err);
+	assert_int_equal(n, 1);
+	assert_string_equal(out, "[    0.000000] \n");
+	free(out);
+	free(c.file);
+
+	/* No VMCOREINFO. */
+	core_init(&c);
+	core_build(&c, 0);
+	out = dmesg(&c, 0, &n, err);
+	assert_int_equal(n, -1);
+	assert_non_null(strstr(err, "no VMCOREINFO"));
+	free(out);
+	free(c.file);
+
+	/* A key missing from VMCOREINFO is named. */
+	core_init(&c);
+	*strstr(c.info, "SIZE(printk_info)") = 'X';
+	core_build(&c, 1);
+	out = dmesg(&c, 0, &n, err);
+	assert_int_equal(n, -1);
+	assert_non_null(strstr(err, "SIZE(printk_info)"));
+	free(out);
+	free(c.file);
+
+	/* prb pointing outside the dump. */
+	core_init(&c);
+	put64(c.mem + O_PRB, 0x1234);
+	core_build(&c, 1);
+	out = dmesg(&c, 0, &n, err);
+	assert_int_equal(n, -1);
+	assert_non_null(strstr(err, "not in the dump"));
+	free(out);
+	free(c.file);
+
+	/* An absurd ring size is refused, not allocated. */
+	core_init(&c);
+	c.mem[O_RB + 8 + 4] = 60;
+	core_build(&c, 1);
+	out = dmesg(&c, 0, &n, err);
+	assert_int_equal(n, -1);
+	assert_non_null(strstr(err, "implausible"));
+	free(out);
+
+	/* Values and reads. */
+	assert_int_equal(kcore_open(&k, c.file, c.len, err, sizeof(err)), 0);
+	assert_int_equal(kcore_info(&k, "SYMBOL(prb)", &v), 0);
+	assert_int_equal(v, VA + O_PRB);
+	assert_int_equal(kcore_info(&k, "SIZE(prb_desc)", &v), 0);
+	assert_int_equal(v, 40);
+	assert_int_equal(kcore_info(&k, "SIZE(prb)", &v), -1);
+	assert_int_equal(kcore_read(&k, VA + MEMSZ - 4, &v, 8), -1);
+	kcore_close(&k);
+
+	/* Not a core file; program headers past the end. */
+	assert_int_equal(kcore_open(&k, c.file, 10, err, sizeof(err)), -1);
+	((Elf64_Ehdr *)c.file)->e_phnum = 1000;
+	assert_int_equal(kcore_open(&k, c.file, c.len, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "outside the file"));
+	((Elf64_Ehdr *)c.file)->e_type = ET_EXEC;
+	assert_int_equal(kcore_open(&k, c.file, c.len, err, sizeof(err)), -1);
+	free(c.file);
+}
+
+/* Seeds for fuzz_collector: selector byte, then the input. */
+static int write_seed(const char *dir, const char *name, uint8_t sel,
+		      const void *p, size_t len)
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "wb");
+	if (!f || fwrite(&sel, 1, 1, f) != 1 || fwrite(p, 1, len, f) != len)
+		return 1;
+	return fclose(f) ? 1 : 0;
+}
+
+static int seeds(const char *dir)
+{
+	struct core c;
+	struct dtb d;
+	int ret;
+
+	board(&d, 1);
+	core_init(&c);
+	core_rec(&c, 4, 2, 10, 1000001000ull, 0x100 + 32, "first line");
+	core_rec(&c, 6, 1, 12, 3000000000ull, 0x100 + 240, "third, wrapped");
+	core_build(&c, 1);
+	ret = write_seed(dir, "seed-dtb", 1, d.blob, d.len) |
+	      write_seed(dir, "seed-core", 0, c.file, c.len);
+	free(c.file);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fdt_board),
+		cmocka_unit_test(test_fdt_bad),
+		cmocka_unit_test(test_phys_elf),
+		cmocka_unit_test(test_kcore_dmesg),
+		cmocka_unit_test(test_kcore_bad),
+	};
+
+	if (argc == 3 && !strcmp(argv[1], "--seeds"))
+		return seeds(argv[2]);
+	return cmocka_run_group_tests_name("collector", tests, NULL, NULL);
+}
