@@ -5,7 +5,7 @@
 
 SHELL := /bin/bash
 
-.PHONY: all deps tree check host kunit e2e test clean distclean
+.PHONY: all deps tree check host kunit e2e test demo bench clean distclean
 
 all: test
 
@@ -35,6 +35,14 @@ e2e: deps
 
 test: deps
 	@scripts/test.sh
+
+# boot, crash, collect, show what was recovered (files in build/demo/)
+demo: deps
+	@scripts/demo.sh
+
+# collector throughput against cat on the same image
+bench: deps
+	@scripts/bench.sh
 
 clean:
 	rm -rf build

@@ -6,7 +6,8 @@ set -euo pipefail
 pkgs="linux-source-6.12 gcc-aarch64-linux-gnu qemu-system-arm bc flex bison
 libssl-dev libelf-dev cpio device-tree-compiler ccache python3 rsync make
 perl python3-ply python3-git libc6-dev-arm64-cross dt-schema
-clang-14 libclang-rt-14-dev libcmocka-dev"
+clang-14 libclang-rt-14-dev libcmocka-dev gdb-multiarch python3-drgn binutils
+time"
 
 missing=
 for p in $pkgs; do

@@ -9,22 +9,10 @@
 #   scripts/e2e.sh            build and run every case
 #   scripts/e2e.sh good       run only the named cases
 set -uo pipefail
-. "$(dirname "$0")/lib.sh"
-
-tree=$("$DR_TOP/scripts/prepare-tree.sh") || exit 1
-build=$DR_CACHE/build-e2e-$(dr_kver)
-out=$DR_TOP/build/e2e
-qdir=$DR_TOP/tests/qemu
-mkdir -p "$build" "$out"
+out=$(cd "$(dirname "$0")/.." && pwd)/build/e2e
+. "$(dirname "$0")/guest.sh"
 passed=0
 failed=0
-kmake=(make -C "$tree" O="$build" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
-       CC="ccache aarch64-linux-gnu-gcc" -j"$(nproc)")
-ram_base=0x40000000
-smem_base=0x5e000000
-smem_size=0x100000
-machine_type=virt,memory-backend=ram
-machine=(-M $machine_type -cpu max -smp 2 -m 512M)
 
 ok() { passed=$((passed + 1)); echo "ok - $*"; }
 not_ok() { failed=$((failed + 1)); echo "not ok - $*"; }
@@ -35,94 +23,11 @@ finish() {
 	exit
 }
 
-build_all() {
-	local frag=$qdir/e2e.config opt cc=(gcc -Wall -Wextra -Werror -O2)
-
-	dr_log "e2e: building the guest kernel in $build"
-	"${kmake[@]}" KCONFIG_ALLCONFIG="$frag" allnoconfig >"$out/build.log" 2>&1 || return 1
-	while read -r opt; do
-		case "$opt" in
-		CONFIG_*=n) grep -q "^${opt%=n}=" "$build/.config" && { echo "e2e: $opt not honoured"; return 1; } ;;
-		CONFIG_*) grep -qx "$opt" "$build/.config" || { echo "e2e: $opt missing from .config (dependencies?)"; return 1; } ;;
-		esac
-	done < "$frag"
-	"${kmake[@]}" Image >>"$out/build.log" 2>&1 || { grep -E 'error|warning:' "$out/build.log" | head -20; return 1; }
-	# This configuration (no modules, no KUnit) must build cleanly too.
-	if grep -E '(kernel/dumpregion|drivers/soc/qcom/minidump|include/linux/dumpregion)[^:]*:[0-9]+:[0-9]+: warning:' "$out/build.log"; then
-		echo "e2e: warnings in project sources"
-		return 1
-	fi
-	cp "$build/arch/arm64/boot/Image" "$build/vmlinux" "$out/"
-
-	mkdir -p "$out/tools"
-	"${cc[@]}" -o "$out/tools/mksmem" "$DR_TOP/tools/mksmem.c" "$DR_TOP/tools/smem_build.c" || return 1
-	"${cc[@]}" -o "$out/tools/mdread" "$DR_TOP/tools/mdread.c" "$DR_TOP/tools/minidump.c" "$DR_TOP/tools/kelf.c" || return 1
-	gcc -O2 -o "$out/tools/gen_init_cpio" "$tree/usr/gen_init_cpio.c" || return 1
-
-	aarch64-linux-gnu-gcc -static -O2 -Wall -Wextra -Werror -o "$out/init" "$qdir/init.c" || return 1
-	cat > "$out/initramfs.list" <<LIST
-dir /dev 0755 0 0
-nod /dev/console 0600 0 0 c 5 1
-dir /proc 0755 0 0
-dir /sys 0755 0 0
-file /init $out/init 0755 0 0
-LIST
-	"$out/tools/gen_init_cpio" "$out/initramfs.list" > "$out/initramfs.cpio" || return 1
-
-	rm -f "$out/dtb.ram"
-	qemu-system-aarch64 "${machine[@]}" -M "$machine_type,dumpdtb=$out/virt.dtb" \
-		-object memory-backend-file,id=ram,size=512M,mem-path="$out/dtb.ram",share=on \
-		-nographic >"$out/dumpdtb.log" 2>&1 || { cat "$out/dumpdtb.log"; return 1; }
-	rm -f "$out/dtb.ram"
-	dtc -q -@ -I dts -O dtb -o "$out/smem.dtbo" "$qdir/smem.dtso" 2>"$out/dtc.log" &&
-		[ ! -s "$out/dtc.log" ] || { cat "$out/dtc.log"; return 1; }
-	fdtoverlay -i "$out/virt.dtb" -o "$out/board.dtb" "$out/smem.dtbo" || return 1
-	dtc -I dtb -O dts -o /dev/null "$out/board.dtb" 2>"$out/dtc.log" &&
-		[ ! -s "$out/dtc.log" ] || { cat "$out/dtc.log"; return 1; }
-	validate_dtb || return 1
-}
-
-# The overlay's nodes must satisfy the 6.12 tree's own bindings for them
-# (Debian's dt-schema 2022.08 tools, called directly).
-validate_dtb() {
-	local b=$tree/Documentation/devicetree/bindings schemas=$out/schemas
-
-	rm -rf "$schemas"
-	mkdir -p "$schemas"
-	cp "$b/soc/qcom/qcom,smem.yaml" "$b/hwlock/qcom-hwspinlock.yaml" "$schemas/"
-	/usr/bin/dt-mk-schema -j -o "$out/schemas.json" "$schemas" 2>"$out/dtschema.log" ||
-		{ cat "$out/dtschema.log"; return 1; }
-	# QEMU's own platform-bus node trips a core schema: not ours.
-	/usr/bin/dt-validate -s "$out/schemas.json" "$out/board.dtb" 2>&1 |
-		grep -v -e 'platform-bus@' -e 'qemu,platform.yaml' -e '^$' > "$out/dtschema.log"
-	if [ -s "$out/dtschema.log" ]; then
-		cat "$out/dtschema.log"
-		return 1
-	fi
-}
-
-# boot NAME STEP MKSMEM-ARGS...: boot once, leave NAME.log and NAME.ram.
-# STEP may carry more kernel parameters ("regions e2e.crash").
-boot() {
-	local name=$1 step=$2 start
-	shift 2
-	"$out/tools/mksmem" -o "$out/$name.smem" "$@" || return 1
-	rm -f "$out/$name.ram"
-	start=$(date +%s)
-	timeout 300 qemu-system-aarch64 "${machine[@]}" \
-		-object memory-backend-file,id=ram,size=512M,mem-path="$out/$name.ram",share=on \
-		-kernel "$out/Image" -initrd "$out/initramfs.cpio" -dtb "$out/board.dtb" \
-		-append "console=ttyAMA0 panic=-1 e2e.step=$step" \
-		-device loader,file="$out/$name.smem",addr=$smem_base,force-raw=on \
-		-nographic -no-reboot </dev/null >"$out/$name.log" 2>&1
-	echo "e2e: $name booted and halted in $(( $(date +%s) - start ))s" >&2
-	grep -q '^E2E-DONE' "$out/$name.log"
-}
-
 # The guest console ends lines with CR LF.
 section() { tr -d '\r' < "$out/$1.log" | sed -n "/^E2E-BEGIN $2\$/,/^E2E-END $2\$/p" | sed '1d;$d'; }
 
-mdread() { "$out/tools/mdread" --image "$out/$1.ram" --ram-base $ram_base --smem $smem_base,$smem_size "${@:2}"; }
+# The collector finds RAM and the SMEM window in the board's DTB.
+mdread() { "$out/tools/mdread" --quiet --image "$out/$1.ram" --dtb "$out/board.dtb" "${@:2}"; }
 
 # The guest's regions are all in the dump, with the right bytes; the
 # unregistered one is not; nothing else is.
@@ -199,10 +104,16 @@ check_elf() {
 		not_ok "$name: readelf -a rejects the ELF"
 		return
 	fi
-	# Registered runs, from the guest's debugfs listing (the KELF region aside).
-	runs=$(section "$name" regions | awk '$2 == "kelf" { skip = 1; next }
+	# Registered runs, from the guest's debugfs listing (the KELF region
+	# aside).  After a panic the per-CPU task and stack regions have moved
+	# to the tasks the CPUs ran: the listing before the crash is stale for
+	# them, and the table firmware read says how many runs they have now.
+	local moved='^(task|stack)\.[0-9]+$' nmoved=0
+	[ "$name" = panic ] || moved='^$'
+	runs=$(section "$name" regions | awk -v moved="$moved" '$2 == "kelf" || $2 ~ moved { skip = 1; next }
 		/^[0-9]/ { skip = 0 } !skip && $1 == "run" { print $3, $4, $5 }' |
 		sed 's/va=//; s/pa=//; s/size=//')
+	[ "$name" = panic ] && nmoved=$(printf '%s\n' "$map" | grep -Ec '^region (task|stack)\.[0-9]+(#[0-9]+)? ')
 	while read -r va pa size; do
 		pa=$(printf '0x%x' "$pa")
 		got=$(printf '%s\n' "$map" | awk -v va="vaddr=$va" -v pa="paddr=$pa" -v sz="size=$size" \
@@ -218,15 +129,55 @@ check_elf() {
 		fi
 	done <<< "$runs"
 	n=$(printf '%s\n' "$map" | grep -c '^load ')
-	echo "  $name: $(grep -c . <<< "$runs") registered runs besides KELF, $n ELF loads, $(stat -c %s "$out/$name.elf") bytes of ELF for 512 MiB of RAM"
-	[ "$n" -eq "$(grep -c . <<< "$runs")" ] || bad=1
-	if [ "$name" = panic ] && ! readelf -n "$out/$name.elf" | grep -q NT_PRSTATUS; then
-		echo "  no NT_PRSTATUS note after the panic"; bad=1
-	fi
+	echo "  $name: $(grep -c . <<< "$runs") registered runs besides KELF (+ $nmoved moved at panic), $n ELF loads, $(stat -c %s "$out/$name.elf") bytes of ELF for 512 MiB of RAM"
+	[ "$n" -eq $(( $(grep -c . <<< "$runs") + nmoved )) ] || bad=1
 	if [ "$bad" -eq 0 ]; then
 		ok "$name: ELF core from KELF: readelf accepts it, one load per run with the right addresses and bytes"
 	else
 		not_ok "$name: ELF core does not match the guest's regions"
+	fi
+}
+
+# After the panic, real consumers read the ELF: the registers of both
+# CPUs are in it, the kernel log decoded from the dump holds the panic,
+# and gdb-multiarch with vmlinux reads the patterned regions at their
+# kernel virtual addresses (an image variable by symbol, a kmalloc buffer
+# by address) and the kernel release.
+check_consumers() {
+	local name=$1 elf=$out/$1.elf n va rel gdbout bad=0
+
+	n=$(readelf -n "$elf" | grep -c NT_PRSTATUS)
+	if [ "$n" -eq 2 ]; then
+		ok "$name: NT_PRSTATUS for the panicking CPU and the CPU the panic stopped"
+	else
+		not_ok "$name: $n NT_PRSTATUS notes, expected 2"
+	fi
+
+	"$out/tools/kdmesg" "$elf" > "$out/$name.dmesg" 2>"$out/$name.kdmesg.err"
+	if grep -q 'Kernel panic - not syncing: sysrq triggered crash' "$out/$name.dmesg" &&
+	   grep -q 'sysrq: Trigger a crash' "$out/$name.dmesg" &&
+	   grep -q 'Booting Linux on physical CPU' "$out/$name.dmesg"; then
+		ok "$name: kernel log decoded from the dump ($(wc -l < "$out/$name.dmesg") records) holds boot lines and the panic"
+	else
+		not_ok "$name: kernel log from the dump lacks the panic or boot lines: $(cat "$out/$name.kdmesg.err")"
+	fi
+
+	va=$(section "$name" regions | awk '$2 == "e2e_lin" { getline; print $3 }' | sed 's/va=//')
+	rel=$(cat "$out/kernel.release")
+	rm -f "$out/$name.gdb_img" "$out/$name.gdb_lin"
+	gdbout=$(timeout 120 gdb-multiarch -nx -batch -ex 'set pagination off' \
+		-ex "dump binary memory $out/$name.gdb_img &e2e_img[0] &e2e_img[sizeof(e2e_img)]" \
+		-ex "dump binary memory $out/$name.gdb_lin $va $(printf '0x%x' $((va + 3000)))" \
+		-ex 'print init_uts_ns.name.release' \
+		"$out/vmlinux" "$elf" 2>&1)
+	printf '%s\n' "$gdbout" > "$out/$name.gdb"
+	cmp -s "$out/$name.gdb_img" "$out/$name.md/md_e2e_img.BIN" || { echo "  gdb: e2e_img differs"; bad=1; }
+	cmp -s "$out/$name.gdb_lin" "$out/$name.md/md_e2e_lin.BIN" || { echo "  gdb: e2e_lin at $va differs"; bad=1; }
+	grep -qF "\$1 = \"$rel\"" "$out/$name.gdb" || { echo "  gdb: release is not $rel"; bad=1; }
+	if [ "$bad" -eq 0 ]; then
+		ok "$name: gdb-multiarch vmlinux + ELF reads e2e_img by symbol, e2e_lin at $va, release $rel"
+	else
+		not_ok "$name: gdb-multiarch could not read the dump (see $out/$name.gdb)"
 	fi
 }
 
@@ -270,7 +221,7 @@ run() { [ ${#cases[@]} -eq 0 ] || [[ " ${cases[*]} " == *" $1 "* ]]; }
 
 run good && check_regions good
 run cached30 && check_regions cached30 --cached --subsystems 30
-run panic && check_regions panic
+run panic && { check_regions panic; check_consumers panic; }
 run legacy && check_broken legacy "cannot read SMEM item 602" 1 --variant legacy
 run no-siii && check_broken no-siii "cannot read SMEM item 602" 1 --variant no-siii
 run no-item && check_broken no-item "no minidump table in SMEM item 602" 0 --variant no-item

@@ -1,0 +1,106 @@
+# SPDX-License-Identifier: GPL-2.0
+# The QEMU guest the end-to-end tests and the demo boot (sourced, not
+# run): arm64 virt, the e2e kernel (allnoconfig + tests/qemu/e2e.config),
+# a static /init in an initramfs, QEMU's own DTB with the SMEM overlay, and
+# guest RAM in a host file.  Set $out before sourcing.
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+tree=$("$DR_TOP/scripts/prepare-tree.sh") || exit 1
+build=$DR_CACHE/build-e2e-$(dr_kver)
+qdir=$DR_TOP/tests/qemu
+mkdir -p "$build" "$out"
+kmake=(make -C "$tree" O="$build" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
+       CC="ccache aarch64-linux-gnu-gcc" -j"$(nproc)")
+ram_base=0x40000000
+smem_base=0x5e000000
+smem_size=0x100000
+machine_type=virt,memory-backend=ram
+machine=(-M $machine_type -cpu max -smp 2 -m 512M)
+
+build_all() {
+	local frag=$qdir/e2e.config opt cc=(gcc -Wall -Wextra -Werror -O2)
+
+	dr_log "e2e: building the guest kernel in $build"
+	"${kmake[@]}" KCONFIG_ALLCONFIG="$frag" allnoconfig >"$out/build.log" 2>&1 || return 1
+	while read -r opt; do
+		case "$opt" in
+		CONFIG_*=n) grep -q "^${opt%=n}=" "$build/.config" && { echo "e2e: $opt not honoured"; return 1; } ;;
+		CONFIG_*) grep -qx "$opt" "$build/.config" || { echo "e2e: $opt missing from .config (dependencies?)"; return 1; } ;;
+		esac
+	done < "$frag"
+	"${kmake[@]}" Image >>"$out/build.log" 2>&1 || { grep -E 'error|warning:' "$out/build.log" | head -20; return 1; }
+	# This configuration (no modules, no KUnit) must build cleanly too.
+	if grep -E '(kernel/dumpregion|drivers/soc/qcom/minidump|include/linux/dumpregion)[^:]*:[0-9]+:[0-9]+: warning:' "$out/build.log"; then
+		echo "e2e: warnings in project sources"
+		return 1
+	fi
+	cp "$build/arch/arm64/boot/Image" "$build/vmlinux" "$out/"
+	cp "$build/include/config/kernel.release" "$out/kernel.release"
+
+	mkdir -p "$out/tools"
+	"${cc[@]}" -o "$out/tools/mksmem" "$DR_TOP/tools/mksmem.c" "$DR_TOP/tools/smem_build.c" || return 1
+	"${cc[@]}" -o "$out/tools/mdread" "$DR_TOP/tools/mdread.c" "$DR_TOP/tools/minidump.c" \
+		"$DR_TOP/tools/kelf.c" "$DR_TOP/tools/fdt.c" || return 1
+	"${cc[@]}" -o "$out/tools/kdmesg" "$DR_TOP/tools/kdmesg.c" "$DR_TOP/tools/kcore.c" || return 1
+	gcc -O2 -o "$out/tools/gen_init_cpio" "$tree/usr/gen_init_cpio.c" || return 1
+
+	aarch64-linux-gnu-gcc -static -O2 -Wall -Wextra -Werror -o "$out/init" "$qdir/init.c" || return 1
+	cat > "$out/initramfs.list" <<LIST
+dir /dev 0755 0 0
+nod /dev/console 0600 0 0 c 5 1
+dir /proc 0755 0 0
+dir /sys 0755 0 0
+file /init $out/init 0755 0 0
+LIST
+	"$out/tools/gen_init_cpio" "$out/initramfs.list" > "$out/initramfs.cpio" || return 1
+
+	rm -f "$out/dtb.ram"
+	qemu-system-aarch64 "${machine[@]}" -M "$machine_type,dumpdtb=$out/virt.dtb" \
+		-object memory-backend-file,id=ram,size=512M,mem-path="$out/dtb.ram",share=on \
+		-nographic >"$out/dumpdtb.log" 2>&1 || { cat "$out/dumpdtb.log"; return 1; }
+	rm -f "$out/dtb.ram"
+	dtc -q -@ -I dts -O dtb -o "$out/smem.dtbo" "$qdir/smem.dtso" 2>"$out/dtc.log" &&
+		[ ! -s "$out/dtc.log" ] || { cat "$out/dtc.log"; return 1; }
+	fdtoverlay -i "$out/virt.dtb" -o "$out/board.dtb" "$out/smem.dtbo" || return 1
+	dtc -I dtb -O dts -o /dev/null "$out/board.dtb" 2>"$out/dtc.log" &&
+		[ ! -s "$out/dtc.log" ] || { cat "$out/dtc.log"; return 1; }
+	validate_dtb || return 1
+}
+
+# The overlay's nodes must satisfy the 6.12 tree's own bindings for them
+# (Debian's dt-schema 2022.08 tools, called directly).
+validate_dtb() {
+	local b=$tree/Documentation/devicetree/bindings schemas=$out/schemas
+
+	rm -rf "$schemas"
+	mkdir -p "$schemas"
+	cp "$b/soc/qcom/qcom,smem.yaml" "$b/hwlock/qcom-hwspinlock.yaml" "$schemas/"
+	/usr/bin/dt-mk-schema -j -o "$out/schemas.json" "$schemas" 2>"$out/dtschema.log" ||
+		{ cat "$out/dtschema.log"; return 1; }
+	# QEMU's own platform-bus node trips a core schema: not ours.
+	/usr/bin/dt-validate -s "$out/schemas.json" "$out/board.dtb" 2>&1 |
+		grep -v -e 'platform-bus@' -e 'qemu,platform.yaml' -e '^$' > "$out/dtschema.log"
+	if [ -s "$out/dtschema.log" ]; then
+		cat "$out/dtschema.log"
+		return 1
+	fi
+}
+
+# boot NAME STEP MKSMEM-ARGS...: boot once, leave NAME.log and NAME.ram.
+# STEP may carry more kernel parameters ("regions e2e.crash").
+boot() {
+	local name=$1 step=$2 start
+	shift 2
+	"$out/tools/mksmem" -o "$out/$name.smem" "$@" || return 1
+	rm -f "$out/$name.ram"
+	start=$(date +%s)
+	timeout 300 qemu-system-aarch64 "${machine[@]}" \
+		-object memory-backend-file,id=ram,size=512M,mem-path="$out/$name.ram",share=on \
+		-kernel "$out/Image" -initrd "$out/initramfs.cpio" -dtb "$out/board.dtb" \
+		-append "console=ttyAMA0 panic=-1 nokaslr e2e.step=$step" \
+		-device loader,file="$out/$name.smem",addr=$smem_base,force-raw=on \
+		-nographic -no-reboot </dev/null >"$out/$name.log" 2>&1
+	echo "e2e: $name booted and halted in $(( $(date +%s) - start ))s" >&2
+	grep -q '^E2E-DONE' "$out/$name.log"
+}
+
