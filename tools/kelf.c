@@ -38,7 +38,7 @@ static int covered_by(const struct md_region *c, unsigned int n, uint64_t pa,
 static int copy_out(const struct md_image *img, uint64_t pa, uint64_t size,
 		    FILE *out)
 {
-	static uint8_t buf[1 << 16];
+	static uint8_t buf[1 << 20];
 
 	while (size) {
 		uint64_t n = size < sizeof(buf) ? size : sizeof(buf);

@@ -93,24 +93,36 @@ static int file_read(void *ctx, uint64_t phys, void *buf, uint64_t len)
 	return 0;
 }
 
+/* zlib's CRC-32 (reflected 0xedb88320), eight bytes per step. */
 static uint32_t crc32_update(uint32_t crc, const uint8_t *p, size_t len)
 {
-	static uint32_t table[256];
+	static uint32_t t[8][256];
 	size_t i;
 	int k;
 
-	if (!table[1]) {
+	if (!t[0][1]) {
 		for (i = 0; i < 256; i++) {
 			uint32_t c = i;
 
 			for (k = 0; k < 8; k++)
 				c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
-			table[i] = c;
+			t[0][i] = c;
 		}
+		for (i = 0; i < 256; i++)
+			for (k = 1; k < 8; k++)
+				t[k][i] = (t[k - 1][i] >> 8) ^ t[0][t[k - 1][i] & 0xff];
 	}
 	crc = ~crc;
-	for (i = 0; i < len; i++)
-		crc = table[(crc ^ p[i]) & 0xff] ^ (crc >> 8);
+	for (; len >= 8; p += 8, len -= 8) {
+		uint32_t lo = crc ^ ((uint32_t)p[0] | (uint32_t)p[1] << 8 |
+				     (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24);
+
+		crc = t[7][lo & 0xff] ^ t[6][(lo >> 8) & 0xff] ^
+		      t[5][(lo >> 16) & 0xff] ^ t[4][lo >> 24] ^
+		      t[3][p[4]] ^ t[2][p[5]] ^ t[1][p[6]] ^ t[0][p[7]];
+	}
+	for (; len; p++, len--)
+		crc = t[0][(crc ^ *p) & 0xff] ^ (crc >> 8);
 	return ~crc;
 }
 
@@ -136,7 +148,7 @@ static int on_region(const struct md_region *r, void *arg)
 	struct walk_ctx *w = arg;
 	uint64_t addr = r->addr, left = r->size;
 	struct md_region *more;
-	static uint8_t buf[65536];
+	static uint8_t buf[1 << 20];
 	char path[4096];
 	uint32_t crc = 0;
 	FILE *f = NULL;
@@ -153,7 +165,8 @@ static int on_region(const struct md_region *r, void *arg)
 			return MD_ERR_IO;
 		}
 	}
-	while (left) {
+	/* The bytes are read here only to list or extract them. */
+	while (left && (w->o->list || f)) {
 		uint64_t n = left < sizeof(buf) ? left : sizeof(buf);
 
 		if (md_read_phys(w->img, addr, buf, n)) {
