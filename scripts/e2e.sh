@@ -179,6 +179,18 @@ check_consumers() {
 	else
 		not_ok "$name: gdb-multiarch could not read the dump (see $out/$name.gdb)"
 	fi
+
+	# The panicking CPU's registers lead through the dumped stack from
+	# panic() down to the write(2) that triggered the crash.
+	timeout 120 gdb-multiarch -nx -batch -ex 'thread apply all bt 30' \
+		"$out/vmlinux" "$elf" > "$out/$name.gdb-bt" 2>&1
+	if grep -q ' in panic \| panic (' "$out/$name.gdb-bt" &&
+	   grep -q 'sysrq_handle_crash' "$out/$name.gdb-bt" &&
+	   grep -q 'write_sysrq_trigger' "$out/$name.gdb-bt"; then
+		ok "$name: gdb unwinds the panicking CPU: panic <- sysrq_handle_crash <- write_sysrq_trigger"
+	else
+		not_ok "$name: gdb cannot unwind the panicking CPU (see $out/$name.gdb-bt)"
+	fi
 }
 
 # Broken firmware tables: provider absent, the expected message, and at

@@ -24,16 +24,19 @@
 
 #define pr_fmt(fmt) "dumpregion: " fmt
 
+#include <linux/dumpregion.h>
 #include <linux/elf.h>
 #include <linux/elfcore.h>
-#include <linux/dumpregion.h>
+#include <linux/kallsyms.h>
 #include <linux/kexec.h>
+#include <linux/panic.h>
 #include <linux/percpu.h>
 #include <linux/rculist.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
 #include <linux/string.h>
+#include <linux/uaccess.h>
 #include <linux/utsname.h>
 #include <linux/vmcore_info.h>
 #include <kunit/visibility.h>
@@ -53,6 +56,48 @@ static void dr_arch_save_regs(struct pt_regs *regs)
 static void dr_arch_save_regs(struct pt_regs *regs)
 {
 	memset(regs, 0, sizeof(*regs));
+}
+#endif
+
+#if defined(CONFIG_ARM64) && defined(CONFIG_KALLSYMS)
+#include <asm/compiler.h>
+
+/*
+ * The panicking CPU returns from the panic notifiers and goes on calling
+ * functions from panic(), so by the time firmware copies memory the frames
+ * below panic()'s own are overwritten and registers taken here would lead
+ * a debugger into garbage.  Describe the CPU as it is in panic() instead:
+ * follow the AAPCS64 frame records (x29 points at the caller's x29 and the
+ * return address) from the captured registers to the first return address
+ * inside panic().  The stack pointer becomes panic()'s frame pointer: the
+ * compilers put the frame record at the bottom of the frame.  Reads cannot
+ * fault; on any doubt @regs stays as it is.
+ */
+static void dr_rewind_to_panic(struct pt_regs *regs)
+{
+	unsigned long fp = regs->regs[29], rec[2], size, off;
+	int depth;
+
+	for (depth = 0; depth < 16 && fp; depth++) {
+		if (!IS_ALIGNED(fp, 8) ||
+		    get_kernel_nofault(rec[0], (unsigned long *)fp) ||
+		    get_kernel_nofault(rec[1], (unsigned long *)fp + 1))
+			return;
+		rec[1] = ptrauth_strip_kernel_insn_pac(rec[1]);
+		if (kallsyms_lookup_size_offset(rec[1], &size, &off) &&
+		    rec[1] - off == (unsigned long)panic) {
+			regs->pc = rec[1];
+			regs->sp = rec[0];
+			regs->regs[29] = rec[0];
+			regs->regs[30] = rec[1];
+			return;
+		}
+		fp = rec[0];
+	}
+}
+#else
+static void dr_rewind_to_panic(struct pt_regs *regs)
+{
 }
 #endif
 
@@ -373,6 +418,8 @@ void dr_kelf_panic(void)
 	if (!buf)
 		return;
 	dr_arch_save_regs(&regs);
+	if (panic_in_progress())
+		dr_rewind_to_panic(&regs);
 	rcu_read_lock();
 	fill_loads(buf, kelf.nslots, false);
 	rcu_read_unlock();
