@@ -115,17 +115,30 @@ static inline void dumpregion_save_cpu_regs(struct pt_regs *regs)
 /**
  * struct dumpregion_static - a built-in variable to register at boot
  * @name: region name
- * @addr: the variable
+ * @addr: the variable (for a per-CPU variable, its per-CPU address)
  * @size: its size in bytes
+ * @percpu: @addr is a per-CPU variable: one region per possible CPU
  *
- * Emitted by DUMPREGION_STATIC() into the .dumpregion_static section; the
- * core registers every entry once it is up.
+ * Emitted by DUMPREGION_STATIC() and DUMPREGION_STATIC_PERCPU() into the
+ * .dumpregion_static section; the core registers every entry once it is
+ * up.
  */
 struct dumpregion_static {
 	const char *name;
 	const void *addr;
 	size_t size;
+	bool percpu;
 };
+
+#if defined(CONFIG_DUMPREGION) && !defined(MODULE)
+#define __DUMPREGION_STATIC(var, rname, pcpu)				\
+	static const struct dumpregion_static __dumpregion_static_##var	\
+	__used __section(".dumpregion_static") __aligned(8) = {	\
+		.name = rname,						\
+		.addr = (const void __force *)&(var),			\
+		.size = sizeof(var),					\
+		.percpu = pcpu,						\
+	}
 
 /**
  * DUMPREGION_STATIC() - register a built-in variable without a call
@@ -139,21 +152,26 @@ struct dumpregion_static {
  * the whole uptime.  Only for code built into the kernel: modules call
  * dumpregion_register().
  */
-#if defined(CONFIG_DUMPREGION) && !defined(MODULE)
-#define DUMPREGION_STATIC(var, rname)					\
-	static const struct dumpregion_static __dumpregion_static_##var	\
-	__used __section(".dumpregion_static") __aligned(8) = {	\
-		.name = rname,						\
-		.addr = &(var),						\
-		.size = sizeof(var),					\
-	}
+#define DUMPREGION_STATIC(var, rname)	__DUMPREGION_STATIC(var, rname, false)
+
+/**
+ * DUMPREGION_STATIC_PERCPU() - register a built-in per-CPU variable
+ * @var: the per-CPU variable
+ * @rname: base region name, a string literal; CPU n's copy is "<rname>.<n>"
+ *
+ * As DUMPREGION_STATIC(), for a variable defined with DEFINE_PER_CPU().
+ */
+#define DUMPREGION_STATIC_PERCPU(var, rname)				\
+	__DUMPREGION_STATIC(var, rname, true)
 #elif defined(MODULE)
 #define DUMPREGION_STATIC(var, rname)					\
 	static_assert(!sizeof(var) && sizeof(rname),			\
 		      "modules call dumpregion_register()")
+#define DUMPREGION_STATIC_PERCPU(var, rname)	DUMPREGION_STATIC(var, rname)
 #else
 #define DUMPREGION_STATIC(var, rname)					\
 	static_assert(sizeof(var) > 0 && sizeof(rname) > 1)
+#define DUMPREGION_STATIC_PERCPU(var, rname)	DUMPREGION_STATIC(var, rname)
 #endif
 
 /*

@@ -23,14 +23,19 @@
 #define pr_fmt(fmt) "dumpregion: " fmt
 
 #include <linux/dumpregion.h>
+#include <linux/cpumask.h>
 #include <linux/init.h>
+#include <linux/jiffies.h>
 #include <linux/kernel.h>
+#include <linux/panic.h>
+#include <linux/percpu.h>
 #include <linux/printk.h>
 #include <linux/sched.h>
 #include <linux/sched/task.h>
 #include <linux/sched/task_stack.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
+#include <linux/string.h>
 #include <linux/utsname.h>
 
 #include "../printk/internal.h"
@@ -38,12 +43,24 @@
 #include "internal.h"
 
 #ifdef CONFIG_DUMPREGION_INFO
-/* Which kernel this is: drgn and gdb read the release from here. */
+/*
+ * Which kernel this is and the state a debugger reads first: release and
+ * banner, CPU masks, each CPU's per-CPU offset (drgn's per_cpu()), time,
+ * and which CPU panicked.  (The taint mask is static in kernel/panic.c and
+ * annotated there.)
+ */
 DUMPREGION_STATIC(init_uts_ns, "uts_ns");
+DUMPREGION_STATIC(__cpu_possible_mask, "cpu_possible");
+DUMPREGION_STATIC(__cpu_online_mask, "cpu_online");
+DUMPREGION_STATIC(__cpu_present_mask, "cpu_present");
+DUMPREGION_STATIC(__cpu_active_mask, "cpu_active");
+DUMPREGION_STATIC(jiffies_64, "jiffies_64");
+DUMPREGION_STATIC(panic_cpu, "panic_cpu");
+#ifdef CONFIG_SMP
+DUMPREGION_STATIC(__per_cpu_offset, "percpu_off");
+#endif
 #endif
 
-#ifdef CONFIG_DUMPREGION_PRINTK
-DUMPREGION_STATIC(prb, "printk_prb");
 
 static int __init dr_register_one(const char *name, const void *addr,
 				  size_t size)
@@ -55,6 +72,9 @@ static int __init dr_register_one(const char *name, const void *addr,
 			id);
 	return id < 0 ? id : 0;
 }
+
+#ifdef CONFIG_DUMPREGION_PRINTK
+DUMPREGION_STATIC(prb, "printk_prb");
 
 static int __init dr_register_printk(void)
 {
@@ -152,17 +172,47 @@ void dr_clients_panic(void)
 }
 #endif
 
+#ifdef CONFIG_DUMPREGION_INFO
+static int __init dr_register_banner(void)
+{
+	return dr_register_one("banner", linux_banner, strlen(linux_banner) + 1);
+}
+#else
+static int __init dr_register_banner(void)
+{
+	return 0;
+}
+#endif
+
+static int __init dr_register_static(const struct dumpregion_static *s)
+{
+	int __percpu *ids;
+	int ret;
+
+	if (!s->percpu)
+		return dr_register_one(s->name, s->addr, s->size);
+	/* Kept for the whole uptime, like the variable. */
+	ids = alloc_percpu(int);
+	if (!ids)
+		return -ENOMEM;
+	ret = dumpregion_register_percpu(s->name,
+					 (const void __percpu __force *)s->addr,
+					 s->size, ids);
+	if (ret) {
+		pr_warn("cannot register per-CPU %s (%zu bytes): %d\n", s->name,
+			s->size, ret);
+		free_percpu(ids);
+	}
+	return ret;
+}
+
 static int __init dr_clients_init(void)
 {
 	const struct dumpregion_static *s;
-	int id;
 
-	for (s = __start_dumpregion_static; s < __stop_dumpregion_static; s++) {
-		id = dumpregion_register(s->name, s->addr, s->size);
-		if (id < 0)
-			pr_warn("cannot register %s (%ps, %zu bytes): %d\n",
-				s->name, s->addr, s->size, id);
-	}
+	for (s = __start_dumpregion_static; s < __stop_dumpregion_static; s++)
+		dr_register_static(s);
+	dr_register_banner();
 	dr_register_printk();
 	dr_register_tasks();
 	return 0;

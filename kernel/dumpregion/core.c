@@ -1193,6 +1193,30 @@ VISIBLE_IF_KUNIT int dumpregion_regions_show(struct seq_file *s, void *unused)
 EXPORT_SYMBOL_IF_KUNIT(dumpregion_regions_show);
 DEFINE_SHOW_ATTRIBUTE(dumpregion_regions);
 
+/* How much a dump holds: regions, runs and bytes, the KELF index included. */
+VISIBLE_IF_KUNIT int dumpregion_total_show(struct seq_file *s, void *unused)
+{
+	unsigned int nr = 0, runs = 0;
+	const struct dr_layout *l;
+	struct dumpregion *r;
+	unsigned long flags;
+	u64 bytes = 0;
+
+	guard(mutex)(&dumpregion_mutex);
+	list_for_each_entry(r, &dumpregion_list, node) {
+		spin_lock_irqsave(&r->lock, flags);
+		l = dr_cur(r);
+		nr++;
+		runs += l->nr_runs;
+		bytes += l->size;
+		spin_unlock_irqrestore(&r->lock, flags);
+	}
+	seq_printf(s, "regions=%u runs=%u bytes=%llu\n", nr, runs, bytes);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(dumpregion_total_show);
+DEFINE_SHOW_ATTRIBUTE(dumpregion_total);
+
 VISIBLE_IF_KUNIT int dumpregion_providers_show(struct seq_file *s,
 					       void *unused)
 {
@@ -1226,6 +1250,7 @@ static int __init dumpregion_init(void)
 			    &dumpregion_regions_fops);
 	debugfs_create_file("providers", 0400, dir, NULL,
 			    &dumpregion_providers_fops);
+	debugfs_create_file("total", 0400, dir, NULL, &dumpregion_total_fops);
 	return 0;
 }
 subsys_initcall(dumpregion_init);

@@ -6,7 +6,8 @@
  * DUMPREGION_STATIC() and filled with a pattern.  Writing "setup" to debugfs
  * dumpregion_e2e/ctl registers a linear, a vmalloc, a per-CPU and a
  * long-named region filled with patterns, plus one region that is
- * unregistered again at once.  dumpregion_e2e/expected then
+ * unregistered again at once.  Writing "panic" panics the kernel from
+ * e2e_crash(), a function a debugger must find on the crashing stack.  dumpregion_e2e/expected then
  * lists what a dump must hold, computed here independently of the core:
  *
  *   expect <run name> <physical address> <size> <crc32>
@@ -229,6 +230,13 @@ err_teardown:
 	return ret;
 }
 
+/* Not inlined: the e2e test looks for it in the panicking CPU's trace. */
+static noinline void e2e_crash(void)
+{
+	panic("dumpregion_e2e: crash requested by %s[%d]", current->comm,
+	      task_pid_nr(current));
+}
+
 static ssize_t ctl_write(struct file *file, const char __user *ubuf,
 			 size_t len, loff_t *ppos)
 {
@@ -237,6 +245,8 @@ static ssize_t ctl_write(struct file *file, const char __user *ubuf,
 
 	if (len >= sizeof(buf) || copy_from_user(buf, ubuf, len))
 		return -EINVAL;
+	if (sysfs_streq(buf, "panic"))
+		e2e_crash();
 	if (!sysfs_streq(buf, "setup"))
 		return -EINVAL;
 	guard(mutex)(&e2e_lock);

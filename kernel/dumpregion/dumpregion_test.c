@@ -804,12 +804,18 @@ static void dr_test_debugfs(struct kunit *test)
 	struct fake_prov *full = fake_start(test, "full", &fake_ops);
 	struct fake_prov *roomy = fake_start(test, "roomy", &fake_ops);
 	void *buf = kunit_kzalloc(test, 64, GFP_KERNEL);
+	unsigned int nr[2], runs[2];
+	unsigned long long bytes[2];
 	char line[128];
 	char *out;
-	int id;
+	int id, ret;
 
 	KUNIT_ASSERT_NOT_NULL(test, buf);
 	full->accept = 0;
+	out = show(test, dumpregion_total_show);
+	ret = sscanf(out, "regions=%u runs=%u bytes=%llu", &nr[0], &runs[0],
+		     &bytes[0]);
+	KUNIT_ASSERT_EQ(test, ret, 3);
 	id = dumpregion_register("shown", buf, 48);
 	KUNIT_ASSERT_GT(test, id, 0);
 	KUNIT_EXPECT_TRUE(test, fake_holds(roomy, id));
@@ -828,6 +834,15 @@ static void dr_test_debugfs(struct kunit *test)
 	/* The KELF index counts as accepted by both. */
 	KUNIT_EXPECT_NOT_NULL(test, strstr(out, "full accepted=1 refused=1\n"));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(out, "roomy accepted=2 refused=0\n"));
+
+	/* The total counts the new region once, whoever refused it. */
+	out = show(test, dumpregion_total_show);
+	ret = sscanf(out, "regions=%u runs=%u bytes=%llu", &nr[1], &runs[1],
+		     &bytes[1]);
+	KUNIT_ASSERT_EQ(test, ret, 3);
+	KUNIT_EXPECT_EQ(test, nr[1], nr[0] + 1);
+	KUNIT_EXPECT_EQ(test, runs[1], runs[0] + 1);
+	KUNIT_EXPECT_EQ(test, bytes[1], bytes[0] + 48);
 	KUNIT_EXPECT_EQ(test, dumpregion_unregister(id), 0);
 }
 

@@ -89,6 +89,7 @@ unsigned int dumpregion_module_going(struct module *mod);
 #endif
 int dumpregion_regions_show(struct seq_file *s, void *unused);
 int dumpregion_providers_show(struct seq_file *s, void *unused);
+int dumpregion_total_show(struct seq_file *s, void *unused);
 #endif
 
 #endif /* _KERNEL_DUMPREGION_INTERNAL_H */
