@@ -27,7 +27,7 @@ finish() {
 section() { tr -d '\r' < "$out/$1.log" | sed -n "/^E2E-BEGIN $2\$/,/^E2E-END $2\$/p" | sed '1d;$d'; }
 
 # The collector finds RAM and the SMEM window in the board's DTB.
-mdread() { "$out/tools/mdread" --quiet --image "$out/$1.ram" --dtb "$out/board.dtb" "${@:2}"; }
+mdread() { "$out/tools/mdread" --quiet --image "$out/$1.ram" --dtb "$out/board-$ram.dtb" "${@:2}"; }
 
 # The guest's regions are all in the dump, with the right bytes; the
 # unregistered one is not; nothing else is.
@@ -129,7 +129,7 @@ check_elf() {
 		fi
 	done <<< "$runs"
 	n=$(printf '%s\n' "$map" | grep -c '^load ')
-	echo "  $name: $(grep -c . <<< "$runs") registered runs besides KELF (+ $nmoved moved at panic), $n ELF loads, $(stat -c %s "$out/$name.elf") bytes of ELF for 512 MiB of RAM"
+	echo "  $name: $(grep -c . <<< "$runs") registered runs besides KELF (+ $nmoved moved at panic), $n ELF loads, $(stat -c %s "$out/$name.elf") bytes of ELF for $ram of RAM"
 	[ "$n" -eq $(( $(grep -c . <<< "$runs") + nmoved )) ] || bad=1
 	if [ "$bad" -eq 0 ]; then
 		ok "$name: ELF core from KELF: readelf accepts it, one load per run with the right addresses and bytes"
@@ -193,6 +193,92 @@ check_consumers() {
 	fi
 }
 
+# A guest panicking from a known call in the test module (e2e_crash(),
+# from a child process named e2e-crasher), read with vmlinux by drgn and
+# gdb: the kernel log with the panic, the release, the crashing task by
+# name and pid with a stack trace through e2e_crash(); then the bytes
+# dumped per group against the guest's RAM.
+check_drgn() {
+	local name=$1 pid rel f bad=0 log tot
+
+	ram=$2
+	shift 2
+	[ -f "$out/board-$ram.dtb" ] || board_dtb "$ram" || { not_ok "$name: DTB for $ram"; ram=512M; return; }
+	if ! boot "$name" "regions e2e.crash=module $*"; then
+		not_ok "$name: guest did not finish (see $out/$name.log)"
+		ram=512M
+		return
+	fi
+	log=$(tr -d '\r' < "$out/$name.log")
+	pid=$(sed -n 's/^E2E-CRASHER pid=//p' <<< "$log")
+	rel=$(cat "$out/kernel.release")
+	if [ -n "$pid" ] && grep -q "Kernel panic - not syncing: dumpregion_e2e: crash requested by e2e-crasher\[$pid\]" <<< "$log"; then
+		ok "$name: e2e-crasher[$pid] panicked the $ram guest from the test module"
+	else
+		not_ok "$name: no panic from e2e-crasher in the console log"
+	fi
+	if ! mdread "$name" --list --elf "$out/$name.elf" > "$out/$name.mdread"; then
+		not_ok "$name: mdread --elf failed"
+		ram=512M
+		return
+	fi
+
+	timeout 300 /usr/bin/python3 "$qdir/drgn_check.py" "$out/vmlinux" "$out/$name.elf" \
+		> "$out/$name.drgn" 2>&1
+	f=$out/$name.drgn
+	grep -qx "RELEASE $rel" "$f" || { echo "  drgn: release is not $rel"; bad=1; }
+	grep -q "^DMESG_PANIC .*Kernel panic - not syncing: dumpregion_e2e: crash requested by e2e-crasher\[$pid\]" "$f" ||
+		{ echo "  drgn: panic message not in the log"; bad=1; }
+	grep -q '^DMESG_BOOT ' "$f" || { echo "  drgn: boot lines not in the log"; bad=1; }
+	grep -qx "TASK e2e-crasher $pid" "$f" || { echo "  drgn: crashing task not e2e-crasher $pid"; bad=1; }
+	grep -qx 'FRAME e2e_crash' "$f" && grep -qx 'FRAME ctl_write' "$f" ||
+		{ echo "  drgn: no e2e_crash <- ctl_write in the stack trace"; bad=1; }
+	if [ "$bad" -eq 0 ]; then
+		ok "$name: drgn: log ($(sed -n 's/^DMESG //p' "$f") lines) with boot and panic, release $rel, task e2e-crasher $pid, trace through e2e_crash"
+	else
+		not_ok "$name: drgn could not answer from the dump (see $f)"
+		grep -i 'error\|Traceback' "$f" | head -3
+	fi
+
+	# gdb reads the same variables: the release, the panicking CPU, and
+	# that CPU's current task through runqueues and __per_cpu_offset.
+	local cpu
+	cpu=$(sed -n 's/^PANIC_CPU //p' "$f")
+	timeout 120 gdb-multiarch -nx -batch -ex 'print init_uts_ns.name.release' \
+		-ex 'print panic_cpu.counter' \
+		-ex "print ((struct rq *)((char *)&runqueues + __per_cpu_offset[${cpu:-0}]))->curr->comm" \
+		-ex "print ((struct rq *)((char *)&runqueues + __per_cpu_offset[${cpu:-0}]))->curr->pid" \
+		"$out/vmlinux" "$out/$name.elf" > "$out/$name.gdb" 2>&1
+	if grep -qF "\$1 = \"$rel\"" "$out/$name.gdb" && grep -qx "\$2 = ${cpu:-x}" "$out/$name.gdb" &&
+	   grep -qF '$3 = "e2e-crasher' "$out/$name.gdb" && grep -qx "\$4 = $pid" "$out/$name.gdb"; then
+		ok "$name: gdb reads the same: release, panic_cpu $cpu, its rq->curr e2e-crasher $pid"
+	else
+		not_ok "$name: gdb disagrees (see $out/$name.gdb)"
+	fi
+
+	# Bytes dumped per group, from the table firmware read (test regions aside).
+	tot=$(awk -v ram="$ram" '
+		$1 != "region" { next }
+		{ n = $2; sub("size=", "", $5); s = $5 }
+		n ~ /^e2e/ { next }
+		n ~ /^printk_/ { klog += s; next }
+		n ~ /^(task|stack|rq)\./ { tasks += s; next }
+		{ meta += s }
+		END {
+			r = ram; sub("[MG]$", "", r); r *= (ram ~ /G$/ ? 1024 : 1) * 1048576
+			t = klog + tasks + meta
+			printf "%d %d %d %d %.3f", klog, tasks, meta, t, 100 * t / r
+		}' "$out/$name.mdread")
+	read -r f_log f_tasks f_meta f_tot f_pct <<< "$tot"
+	echo "  $name: dumped for $ram of RAM: log $f_log, tasks/stacks $f_tasks, metadata $f_meta bytes; total $f_tot ($f_pct%)"
+	if awk -v p="$f_pct" 'BEGIN { exit !(p < 1) }'; then
+		ok "$name: everything above in $f_pct% of $ram"
+	else
+		not_ok "$name: $f_pct% of RAM dumped (expected under 1%)"
+	fi
+	ram=512M
+}
+
 # Broken firmware tables: provider absent, the expected message, and at
 # most the driver's own warning for an item above its item count.
 check_broken() {
@@ -234,6 +320,9 @@ run() { [ ${#cases[@]} -eq 0 ] || [[ " ${cases[*]} " == *" $1 "* ]]; }
 run good && check_regions good
 run cached30 && check_regions cached30 --cached --subsystems 30
 run panic && { check_regions panic; check_consumers panic; }
+run drgn && check_drgn drgn 512M
+# log_buf_len= moves the log to a buffer allocated at boot.
+run drgn2g && check_drgn drgn2g 2G log_buf_len=1M
 run legacy && check_broken legacy "cannot read SMEM item 602" 1 --variant legacy
 run no-siii && check_broken no-siii "cannot read SMEM item 602" 1 --variant no-siii
 run no-item && check_broken no-item "no minidump table in SMEM item 602" 0 --variant no-item

@@ -15,7 +15,9 @@ ram_base=0x40000000
 smem_base=0x5e000000
 smem_size=0x100000
 machine_type=virt,memory-backend=ram
-machine=(-M $machine_type -cpu max -smp 2 -m 512M)
+# Guest RAM; board_dtb makes a DTB for other sizes.
+ram=512M
+machine=(-M $machine_type -cpu max -smp 2)
 
 build_all() {
 	local frag=$qdir/e2e.config opt cc=(gcc -Wall -Wextra -Werror -O2)
@@ -54,17 +56,24 @@ file /init $out/init 0755 0 0
 LIST
 	"$out/tools/gen_init_cpio" "$out/initramfs.list" > "$out/initramfs.cpio" || return 1
 
-	rm -f "$out/dtb.ram"
-	qemu-system-aarch64 "${machine[@]}" -M "$machine_type,dumpdtb=$out/virt.dtb" \
-		-object memory-backend-file,id=ram,size=512M,mem-path="$out/dtb.ram",share=on \
-		-nographic >"$out/dumpdtb.log" 2>&1 || { cat "$out/dumpdtb.log"; return 1; }
-	rm -f "$out/dtb.ram"
 	dtc -q -@ -I dts -O dtb -o "$out/smem.dtbo" "$qdir/smem.dtso" 2>"$out/dtc.log" &&
 		[ ! -s "$out/dtc.log" ] || { cat "$out/dtc.log"; return 1; }
-	fdtoverlay -i "$out/virt.dtb" -o "$out/board.dtb" "$out/smem.dtbo" || return 1
-	dtc -I dtb -O dts -o /dev/null "$out/board.dtb" 2>"$out/dtc.log" &&
-		[ ! -s "$out/dtc.log" ] || { cat "$out/dtc.log"; return 1; }
+	board_dtb "$ram" || return 1
+	cp "$out/board-$ram.dtb" "$out/board.dtb"
 	validate_dtb || return 1
+}
+
+# board_dtb RAM: QEMU's own DTB for RAM bytes of memory plus the overlay,
+# as $out/board-RAM.dtb.
+board_dtb() {
+	rm -f "$out/dtb.ram"
+	qemu-system-aarch64 "${machine[@]}" -m "$1" -M "$machine_type,dumpdtb=$out/virt-$1.dtb" \
+		-object memory-backend-file,id=ram,size="$1",mem-path="$out/dtb.ram",share=on \
+		-nographic >"$out/dumpdtb.log" 2>&1 || { cat "$out/dumpdtb.log"; return 1; }
+	rm -f "$out/dtb.ram"
+	fdtoverlay -i "$out/virt-$1.dtb" -o "$out/board-$1.dtb" "$out/smem.dtbo" || return 1
+	dtc -I dtb -O dts -o /dev/null "$out/board-$1.dtb" 2>"$out/dtc.log" &&
+		[ ! -s "$out/dtc.log" ] || { cat "$out/dtc.log"; return 1; }
 }
 
 # The overlay's nodes must satisfy the 6.12 tree's own bindings for them
@@ -95,8 +104,8 @@ boot() {
 	rm -f "$out/$name.ram"
 	start=$(date +%s)
 	timeout 300 qemu-system-aarch64 "${machine[@]}" \
-		-object memory-backend-file,id=ram,size=512M,mem-path="$out/$name.ram",share=on \
-		-kernel "$out/Image" -initrd "$out/initramfs.cpio" -dtb "$out/board.dtb" \
+		-m "$ram" -object memory-backend-file,id=ram,size="$ram",mem-path="$out/$name.ram",share=on \
+		-kernel "$out/Image" -initrd "$out/initramfs.cpio" -dtb "$out/board-$ram.dtb" \
 		-append "console=ttyAMA0 panic=-1 nokaslr e2e.step=$step" \
 		-device loader,file="$out/$name.smem",addr=$smem_base,force-raw=on \
 		-nographic -no-reboot </dev/null >"$out/$name.log" 2>&1

@@ -3,13 +3,16 @@
  * /init of the end-to-end test guest: mount what the tests read, run the
  * step named by "e2e.step=" on the kernel command line, print what the
  * host checks between markers on the console, then crash the kernel
- * ("e2e.crash") or power off.
+ * ("e2e.crash": sysrq c; "e2e.crash=module": a child process named
+ * e2e-crasher asks the test module to panic) or power off.
  */
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/reboot.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static void cat(const char *tag, const char *path)
@@ -64,15 +67,29 @@ int main(void)
 			printf("E2E-ERROR setup failed\n");
 		cat("expected", "/sys/kernel/debug/dumpregion_e2e/expected");
 		cat("regions", "/sys/kernel/debug/dumpregion/regions");
+		cat("total", "/sys/kernel/debug/dumpregion/total");
 	}
 	cat("providers", "/sys/kernel/debug/dumpregion/providers");
 	printf("E2E-DONE\n");
 	fflush(stdout);
 	sync();
 	/* With panic=-1 and -no-reboot, QEMU stops at the panic. */
-	if (strstr(cmdline, "e2e.crash") &&
-	    write_file("/proc/sys/kernel/sysrq", "1") == 0)
+	if (strstr(cmdline, "e2e.crash=module")) {
+		pid_t pid = fork();
+
+		if (pid == 0) {
+			prctl(PR_SET_NAME, "e2e-crasher");
+			printf("E2E-CRASHER pid=%d\n", getpid());
+			fflush(stdout);
+			write_file("/sys/kernel/debug/dumpregion_e2e/ctl", "panic");
+			_exit(1);
+		}
+		if (pid > 0)
+			waitpid(pid, NULL, 0);
+	} else if (strstr(cmdline, "e2e.crash") &&
+		   write_file("/proc/sys/kernel/sysrq", "1") == 0) {
 		write_file("/proc/sysrq-trigger", "c");
+	}
 	reboot(RB_POWER_OFF);
 	return 0;
 }
