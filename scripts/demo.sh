@@ -10,7 +10,8 @@
 #
 # Leaves in build/demo/: ram.img (guest RAM at the crash), board.dtb,
 # vmlinux, vmcore.elf, console.log, md/ (the regions as firmware names them),
-# dmesg.txt (the log decoded from vmcore.elf) and tools/.
+# dmesg.txt (the log decoded from vmcore.elf), pstore.txt (the ramoops
+# zones decoded from it) and tools/.
 set -uo pipefail
 out=$(cd "$(dirname "$0")/.." && pwd)/build/demo
 . "$(dirname "$0")/guest.sh"
@@ -22,7 +23,7 @@ say "1. Building the guest kernel (dumpregion core + Qualcomm minidump provider)
 build_all || dr_die "build failed (see $out/build.log)"
 
 say "2. Booting the guest: 2 CPUs, 512 MiB of RAM in $out/ram.img; it lists its regions, then crashes"
-boot demo "regions e2e.crash" || dr_die "the guest did not finish (see $out/demo.log)"
+boot demo "regions e2e.pmsg e2e.crash" || dr_die "the guest did not finish (see $out/demo.log)"
 mv -f "$out/demo.ram" "$out/ram.img"
 tr -d '\r' < "$out/demo.log" > "$out/console.log"
 rm -f "$out/demo.log"
@@ -53,6 +54,13 @@ say "5. gdb-multiarch on vmlinux + vmcore.elf"
 gdb-multiarch -nx -batch -ex 'info threads' -ex 'print init_uts_ns.name.release' \
 	-ex 'x/8xb &e2e_img' "$out/vmlinux" "$out/vmcore.elf" 2>/dev/null |
 	grep -v '^\[New\|^Core was' | sed 's/^/   /'
+
+say "6. pstore/ramoops zones read from the dump (kpstore), without rebooting"
+"$out/tools/kpstore" --dtb "$out/board.dtb" --cpus 2 "$out/vmcore.elf" > "$out/pstore.txt" ||
+	dr_die "kpstore failed"
+grep '^== ' "$out/pstore.txt" | sed 's/^/   /'
+echo "   pmsg: $(sed -n '/^== pmsg /{n;p}' "$out/pstore.txt")"
+echo "   panic record: $(sed -n '/^== dmesg\.0 /,/^== /p' "$out/pstore.txt" | grep -m1 'Kernel panic')"
 
 echo
 echo "Done in $(( $(date +%s) - start ))s.  Files in $out: ram.img board.dtb vmlinux vmcore.elf console.log md/"

@@ -279,6 +279,67 @@ check_drgn() {
 	ram=512M
 }
 
+# pstore/ramoops: user space writes a pmsg line, the test module panics;
+# every ramoops zone is in the ELF and kpstore recovers the panic record,
+# the console tail and the pmsg line from it.  A warm reboot on the same
+# RAM then lets ramoops report its own view, which must agree.
+check_pstore() {
+	local name=pstore f=$out/pstore.kpstore bad=0 zones rel n
+
+	if ! boot "$name" "regions e2e.pmsg e2e.crash=module"; then
+		not_ok "$name: guest did not finish (see $out/$name.log)"
+		return
+	fi
+	if ! mdread "$name" --list --elf "$out/$name.elf" > "$out/$name.mdread"; then
+		not_ok "$name: mdread --elf failed"
+		return
+	fi
+	zones=$(grep -Ec '^region ro_(dmesg\.[0-3]|console|pmsg|ftrace\.0) ' "$out/$name.mdread")
+	if [ "$zones" -eq 7 ]; then
+		ok "$name: the 7 ramoops zones (4 records, console, pmsg, ftrace) are in the dump"
+	else
+		not_ok "$name: $zones of 7 ramoops zones in the dump"
+	fi
+	"$out/tools/kpstore" --dtb "$out/board-$ram.dtb" --cpus 2 "$out/$name.elf" > "$f" 2>&1 ||
+		{ not_ok "$name: kpstore failed: $(tail -1 "$f")"; return; }
+	# The record of the panic, the console tail and the pmsg line.
+	sed -n '/^== dmesg\.0 /,/^== /p' "$f" | grep -q 'Kernel panic - not syncing: dumpregion_e2e: crash requested by e2e-crasher' ||
+		{ echo "  kpstore: no panic record in dmesg.0"; bad=1; }
+	sed -n '/^== console /,/^== /p' "$f" | grep -q 'Kernel panic - not syncing: dumpregion_e2e' ||
+		{ echo "  kpstore: the console zone lacks the panic"; bad=1; }
+	sed -n '/^== pmsg /,/^== /p' "$f" | grep -q '^E2E pmsg line from pid 1$' ||
+		{ echo "  kpstore: pmsg line missing"; bad=1; }
+	if [ "$bad" -eq 0 ]; then
+		ok "$name: kpstore decodes the panic record, the console tail and the pmsg line from the ELF"
+	else
+		not_ok "$name: pstore content not recovered (see $f)"
+	fi
+
+	# Warm reboot on the same RAM: what ramoops itself recovers.
+	cp "$out/$name.ram" "$out/$name-reboot.ram"
+	if ! keep_ram=1 boot "$name-reboot" pstore; then
+		not_ok "$name: the reboot did not finish (see $out/$name-reboot.log)"
+		return
+	fi
+	bad=0
+	for n in dmesg-ramoops-0:dmesg.0 pmsg-ramoops-0:pmsg console-ramoops-0:console; do
+		section "$name-reboot" "pstore:${n%%:*}" > "$out/$name.${n%%:*}"
+		# kpstore's zone text, without its "==" line.
+		awk -v z="== ${n#*:} " 'index($0, z) == 1 { on = 1; next } /^== / { on = 0 } on' "$f" \
+			> "$out/$name.${n#*:}.kpstore"
+		if [ ! -s "$out/$name.${n%%:*}" ]; then
+			echo "  ramoops reported no ${n%%:*} after the reboot"; bad=1
+		elif ! cmp -s "$out/$name.${n%%:*}" "$out/$name.${n#*:}.kpstore"; then
+			echo "  ${n%%:*} differs from kpstore's ${n#*:}"; bad=1
+		fi
+	done
+	if [ "$bad" -eq 0 ]; then
+		ok "$name: after a warm reboot ramoops reports the same record, pmsg and console as kpstore read from the dump"
+	else
+		not_ok "$name: ramoops after the reboot and kpstore disagree"
+	fi
+}
+
 # Broken firmware tables: provider absent, the expected message, and at
 # most the driver's own warning for an item above its item count.
 check_broken() {
@@ -323,6 +384,7 @@ run panic && { check_regions panic; check_consumers panic; }
 run drgn && check_drgn drgn 512M
 # log_buf_len= moves the log to a buffer allocated at boot.
 run drgn2g && check_drgn drgn2g 2G log_buf_len=1M
+run pstore && check_pstore
 run legacy && check_broken legacy "cannot read SMEM item 602" 1 --variant legacy
 run no-siii && check_broken no-siii "cannot read SMEM item 602" 1 --variant no-siii
 run no-item && check_broken no-item "no minidump table in SMEM item 602" 0 --variant no-item

@@ -44,6 +44,8 @@ build_all() {
 	"${cc[@]}" -o "$out/tools/mdread" "$DR_TOP/tools/mdread.c" "$DR_TOP/tools/minidump.c" \
 		"$DR_TOP/tools/kelf.c" "$DR_TOP/tools/fdt.c" || return 1
 	"${cc[@]}" -o "$out/tools/kdmesg" "$DR_TOP/tools/kdmesg.c" "$DR_TOP/tools/kcore.c" || return 1
+	"${cc[@]}" -o "$out/tools/kpstore" "$DR_TOP/tools/kpstore.c" "$DR_TOP/tools/ramoops.c" \
+		"$DR_TOP/tools/fdt.c" "$DR_TOP/tools/kcore.c" || return 1
 	gcc -O2 -o "$out/tools/gen_init_cpio" "$tree/usr/gen_init_cpio.c" || return 1
 
 	aarch64-linux-gnu-gcc -static -O2 -Wall -Wextra -Werror -o "$out/init" "$qdir/init.c" || return 1
@@ -83,7 +85,8 @@ validate_dtb() {
 
 	rm -rf "$schemas"
 	mkdir -p "$schemas"
-	cp "$b/soc/qcom/qcom,smem.yaml" "$b/hwlock/qcom-hwspinlock.yaml" "$schemas/"
+	cp "$b/soc/qcom/qcom,smem.yaml" "$b/hwlock/qcom-hwspinlock.yaml" \
+		"$b/reserved-memory/ramoops.yaml" "$qdir/schemas/reserved-memory.yaml" "$schemas/"
 	/usr/bin/dt-mk-schema -j -o "$out/schemas.json" "$schemas" 2>"$out/dtschema.log" ||
 		{ cat "$out/dtschema.log"; return 1; }
 	# QEMU's own platform-bus node trips a core schema: not ours.
@@ -101,7 +104,8 @@ boot() {
 	local name=$1 step=$2 start
 	shift 2
 	"$out/tools/mksmem" -o "$out/$name.smem" "$@" || return 1
-	rm -f "$out/$name.ram"
+	# keep_ram=1: boot on the RAM a previous boot left (a warm reboot).
+	[ -n "${keep_ram:-}" ] || rm -f "$out/$name.ram"
 	start=$(date +%s)
 	timeout 300 qemu-system-aarch64 "${machine[@]}" \
 		-m "$ram" -object memory-backend-file,id=ram,size="$ram",mem-path="$out/$name.ram",share=on \

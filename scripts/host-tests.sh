@@ -30,8 +30,9 @@ build() {
 	gcc "${cflags[@]}" -o "$out/kdmesg" "$t/kdmesg.c" "$t/kcore.c" &&
 	gcc "${cflags[@]}" -o "$out/test_minidump" "$tt/test_minidump.c" \
 		"$t/minidump.c" "$t/smem_build.c" "$t/kelf.c" -lcmocka &&
+	gcc "${cflags[@]}" -o "$out/kpstore" "$t/kpstore.c" "$t/ramoops.c" "$t/fdt.c" "$t/kcore.c" &&
 	gcc "${cflags[@]}" -o "$out/test_collector" "$tt/test_collector.c" \
-		"$t/fdt.c" "$t/kcore.c" "$t/kelf.c" "$t/minidump.c" -lcmocka &&
+		"$t/fdt.c" "$t/kcore.c" "$t/kelf.c" "$t/minidump.c" "$t/ramoops.c" -lcmocka &&
 	gcc "${cflags[@]}" -o "$out/mkseed" "$tt/mkseed.c" "$t/smem_build.c" &&
 	# Without sanitizers: their shadow memory would hide the collector's own.
 	gcc -Wall -Wextra -Werror -O2 -I"$t" -o "$out/mdread-plain" "${collector[@]}" &&
@@ -39,7 +40,7 @@ build() {
 	clang-14 "${fuzzflags[@]}" -o "$out/fuzz_minidump" "$tt/fuzz_minidump.c" \
 		"$t/minidump.c" "$t/kelf.c" &&
 	clang-14 "${fuzzflags[@]}" -o "$out/fuzz_collector" "$tt/fuzz_collector.c" \
-		"$t/fdt.c" "$t/kcore.c"
+		"$t/fdt.c" "$t/kcore.c" "$t/ramoops.c"
 }
 
 cmocka() {

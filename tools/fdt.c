@@ -20,6 +20,15 @@
 #define FDT_END		9
 #define FDT_MAX_DEPTH	32
 
+static const char *const ro_props[FDT_RO_NR] = {
+	[FDT_RO_RECORD] = "record-size",
+	[FDT_RO_CONSOLE] = "console-size",
+	[FDT_RO_FTRACE] = "ftrace-size",
+	[FDT_RO_PMSG] = "pmsg-size",
+	[FDT_RO_FLAGS] = "flags",
+	[FDT_RO_ECC] = "ecc-size",
+};
+
 struct fdt_node {
 	const char *name;
 	uint32_t phandle;
@@ -29,6 +38,7 @@ struct fdt_node {
 	const char *compat;		/* string list */
 	uint32_t compat_len;
 	int is_memory;			/* device_type = "memory" */
+	uint32_t ro[FDT_RO_NR];		/* ramoops properties, 0 if absent */
 	unsigned int acells, scells;	/* for this node's reg */
 };
 
@@ -171,6 +181,12 @@ static int walk(const uint8_t *blob, size_t len, struct fdt_node **nodes,
 			} else if (!strcmp(pname, "device_type") && plen == 7 &&
 				   !memcmp(s, "memory", 7)) {
 				cur->is_memory = 1;
+			} else if (plen == 4) {
+				int k;
+
+				for (k = 0; k < FDT_RO_NR; k++)
+					if (!strcmp(pname, ro_props[k]))
+						cur->ro[k] = be32(s);
 			}
 			s += (plen + 3) & ~(uint32_t)3;
 		} else if (tok == FDT_END_NODE) {
@@ -209,6 +225,12 @@ int fdt_layout(const uint8_t *blob, size_t len, struct fdt_layout *l,
 			l->ram_base = a;
 			l->ram_size = s;
 			have_ram = 1;
+		}
+		if (!l->ramoops_size && has_compat(&nodes[i], "ramoops") &&
+		    reg_entry(&nodes[i], &a, &s) && s) {
+			l->ramoops_base = a;
+			l->ramoops_size = s;
+			memcpy(l->ramoops, nodes[i].ro, sizeof(l->ramoops));
 		}
 		if (!l->smem_size && has_compat(&nodes[i], "qcom,smem")) {
 			const struct fdt_node *m = &nodes[i];

@@ -10,9 +10,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The ramoops node's properties (Documentation/.../ramoops.yaml). */
+enum fdt_ramoops_prop {
+	FDT_RO_RECORD, FDT_RO_CONSOLE, FDT_RO_FTRACE, FDT_RO_PMSG, FDT_RO_FLAGS,
+	FDT_RO_ECC, FDT_RO_NR,
+};
+
 struct fdt_layout {
 	uint64_t ram_base, ram_size;	/* first memory node's first range */
 	uint64_t smem_base, smem_size;	/* 0 size: no qcom,smem node */
+	uint64_t ramoops_base, ramoops_size;	/* 0 size: no ramoops node */
+	uint32_t ramoops[FDT_RO_NR];	/* record-size, console-size, ... */
 };
 
 /*

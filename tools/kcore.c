@@ -73,6 +73,7 @@ int kcore_open(struct kcore *c, const uint8_t *buf, size_t len, char *err,
 			continue;	/* not in the file: unreadable */
 		if (ph.p_type == PT_LOAD && ph.p_filesz) {
 			c->loads[c->nloads].vaddr = ph.p_vaddr;
+			c->loads[c->nloads].paddr = ph.p_paddr;
 			c->loads[c->nloads].offset = ph.p_offset;
 			c->loads[c->nloads++].size = ph.p_filesz;
 		} else if (ph.p_type == PT_NOTE && !c->vmcoreinfo) {
@@ -109,33 +110,46 @@ void kcore_close(struct kcore *c)
 	c->loads = NULL;
 }
 
-int kcore_read(const struct kcore *c, uint64_t va, void *dst, size_t n)
+/* Copy from the loads, addressed by vaddr or paddr; reads may span loads. */
+static int read_by(const struct kcore *c, int phys, uint64_t addr, void *dst,
+		   size_t n)
 {
 	uint8_t *d = dst;
 	unsigned int i;
 
-	/* A read may span adjacent loads (a region split in runs). */
 	while (n) {
+		const struct kcore_load *l = NULL;
+		uint64_t in;
+		size_t k;
+
 		for (i = 0; i < c->nloads; i++) {
-			const struct kcore_load *l = &c->loads[i];
+			uint64_t start = phys ? c->loads[i].paddr : c->loads[i].vaddr;
 
-			if (va >= l->vaddr && va - l->vaddr < l->size)
+			if (addr >= start && addr - start < c->loads[i].size) {
+				l = &c->loads[i];
+				in = addr - start;
 				break;
+			}
 		}
-		if (i == c->nloads)
+		if (!l)
 			return -1;
-		{
-			const struct kcore_load *l = &c->loads[i];
-			uint64_t in = va - l->vaddr;
-			size_t k = l->size - in < n ? l->size - in : n;
-
-			memcpy(d, c->buf + l->offset + in, k);
-			d += k;
-			va += k;
-			n -= k;
-		}
+		k = l->size - in < n ? l->size - in : n;
+		memcpy(d, c->buf + l->offset + in, k);
+		d += k;
+		addr += k;
+		n -= k;
 	}
 	return 0;
+}
+
+int kcore_read(const struct kcore *c, uint64_t va, void *dst, size_t n)
+{
+	return read_by(c, 0, va, dst, n);
+}
+
+int kcore_read_phys(const struct kcore *c, uint64_t pa, void *dst, size_t n)
+{
+	return read_by(c, 1, pa, dst, n);
 }
 
 int kcore_info(const struct kcore *c, const char *key, uint64_t *val)

@@ -13,7 +13,7 @@
 #include <stdio.h>
 
 struct kcore_load {
-	uint64_t vaddr, offset, size;
+	uint64_t vaddr, paddr, offset, size;
 };
 
 struct kcore {
@@ -32,6 +32,9 @@ void kcore_close(struct kcore *c);
 
 /* Copy @n bytes at kernel virtual address @va; 0, or -1 if not dumped. */
 int kcore_read(const struct kcore *c, uint64_t va, void *dst, size_t n);
+
+/* The same by physical address (p_paddr). */
+int kcore_read_phys(const struct kcore *c, uint64_t pa, void *dst, size_t n);
 
 /*
  * Value of VMCOREINFO entry @key ("SYMBOL(prb)" is hexadecimal, the others

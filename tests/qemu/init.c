@@ -6,6 +6,7 @@
  * ("e2e.crash": sysrq c; "e2e.crash=module": a child process named
  * e2e-crasher asks the test module to panic) or power off.
  */
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -47,14 +48,37 @@ static int write_file(const char *path, const char *s)
 	return ok ? 0 : -1;
 }
 
+/* After a warm reboot: what ramoops recovered, one section per file. */
+static void show_pstore(void)
+{
+	char path[512], tag[300];
+	struct dirent *e;
+	DIR *d;
+
+	if (mount("pstore", "/sys/fs/pstore", "pstore", 0, NULL))
+		printf("E2E-ERROR cannot mount pstore\n");
+	d = opendir("/sys/fs/pstore");
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/sys/fs/pstore/%s", e->d_name);
+		snprintf(tag, sizeof(tag), "pstore:%s", e->d_name);
+		cat(tag, path);
+	}
+	closedir(d);
+}
+
 int main(void)
 {
-	char cmdline[1024] = "";
+	char cmdline[1024] = "", line[128];
 	int fd;
 
 	mount("proc", "/proc", "proc", 0, NULL);
 	mount("sysfs", "/sys", "sysfs", 0, NULL);
 	mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
+	mount("devtmpfs", "/dev", "devtmpfs", 0, NULL);
 	fd = open("/proc/cmdline", O_RDONLY);
 	if (fd >= 0) {
 		if (read(fd, cmdline, sizeof(cmdline) - 1) < 0)
@@ -68,6 +92,13 @@ int main(void)
 		cat("expected", "/sys/kernel/debug/dumpregion_e2e/expected");
 		cat("regions", "/sys/kernel/debug/dumpregion/regions");
 		cat("total", "/sys/kernel/debug/dumpregion/total");
+	}
+	if (strstr(cmdline, "e2e.step=pstore"))
+		show_pstore();
+	if (strstr(cmdline, "e2e.pmsg")) {
+		snprintf(line, sizeof(line), "E2E pmsg line from pid %d\n", getpid());
+		if (write_file("/dev/pmsg0", line))
+			printf("E2E-ERROR cannot write /dev/pmsg0\n");
 	}
 	cat("providers", "/sys/kernel/debug/dumpregion/providers");
 	printf("E2E-DONE\n");

@@ -20,6 +20,7 @@
 #include "kcore.h"
 #include "kelf.h"
 #include "minidump.h"
+#include "ramoops.h"
 
 /* ---- a tiny devicetree blob builder ---- */
 
@@ -477,6 +478,129 @@ static void test_kcore_bad(void **state)
 	free(c.file);
 }
 
+/* ---- ramoops zones ---- */
+
+static void test_ro_layout(void **state)
+{
+	struct fdt_layout l = { .ramoops_base = 0x5e200000, .ramoops_size = 0x40000 };
+	static struct ro_zone z[RO_MAX_ZONES];
+	char err[128];
+	int n;
+
+	(void)state;
+	l.ramoops[FDT_RO_RECORD] = 0x8000;
+	l.ramoops[FDT_RO_CONSOLE] = 0x10000;
+	l.ramoops[FDT_RO_PMSG] = 0x8000;
+	l.ramoops[FDT_RO_FTRACE] = 0x8000;
+	n = ro_layout(&l, 2, z, err, sizeof(err));
+	/* ramoops' order: records, console, pmsg, ftrace. */
+	assert_int_equal(n, 7);
+	assert_string_equal(z[0].kind, "dmesg");
+	assert_int_equal(z[3].paddr, 0x5e218000);
+	assert_string_equal(z[4].kind, "console");
+	assert_int_equal(z[4].paddr, 0x5e220000);
+	assert_int_equal(z[4].size, 0x10000);
+	assert_string_equal(z[5].kind, "pmsg");
+	assert_int_equal(z[5].paddr, 0x5e230000);
+	assert_string_equal(z[6].kind, "ftrace");
+	assert_int_equal(z[6].paddr, 0x5e238000);
+	/* Per-CPU ftrace: the zone is split between the CPUs. */
+	l.ramoops[FDT_RO_FLAGS] = 1;
+	n = ro_layout(&l, 2, z, err, sizeof(err));
+	assert_int_equal(n, 8);
+	assert_int_equal(z[7].size, 0x4000);
+	/* Sizes not powers of two are rounded down, as ramoops does. */
+	l.ramoops[FDT_RO_FLAGS] = 0;
+	l.ramoops[FDT_RO_CONSOLE] = 0x18000;
+	n = ro_layout(&l, 1, z, err, sizeof(err));
+	assert_int_equal(z[4].size, 0x10000);
+	/* What ramoops refuses, so does the decoder. */
+	l.ramoops[FDT_RO_ECC] = 16;
+	assert_int_equal(ro_layout(&l, 1, z, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "ECC"));
+	l.ramoops[FDT_RO_ECC] = 0;
+	l.ramoops[FDT_RO_CONSOLE] = 0x80000;
+	assert_int_equal(ro_layout(&l, 1, z, err, sizeof(err)), -1);
+	l.ramoops_size = 0;
+	assert_int_equal(ro_layout(&l, 1, z, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "no ramoops node"));
+}
+
+/* A core whose only load is @len bytes of @mem at physical @pa. */
+static uint8_t *phys_core(const uint8_t *mem, size_t len, uint64_t pa,
+			  size_t *flen)
+{
+	size_t off = sizeof(Elf64_Ehdr) + sizeof(Elf64_Phdr);
+	uint8_t *f = calloc(1, off + len);
+	Elf64_Ehdr *eh = (Elf64_Ehdr *)f;
+	Elf64_Phdr *ph = (Elf64_Phdr *)(eh + 1);
+
+	memcpy(eh->e_ident, ELFMAG, SELFMAG);
+	eh->e_ident[EI_CLASS] = ELFCLASS64;
+	eh->e_ident[EI_DATA] = ELFDATA2LSB;
+	eh->e_type = ET_CORE;
+	eh->e_phoff = sizeof(*eh);
+	eh->e_phentsize = sizeof(*ph);
+	eh->e_phnum = 1;
+	ph->p_type = PT_LOAD;
+	ph->p_paddr = pa;
+	ph->p_vaddr = 0xffff000000000000ull;
+	ph->p_offset = off;
+	ph->p_filesz = len;
+	memcpy(f + off, mem, len);
+	*flen = off + len;
+	return f;
+}
+
+static void zone_hdr(uint8_t *z, uint32_t sig, uint32_t start, uint32_t size)
+{
+	memcpy(z, &sig, 4);
+	memcpy(z + 4, &start, 4);
+	memcpy(z + 8, &size, 4);
+}
+
+static void test_ro_print(void **state)
+{
+	static uint8_t mem[0x400];
+	struct ro_zone z[5] = {
+		{ "dmesg", 0, 0x1000, 0x100 },	/* a record */
+		{ "console", -1, 0x1100, 0x100 },	/* wrapped ring */
+		{ "pmsg", -1, 0x1200, 0x100 },	/* corrupt header */
+		{ "dmesg", 1, 0x1300, 0x100 },	/* never written */
+		{ "ftrace", 0, 0x9000, 0x100 },	/* not in the dump */
+	};
+	char err[128], *out;
+	uint8_t *file;
+	size_t flen, olen;
+	struct kcore c;
+	FILE *f;
+
+	(void)state;
+	memset(mem, 0, sizeof(mem));
+	zone_hdr(mem, 0x43474244, 30, 30);
+	memcpy(mem + 12, "====12.000000034-D\nPanic#1 x\n", 30);
+	/* Ring of 244 bytes, full: oldest from 'start' on, then the head. */
+	zone_hdr(mem + 0x100, 0x43474244, 4, 244);
+	memset(mem + 0x100 + 12, 'o', 244);
+	memcpy(mem + 0x100 + 12, "new\n", 4);
+	memcpy(mem + 0x100 + 12 + 4, "OLD:", 4);
+	zone_hdr(mem + 0x200, 0x43474244, 10, 5000);
+	file = phys_core(mem, sizeof(mem), 0x1000, &flen);
+	assert_int_equal(kcore_open(&c, file, flen, err, sizeof(err)), 0);
+	f = open_memstream(&out, &olen);
+	assert_int_equal(ro_print(&c, z, 5, f), 2);
+	fclose(f);
+	assert_non_null(strstr(out, "== dmesg.0 @0x1000: 30 bytes, record 12.000000034-D ==\nPanic#1 x\n"));
+	assert_non_null(strstr(out, "== console @0x1100: 244 bytes ==\nOLD:oooo"));
+	assert_non_null(strstr(out, "oooonew\n== pmsg"));
+	assert_non_null(strstr(out, "== pmsg @0x1200: corrupt header"));
+	assert_non_null(strstr(out, "== dmesg.1 @0x1300: no persistent-RAM header"));
+	assert_non_null(strstr(out, "== ftrace.0 @0x9000: not in the dump"));
+	free(out);
+	kcore_close(&c);
+	free(file);
+}
+
 /* Seeds for fuzz_collector: selector byte, then the input. */
 static int write_seed(const char *dir, const char *name, uint8_t sel,
 		      const void *p, size_t len)
@@ -516,6 +640,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_phys_elf),
 		cmocka_unit_test(test_kcore_dmesg),
 		cmocka_unit_test(test_kcore_bad),
+		cmocka_unit_test(test_ro_layout),
+		cmocka_unit_test(test_ro_print),
 	};
 
 	if (argc == 3 && !strcmp(argv[1], "--seeds"))

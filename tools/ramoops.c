@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * ramoops zones out of a dump.  Facts from the kernel: a zone starts with
+ * a persistent_ram_buffer header { u32 sig; u32 start; u32 size; } and its
+ * data follows; sig is 0x43474244 ("DBGC") XOR the zone's own signature
+ * (0, or the kernel version for ftrace zones); the saved text is
+ * data[start, size) followed by data[0, start).  dmesg records begin with
+ * "====<seconds>.<nanoseconds>-<C|D>\n" (compressed or not).  Sizes that
+ * are not powers of two are rounded down, and zones are laid out dmesg
+ * records, console, pmsg, ftrace, as ramoops_probe() does.
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "le.h"
+#include "ramoops.h"
+
+#define RO_SIG			0x43474244u
+#define RO_HDR			12
+#define RO_FLAG_FTRACE_PER_CPU	1u
+#define RO_MAX_ZONE		(64u << 20)
+
+static void seterr(char *err, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+}
+
+static uint64_t pow2_down(uint64_t v)
+{
+	while (v & (v - 1))
+		v &= v - 1;
+	return v;
+}
+
+static int add(struct ro_zone *z, int n, const char *kind, int index,
+	       uint64_t *paddr, uint64_t size)
+{
+	if (n >= RO_MAX_ZONES)
+		return -1;
+	z[n].kind = kind;
+	z[n].index = index;
+	z[n].paddr = *paddr;
+	z[n].size = size;
+	*paddr += size;
+	return n + 1;
+}
+
+int ro_layout(const struct fdt_layout *l, unsigned int ncpus,
+	      struct ro_zone *z, char *err, size_t errlen)
+{
+	uint64_t rec = pow2_down(l->ramoops[FDT_RO_RECORD]);
+	uint64_t con = pow2_down(l->ramoops[FDT_RO_CONSOLE]);
+	uint64_t ftr = pow2_down(l->ramoops[FDT_RO_FTRACE]);
+	uint64_t pms = pow2_down(l->ramoops[FDT_RO_PMSG]);
+	uint64_t paddr = l->ramoops_base, dump, zone, cnt, i;
+	int n = 0;
+
+	if (!l->ramoops_size) {
+		seterr(err, errlen, "no ramoops node in the devicetree");
+		return -1;
+	}
+	if (l->ramoops[FDT_RO_ECC]) {
+		seterr(err, errlen, "ramoops with ECC (ecc-size %u) is not supported",
+		       l->ramoops[FDT_RO_ECC]);
+		return -1;
+	}
+	if (con + ftr + pms > l->ramoops_size) {
+		seterr(err, errlen, "ramoops zones larger than its area");
+		return -1;
+	}
+	dump = l->ramoops_size - con - ftr - pms;
+	if (dump && rec) {
+		cnt = dump / rec;
+		zone = cnt ? (dump / cnt) & ~1ull : 0;
+		for (i = 0; i < cnt && zone; i++)
+			if ((n = add(z, n, "dmesg", i, &paddr, zone)) < 0)
+				goto many;
+	}
+	if (con && (n = add(z, n, "console", -1, &paddr, con)) < 0)
+		goto many;
+	if (pms && (n = add(z, n, "pmsg", -1, &paddr, pms)) < 0)
+		goto many;
+	cnt = l->ramoops[FDT_RO_FLAGS] & RO_FLAG_FTRACE_PER_CPU ? ncpus : 1;
+	zone = ftr && cnt ? (ftr / cnt) & ~1ull : 0;
+	for (i = 0; zone && i < cnt; i++)
+		if ((n = add(z, n, "ftrace", i, &paddr, zone)) < 0)
+			goto many;
+	return n;
+many:
+	seterr(err, errlen, "more than %d ramoops zones", RO_MAX_ZONES);
+	return -1;
+}
+
+static void text(FILE *out, const uint8_t *t, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (t[i] == '\n' || t[i] == '\t' || (t[i] >= 0x20 && t[i] < 0x7f))
+			fputc(t[i], out);
+		else
+			fprintf(out, "\\x%02x", t[i]);
+	}
+	if (len && t[len - 1] != '\n')
+		fputc('\n', out);
+}
+
+static void name(FILE *out, const struct ro_zone *z)
+{
+	if (z->index < 0)
+		fprintf(out, "== %s", z->kind);
+	else
+		fprintf(out, "== %s.%d", z->kind, z->index);
+	fprintf(out, " @0x%" PRIx64 ": ", z->paddr);
+}
+
+int ro_print(const struct kcore *c, const struct ro_zone *z, int nz, FILE *out)
+{
+	uint8_t *buf = NULL, *log = NULL;
+	int i, found = 0;
+
+	for (i = 0; i < nz; i++) {
+		uint8_t hdr[RO_HDR];
+		uint32_t sig, start, size;
+		uint64_t bsize = z[i].size - RO_HDR;
+
+		name(out, &z[i]);
+		if (z[i].size <= RO_HDR || z[i].size > RO_MAX_ZONE) {
+			fprintf(out, "zone of %" PRIu64 " bytes, skipped ==\n", z[i].size);
+			continue;
+		}
+		if (kcore_read_phys(c, z[i].paddr, hdr, sizeof(hdr))) {
+			fprintf(out, "not in the dump ==\n");
+			continue;
+		}
+		sig = get_le32(hdr);
+		start = get_le32(hdr + 4);
+		size = get_le32(hdr + 8);
+		if ((sig ^ RO_SIG) && strcmp(z[i].kind, "ftrace")) {
+			fprintf(out, "no persistent-RAM header (never written) ==\n");
+			continue;
+		}
+		if (size > bsize || start > size) {
+			fprintf(out, "corrupt header (start %u, size %u of %" PRIu64 ") ==\n",
+				start, size, bsize);
+			continue;
+		}
+		if (!size) {
+			fprintf(out, "empty ==\n");
+			continue;
+		}
+		free(buf);
+		free(log);
+		buf = malloc(size);
+		log = malloc(size);
+		if (!buf || !log ||
+		    kcore_read_phys(c, z[i].paddr + RO_HDR, buf, size)) {
+			fprintf(out, "data not in the dump ==\n");
+			continue;
+		}
+		/* Oldest first: data[start, size) then data[0, start). */
+		memcpy(log, buf + start, size - start);
+		memcpy(log + size - start, buf, start);
+		found++;
+		if (!strcmp(z[i].kind, "ftrace")) {
+			fprintf(out, "%u bytes of binary ftrace records, not decoded ==\n",
+				size);
+			continue;
+		}
+		if (!strcmp(z[i].kind, "dmesg") && size > 4 && !memcmp(log, "====", 4)) {
+			uint8_t *nl = memchr(log, '\n', size);
+			size_t hl = nl ? (size_t)(nl - log) + 1 : size;
+
+			fprintf(out, "%u bytes, record %.*s ==\n", size,
+				(int)(hl - 5), (const char *)log + 4);
+			text(out, log + hl, size - hl);
+			continue;
+		}
+		fprintf(out, "%u bytes ==\n", size);
+		text(out, log, size);
+	}
+	free(buf);
+	free(log);
+	return found;
+}
