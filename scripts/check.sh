@@ -84,12 +84,35 @@ shells_parse() {
 	done
 }
 
+# The project's devicetree bindings: each schema passes dt-doc-validate,
+# and its examples, compiled with dtc (warnings count), pass dt-validate
+# against it (Debian's dt-schema 2022.08 tools, called directly).
+bindings() {
+	local b=Documentation/devicetree/bindings y ex out=$DR_TOP/build/bindings
+
+	rm -rf "$out"
+	mkdir -p "$out/schemas"
+	for y in $(find "$b" -name '*.yaml' 2>/dev/null | sort); do
+		/usr/bin/dt-doc-validate -u "$b" "$y" 2>&1
+		cp "$y" "$out/schemas/"
+	done
+	[ -n "$(ls "$out/schemas")" ] || return 0
+	/usr/bin/dt-mk-schema -j -o "$out/schemas.json" "$out/schemas" 2>&1
+	for y in $(find "$b" -name '*.yaml' | sort); do
+		ex=$out/$(basename "$y" .yaml)
+		/usr/bin/dt-extract-example "$y" > "$ex.dts" 2>&1
+		dtc -q -I dts -O dtb -o "$ex.dtb" "$ex.dts" 2>&1
+		/usr/bin/dt-validate -s "$out/schemas.json" "$ex.dtb" 2>&1
+	done
+}
+
 gate "checkpatch --strict (sources and headers)" checkpatch_files
 gate "checkpatch --strict (glue patches)" checkpatch_patches
 gate "kernel-doc -none -Wall" kerneldoc
 gate "every export has kernel-doc" exports_documented
 gate "GPL-only exports, no BUG_ON, no -ENOTSUPP" no_forbidden
 gate "shell scripts parse (bash -n)" shells_parse
+gate "devicetree bindings: dt-doc-validate, examples through dtc and dt-validate" bindings
 
 dr_result check "$passed" "$failed"
 echo "check: $passed passed, $failed failed"

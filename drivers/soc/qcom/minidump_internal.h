@@ -67,14 +67,43 @@ struct qcom_md {
 	char prefix[8];
 };
 
+/* MMIO transport register map (global: read-only; SS_*: APSS table). */
+#define QCOM_MD_MMIO_GLOBAL_INIT	0x00
+#define QCOM_MD_MMIO_GLOBAL_REV		0x04
+#define QCOM_MD_MMIO_GLOBAL_ENABLE	0x08
+#define QCOM_MD_MMIO_SS_INIT		0x20
+#define QCOM_MD_MMIO_SS_ENABLE		0x24
+#define QCOM_MD_MMIO_SS_ENCR_STATUS	0x28
+#define QCOM_MD_MMIO_SS_ENCR_REQ	0x2c
+#define QCOM_MD_MMIO_SS_COUNT		0x30
+#define QCOM_MD_MMIO_SS_BASE_LO		0x34
+#define QCOM_MD_MMIO_SS_BASE_HI		0x38
+#define QCOM_MD_MMIO_SIZE		0x3c
+
+/**
+ * struct qcom_md_mmio - MMIO transport state
+ * @base: the register window
+ * @trace: when set (KUnit only), called with every register write in order
+ */
+struct qcom_md_mmio {
+	void __iomem *base;
+	void (*trace)(struct qcom_md_mmio *mmio, u32 off, u32 val);
+};
+
+extern unsigned int qcom_md_max_regions;
+extern struct platform_driver qcom_md_smem_driver;
+extern struct platform_driver qcom_md_mmio_driver;
+
 int qcom_md_short_name(const char *prefix, const char *full, char *out);
 int devm_qcom_md_register(struct device *dev, struct qcom_md *md,
 			  const struct qcom_md_transport_ops *ops,
 			  unsigned int capacity);
 int qcom_md_smem_check(const struct minidump_global_toc *toc, size_t size);
+int qcom_md_mmio_check(void __iomem *base, resource_size_t size);
 
 #if IS_ENABLED(CONFIG_KUNIT)
 extern const struct qcom_md_transport_ops qcom_md_smem_ops;
+extern const struct qcom_md_transport_ops qcom_md_mmio_ops;
 #endif
 
 #endif /* __QCOM_MINIDUMP_INTERNAL_H__ */

@@ -15,11 +15,6 @@
 
 #include "minidump_internal.h"
 
-static unsigned int max_regions = QCOM_MD_DEFAULT_ENTRIES;
-module_param(max_regions, uint, 0444);
-MODULE_PARM_DESC(max_regions,
-		 "Region entries the firmware accepts from Linux (default 201)");
-
 static struct minidump_subsystem *qcom_md_smem_apss(struct qcom_md *md)
 {
 	return md->priv;
@@ -124,22 +119,19 @@ static int qcom_md_smem_probe(struct platform_device *pdev)
 	if (!md)
 		return -ENOMEM;
 	md->priv = &toc->subsystems[MINIDUMP_APSS_ID];
-	ret = devm_qcom_md_register(dev, md, &qcom_md_smem_ops, max_regions);
+	ret = devm_qcom_md_register(dev, md, &qcom_md_smem_ops,
+				    qcom_md_max_regions);
 	if (ret)
 		return dev_err_probe(dev, ret, "cannot publish the APSS table\n");
 	dev_dbg(dev, "%zu subsystems, %u region entries\n",
-		minidump_nr_subsystems(size), max_regions);
+		minidump_nr_subsystems(size), qcom_md_max_regions);
 	return 0;
 }
 
-static struct platform_driver qcom_md_smem_driver = {
+struct platform_driver qcom_md_smem_driver = {
 	.probe = qcom_md_smem_probe,
 	.driver = {
 		.name = "qcom-minidump-smem",
 	},
 };
-module_platform_driver(qcom_md_smem_driver);
-
 MODULE_ALIAS("platform:qcom-minidump-smem");
-MODULE_DESCRIPTION("Qualcomm minidump provider for dump regions (SMEM)");
-MODULE_LICENSE("GPL");

@@ -29,6 +29,8 @@
 #include <linux/device.h>
 #include <linux/jhash.h>
 #include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/platform_device.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <kunit/visibility.h>
@@ -300,3 +302,30 @@ int devm_qcom_md_register(struct device *dev, struct qcom_md *md,
 	return devm_dumpregion_provider_register(dev, &md->prov);
 }
 EXPORT_SYMBOL_IF_KUNIT(devm_qcom_md_register);
+
+unsigned int qcom_md_max_regions = QCOM_MD_DEFAULT_ENTRIES;
+module_param_named(max_regions, qcom_md_max_regions, uint, 0444);
+MODULE_PARM_DESC(max_regions,
+		 "Region entries the firmware accepts from Linux (default 201)");
+
+/* One module, one driver per transport. */
+static struct platform_driver * const qcom_md_drivers[] = {
+	&qcom_md_smem_driver,
+	&qcom_md_mmio_driver,
+};
+
+static int __init qcom_md_init(void)
+{
+	return platform_register_drivers(qcom_md_drivers,
+					 ARRAY_SIZE(qcom_md_drivers));
+}
+module_init(qcom_md_init);
+
+static void __exit qcom_md_exit(void)
+{
+	platform_unregister_drivers(qcom_md_drivers, ARRAY_SIZE(qcom_md_drivers));
+}
+module_exit(qcom_md_exit);
+
+MODULE_DESCRIPTION("Qualcomm minidump provider for dump regions (SMEM and MMIO transports)");
+MODULE_LICENSE("GPL");

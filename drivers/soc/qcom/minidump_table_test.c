@@ -477,6 +477,142 @@ static void qcom_md_test_bad_capacity(struct kunit *test)
 						    UINT_MAX), -EINVAL);
 }
 
+/* ---- MMIO transport ---- */
+
+#define MMIO_MAX_WRITES	64
+
+struct mmio_env {
+	struct qcom_md_mmio mmio;
+	u8 *window;
+	u32 off[MMIO_MAX_WRITES], val[MMIO_MAX_WRITES];
+	unsigned int nr;
+};
+
+static void mmio_trace(struct qcom_md_mmio *mmio, u32 off, u32 val)
+{
+	struct mmio_env *e = container_of(mmio, struct mmio_env, mmio);
+
+	if (e->nr < MMIO_MAX_WRITES) {
+		e->off[e->nr] = off;
+		e->val[e->nr] = val;
+	}
+	e->nr++;
+}
+
+/* A register window in memory, firmware's global registers set. */
+static struct mmio_env *mmio_env_new(struct kunit *test)
+{
+	struct mmio_env *e = kunit_kzalloc(test, sizeof(*e), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, e);
+	e->window = kunit_kzalloc(test, 0x1000, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, e->window);
+	put_unaligned_le32(1, e->window + QCOM_MD_MMIO_GLOBAL_INIT);
+	put_unaligned_le32(3, e->window + QCOM_MD_MMIO_GLOBAL_REV);
+	e->mmio.base = (void __iomem __force *)e->window;
+	e->mmio.trace = mmio_trace;
+	return e;
+}
+
+static void qcom_md_test_mmio_check(struct kunit *test)
+{
+	struct mmio_env *e = mmio_env_new(test);
+
+	KUNIT_EXPECT_EQ(test, qcom_md_mmio_check(e->mmio.base, 0x1000), 0);
+	KUNIT_EXPECT_EQ(test, qcom_md_mmio_check(e->mmio.base, QCOM_MD_MMIO_SIZE), 0);
+	KUNIT_EXPECT_EQ(test, qcom_md_mmio_check(e->mmio.base, 0x38), -EINVAL);
+	put_unaligned_le32(0, e->window + QCOM_MD_MMIO_GLOBAL_INIT);
+	KUNIT_EXPECT_EQ(test, qcom_md_mmio_check(e->mmio.base, 0x1000), -ENODEV);
+}
+
+/*
+ * The registers Linux writes, their values and their order: the base
+ * address low then high half, init last; the count after each change;
+ * everything withdrawn, init first, when the device goes.  Names carry the
+ * VM id prefix.
+ */
+static void qcom_md_test_mmio(struct kunit *test)
+{
+	static const u32 enable_order[] = {
+		QCOM_MD_MMIO_SS_INIT, QCOM_MD_MMIO_SS_COUNT,
+		QCOM_MD_MMIO_SS_BASE_LO, QCOM_MD_MMIO_SS_BASE_HI,
+		QCOM_MD_MMIO_SS_ENCR_REQ, QCOM_MD_MMIO_SS_ENCR_STATUS,
+		QCOM_MD_MMIO_SS_ENABLE, QCOM_MD_MMIO_SS_INIT,
+	};
+	static const u32 disable_order[] = {
+		QCOM_MD_MMIO_SS_INIT, QCOM_MD_MMIO_SS_ENABLE,
+		QCOM_MD_MMIO_SS_COUNT, QCOM_MD_MMIO_SS_BASE_LO,
+		QCOM_MD_MMIO_SS_BASE_HI,
+	};
+	struct mmio_env *e = mmio_env_new(test);
+	void *buf = kunit_kzalloc(test, 256, GFP_KERNEL);
+	struct qcom_md *md;
+	struct device *dev;
+	unsigned int i, n;
+	int id, id2;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	dev = kunit_device_register(test, "qcom-md-mmio-test");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(dev));
+	md = devm_kzalloc(dev, sizeof(*md), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, md);
+	md->priv = &e->mmio;
+	strscpy(md->prefix, "45_");
+	KUNIT_ASSERT_EQ(test, devm_qcom_md_register(dev, md, &qcom_md_mmio_ops, 8), 0);
+
+	/* enable, then the KELF index's entry (the core hands it over first) */
+	KUNIT_ASSERT_GE(test, e->nr, ARRAY_SIZE(enable_order) + 1);
+	for (i = 0; i < ARRAY_SIZE(enable_order); i++)
+		KUNIT_EXPECT_EQ_MSG(test, e->off[i], enable_order[i], "write %u", i);
+	KUNIT_EXPECT_EQ(test, e->val[0], 0);
+	KUNIT_EXPECT_EQ(test, e->val[2], lower_32_bits(md->regions_phys));
+	KUNIT_EXPECT_EQ(test, e->val[3], upper_32_bits(md->regions_phys));
+	KUNIT_EXPECT_EQ(test, e->val[4], MINIDUMP_SS_ENCR_NOTREQ);
+	KUNIT_EXPECT_EQ(test, e->val[5], MINIDUMP_SS_ENCR_DONE);
+	KUNIT_EXPECT_EQ(test, e->val[6], MINIDUMP_SS_ENABLED);
+	KUNIT_EXPECT_EQ(test, e->val[7], 1);
+	/* The registers hold what firmware reads. */
+	KUNIT_EXPECT_EQ(test, le32_at(e->window, QCOM_MD_MMIO_SS_INIT), 1);
+	KUNIT_EXPECT_EQ(test, le32_at(e->window, QCOM_MD_MMIO_SS_ENABLE),
+			MINIDUMP_SS_ENABLED);
+	KUNIT_EXPECT_EQ(test, (u64)le32_at(e->window, QCOM_MD_MMIO_SS_BASE_HI) << 32 |
+			le32_at(e->window, QCOM_MD_MMIO_SS_BASE_LO),
+			(u64)md->regions_phys);
+	n = le32_at(e->window, QCOM_MD_MMIO_SS_COUNT);
+
+	/* A region: one entry, the count register grows by one. */
+	id = dumpregion_register("mmio_region", buf, 100);
+	KUNIT_ASSERT_GT(test, id, 0);
+	KUNIT_EXPECT_EQ(test, e->off[e->nr - 1], QCOM_MD_MMIO_SS_COUNT);
+	KUNIT_EXPECT_EQ(test, le32_at(e->window, QCOM_MD_MMIO_SS_COUNT), n + 1);
+	/* 8 characters after the prefix: 3 of the name, '~', 4 hex digits */
+	KUNIT_EXPECT_EQ(test, strncmp(md->regions[n].name, "45_mmi~", 7), 0);
+	KUNIT_EXPECT_EQ(test, strlen(md->regions[n].name), 11);
+	KUNIT_EXPECT_EQ(test, le64_at(&md->regions[n], 24), (u64)virt_to_phys(buf));
+	/* Short names keep the prefix and fit as they are. */
+	id2 = dumpregion_register("short", buf + 128, 64);
+	KUNIT_ASSERT_GT(test, id2, 0);
+	KUNIT_EXPECT_STREQ(test, md->regions[n + 1].name, "45_short");
+	KUNIT_EXPECT_EQ(test, dumpregion_unregister(id2), 0);
+	KUNIT_EXPECT_EQ(test, dumpregion_unregister(id), 0);
+	KUNIT_EXPECT_EQ(test, le32_at(e->window, QCOM_MD_MMIO_SS_COUNT), n);
+
+	/*
+	 * The device goes: the provider leaves first (the KELF entry goes,
+	 * the count drops to 0), then the table is withdrawn, init first.
+	 */
+	i = e->nr;
+	kunit_device_unregister(test, dev);
+	KUNIT_ASSERT_EQ(test, e->nr - i, 1 + ARRAY_SIZE(disable_order));
+	KUNIT_EXPECT_EQ(test, e->off[i], QCOM_MD_MMIO_SS_COUNT);
+	KUNIT_EXPECT_EQ(test, e->val[i], 0);
+	for (n = 0; n < ARRAY_SIZE(disable_order); n++) {
+		KUNIT_EXPECT_EQ(test, e->off[i + 1 + n], disable_order[n]);
+		KUNIT_EXPECT_EQ(test, e->val[i + 1 + n], 0);
+	}
+	KUNIT_EXPECT_EQ(test, le32_at(e->window, QCOM_MD_MMIO_SS_ENABLE), 0);
+}
+
 static struct kunit_case qcom_md_test_cases[] = {
 	KUNIT_CASE(qcom_md_test_layout),
 	KUNIT_CASE_PARAM(qcom_md_test_check, check_gen_params),
@@ -486,6 +622,8 @@ static struct kunit_case qcom_md_test_cases[] = {
 	KUNIT_CASE(qcom_md_test_name_collision),
 	KUNIT_CASE(qcom_md_test_consistency),
 	KUNIT_CASE(qcom_md_test_bad_capacity),
+	KUNIT_CASE(qcom_md_test_mmio_check),
+	KUNIT_CASE(qcom_md_test_mmio),
 	{}
 };
 
