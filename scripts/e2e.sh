@@ -203,7 +203,7 @@ check_drgn() {
 
 	ram=$2
 	shift 2
-	[ -f "$out/board-$ram.dtb" ] || board_dtb "$ram" || { not_ok "$name: DTB for $ram"; ram=512M; return; }
+	board_dtb "$ram" || { not_ok "$name: DTB for $ram"; ram=512M; return; }
 	if ! boot "$name" "regions e2e.crash=module $*"; then
 		not_ok "$name: guest did not finish (see $out/$name.log)"
 		ram=512M
@@ -263,14 +263,15 @@ check_drgn() {
 		n ~ /^e2e/ { next }
 		n ~ /^printk_/ { klog += s; next }
 		n ~ /^(task|stack|rq)\./ { tasks += s; next }
+		n ~ /^ro_/ { pstore += s; next }
 		{ meta += s }
 		END {
 			r = ram; sub("[MG]$", "", r); r *= (ram ~ /G$/ ? 1024 : 1) * 1048576
 			t = klog + tasks + meta
-			printf "%d %d %d %d %.3f", klog, tasks, meta, t, 100 * t / r
+			printf "%d %d %d %d %.3f %d", klog, tasks, meta, t, 100 * t / r, pstore
 		}' "$out/$name.mdread")
-	read -r f_log f_tasks f_meta f_tot f_pct <<< "$tot"
-	echo "  $name: dumped for $ram of RAM: log $f_log, tasks/stacks $f_tasks, metadata $f_meta bytes; total $f_tot ($f_pct%)"
+	read -r f_log f_tasks f_meta f_tot f_pct f_pstore <<< "$tot"
+	echo "  $name: dumped for $ram of RAM: log $f_log, tasks/stacks $f_tasks, metadata $f_meta bytes; total $f_tot ($f_pct%); pstore zones besides: $f_pstore"
 	if awk -v p="$f_pct" 'BEGIN { exit !(p < 1) }'; then
 		ok "$name: everything above in $f_pct% of $ram"
 	else
@@ -340,6 +341,68 @@ check_pstore() {
 	fi
 }
 
+# The MMIO transport (tests/qemu/mmio.dtso): the same guest with a
+# qcom,minidump-mmio register window whose global registers the host
+# initialises as firmware would (or not: init=no).  Both providers then
+# publish every region; the collector reading the registers finds the same
+# regions as through SMEM, names prefixed with the VM id.
+check_mmio() {
+	local name=$1 init=$2 regs=$out/mmio-regs.bin rc list smem a b mdtb
+
+	mdtb=$out/board-$ram-mmio.dtb
+	boot_dtb=$mdtb
+	boot_extra=()
+	if [ "$init" = yes ]; then
+		# Global registers: init status 1, revision 1, enable 1.
+		printf '\001\000\000\000\001\000\000\000\001\000\000\000' > "$regs"
+		boot_extra=(-device loader,file="$regs",addr=0x5e300000,force-raw=on)
+	fi
+	boot "$name" regions
+	rc=$?
+	boot_dtb=
+	boot_extra=()
+	if [ "$rc" -ne 0 ]; then
+		not_ok "$name: guest did not finish (see $out/$name.log)"
+		return
+	fi
+	if [ "$init" != yes ]; then
+		if grep -q 'minidump registers not initialised by firmware' "$out/$name.log" &&
+		   ! section "$name" providers | grep -q '^5e300000.minidump ' &&
+		   section "$name" providers | grep -q '^qcom-minidump-smem'; then
+			ok "$name: MMIO provider refuses uninitialised registers, the SMEM one carries on"
+		else
+			not_ok "$name: uninitialised MMIO registers not refused cleanly"
+		fi
+		mdread "$name" --dtb "$mdtb" --mmio --list >/dev/null 2>&1
+		rc=$?
+		if [ "$rc" -eq 3 ]; then
+			ok "$name: mdread --mmio reports no minidump table (exit 3)"
+		else
+			not_ok "$name: mdread --mmio exit $rc, expected 3"
+		fi
+		return
+	fi
+	if section "$name" providers | grep -q '^5e300000.minidump accepted=[1-9][0-9]* refused=0$'; then
+		ok "$name: the MMIO provider probed next to the SMEM one and took every region"
+	else
+		not_ok "$name: no MMIO provider in $(section "$name" providers | tr '\n' ' ')"
+	fi
+	list=$(mdread "$name" --dtb "$mdtb" --mmio --list --elf "$out/$name.elf") ||
+		{ not_ok "$name: mdread --mmio failed"; return; }
+	smem=$(mdread "$name" --dtb "$mdtb" --list) || { not_ok "$name: mdread (SMEM) failed"; return; }
+	a=$(awk '$1 == "region" { print $4, $5, $6 }' <<< "$list" | sort)
+	b=$(awk '$1 == "region" { print $4, $5, $6 }' <<< "$smem" | sort)
+	if [ -n "$a" ] && [ "$a" = "$b" ] &&
+	   ! awk '$1 == "region" && $2 !~ /^7_/' <<< "$list" | grep -q . &&
+	   readelf -a "$out/$name.elf" >/dev/null 2>&1 &&
+	   [ "$(grep -c '^load ' <<< "$list")" -eq $(( $(grep -c '^region ' <<< "$list") - 1 )) ]; then
+		ok "$name: $(grep -c '^region ' <<< "$list") regions read through the registers, identical to SMEM's (address, size, CRC), names \"7_...\", ELF from KELF"
+	else
+		not_ok "$name: MMIO table and SMEM table differ (see $out/$name.log)"
+		diff <(echo "$a") <(echo "$b") | head -5
+	fi
+}
+
 # Broken firmware tables: provider absent, the expected message, and at
 # most the driver's own warning for an item above its item count.
 check_broken() {
@@ -385,6 +448,8 @@ run drgn && check_drgn drgn 512M
 # log_buf_len= moves the log to a buffer allocated at boot.
 run drgn2g && check_drgn drgn2g 2G log_buf_len=1M
 run pstore && check_pstore
+run mmio && check_mmio mmio yes
+run mmio-uninit && check_mmio mmio-uninit no
 run legacy && check_broken legacy "cannot read SMEM item 602" 1 --variant legacy
 run no-siii && check_broken no-siii "cannot read SMEM item 602" 1 --variant no-siii
 run no-item && check_broken no-item "no minidump table in SMEM item 602" 0 --variant no-item

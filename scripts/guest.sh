@@ -17,6 +17,7 @@ smem_size=0x100000
 machine_type=virt,memory-backend=ram
 # Guest RAM; board_dtb makes a DTB for other sizes.
 ram=512M
+boot_extra=()
 machine=(-M $machine_type -cpu max -smp 2)
 
 build_all() {
@@ -40,12 +41,12 @@ build_all() {
 	cp "$build/include/config/kernel.release" "$out/kernel.release"
 
 	mkdir -p "$out/tools"
-	"${cc[@]}" -o "$out/tools/mksmem" "$DR_TOP/tools/mksmem.c" "$DR_TOP/tools/smem_build.c" || return 1
+	"${cc[@]}" -o "$out/tools/mksmem" "$DR_TOP/tools/mksmem.c" "$DR_TOP/tools/smem_build.c" "$DR_TOP/tools/util.c" || return 1
 	"${cc[@]}" -o "$out/tools/mdread" "$DR_TOP/tools/mdread.c" "$DR_TOP/tools/minidump.c" \
-		"$DR_TOP/tools/kelf.c" "$DR_TOP/tools/fdt.c" || return 1
-	"${cc[@]}" -o "$out/tools/kdmesg" "$DR_TOP/tools/kdmesg.c" "$DR_TOP/tools/kcore.c" || return 1
+		"$DR_TOP/tools/kelf.c" "$DR_TOP/tools/fdt.c" "$DR_TOP/tools/util.c" || return 1
+	"${cc[@]}" -o "$out/tools/kdmesg" "$DR_TOP/tools/kdmesg.c" "$DR_TOP/tools/kcore.c" "$DR_TOP/tools/util.c" || return 1
 	"${cc[@]}" -o "$out/tools/kpstore" "$DR_TOP/tools/kpstore.c" "$DR_TOP/tools/ramoops.c" \
-		"$DR_TOP/tools/fdt.c" "$DR_TOP/tools/kcore.c" || return 1
+		"$DR_TOP/tools/fdt.c" "$DR_TOP/tools/kcore.c" "$DR_TOP/tools/util.c" || return 1
 	gcc -O2 -o "$out/tools/gen_init_cpio" "$tree/usr/gen_init_cpio.c" || return 1
 
 	aarch64-linux-gnu-gcc -static -O2 -Wall -Wextra -Werror -o "$out/init" "$qdir/init.c" || return 1
@@ -60,26 +61,37 @@ LIST
 
 	dtc -q -@ -I dts -O dtb -o "$out/smem.dtbo" "$qdir/smem.dtso" 2>"$out/dtc.log" &&
 		[ ! -s "$out/dtc.log" ] || { cat "$out/dtc.log"; return 1; }
+	dtc -q -@ -I dts -O dtb -o "$out/mmio.dtbo" "$qdir/mmio.dtso" 2>"$out/dtc.log" &&
+		[ ! -s "$out/dtc.log" ] || { cat "$out/dtc.log"; return 1; }
 	board_dtb "$ram" || return 1
 	cp "$out/board-$ram.dtb" "$out/board.dtb"
-	validate_dtb || return 1
+	board_dtb "$ram" mmio || return 1
+	validate_dtb "$out/board.dtb" || return 1
+	validate_dtb "$out/board-$ram-mmio.dtb" || return 1
 }
 
-# board_dtb RAM: QEMU's own DTB for RAM bytes of memory plus the overlay,
-# as $out/board-RAM.dtb.
+# board_dtb RAM [mmio]: QEMU's own DTB for RAM bytes of memory plus the
+# overlay (and the MMIO overlay), as $out/board-RAM[-mmio].dtb.
 board_dtb() {
+	local extra=() name=board-$1
+
+	if [ "${2:-}" = mmio ]; then
+		extra=("$out/mmio.dtbo")
+		name=$name-mmio
+	fi
 	rm -f "$out/dtb.ram"
 	qemu-system-aarch64 "${machine[@]}" -m "$1" -M "$machine_type,dumpdtb=$out/virt-$1.dtb" \
 		-object memory-backend-file,id=ram,size="$1",mem-path="$out/dtb.ram",share=on \
 		-nographic >"$out/dumpdtb.log" 2>&1 || { cat "$out/dumpdtb.log"; return 1; }
 	rm -f "$out/dtb.ram"
-	fdtoverlay -i "$out/virt-$1.dtb" -o "$out/board-$1.dtb" "$out/smem.dtbo" || return 1
-	dtc -I dtb -O dts -o /dev/null "$out/board-$1.dtb" 2>"$out/dtc.log" &&
+	fdtoverlay -i "$out/virt-$1.dtb" -o "$out/$name.dtb" "$out/smem.dtbo" "${extra[@]}" || return 1
+	dtc -I dtb -O dts -o /dev/null "$out/$name.dtb" 2>"$out/dtc.log" &&
 		[ ! -s "$out/dtc.log" ] || { cat "$out/dtc.log"; return 1; }
 }
 
-# The overlay's nodes must satisfy the 6.12 tree's own bindings for them
-# (Debian's dt-schema 2022.08 tools, called directly).
+# validate_dtb DTB: the overlays' nodes must satisfy the 6.12 tree's own
+# bindings for them and the project's (Debian's dt-schema 2022.08 tools,
+# called directly).
 validate_dtb() {
 	local b=$tree/Documentation/devicetree/bindings schemas=$out/schemas
 
@@ -87,10 +99,11 @@ validate_dtb() {
 	mkdir -p "$schemas"
 	cp "$b/soc/qcom/qcom,smem.yaml" "$b/hwlock/qcom-hwspinlock.yaml" \
 		"$b/reserved-memory/ramoops.yaml" "$qdir/schemas/reserved-memory.yaml" "$schemas/"
+	find "$DR_TOP/Documentation/devicetree/bindings" -name '*.yaml' -exec cp {} "$schemas/" \;
 	/usr/bin/dt-mk-schema -j -o "$out/schemas.json" "$schemas" 2>"$out/dtschema.log" ||
 		{ cat "$out/dtschema.log"; return 1; }
 	# QEMU's own platform-bus node trips a core schema: not ours.
-	/usr/bin/dt-validate -s "$out/schemas.json" "$out/board.dtb" 2>&1 |
+	/usr/bin/dt-validate -s "$out/schemas.json" "$1" 2>&1 |
 		grep -v -e 'platform-bus@' -e 'qemu,platform.yaml' -e '^$' > "$out/dtschema.log"
 	if [ -s "$out/dtschema.log" ]; then
 		cat "$out/dtschema.log"
@@ -109,9 +122,9 @@ boot() {
 	start=$(date +%s)
 	timeout 300 qemu-system-aarch64 "${machine[@]}" \
 		-m "$ram" -object memory-backend-file,id=ram,size="$ram",mem-path="$out/$name.ram",share=on \
-		-kernel "$out/Image" -initrd "$out/initramfs.cpio" -dtb "$out/board-$ram.dtb" \
+		-kernel "$out/Image" -initrd "$out/initramfs.cpio" -dtb "${boot_dtb:-$out/board-$ram.dtb}" \
 		-append "console=ttyAMA0 panic=-1 nokaslr e2e.step=$step" \
-		-device loader,file="$out/$name.smem",addr=$smem_base,force-raw=on \
+		-device loader,file="$out/$name.smem",addr=$smem_base,force-raw=on "${boot_extra[@]}" \
 		-nographic -no-reboot </dev/null >"$out/$name.log" 2>&1
 	echo "e2e: $name booted and halted in $(( $(date +%s) - start ))s" >&2
 	grep -q '^E2E-DONE' "$out/$name.log"

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "fdt.h"
+#include "util.h"
 
 #define FDT_MAGIC	0xd00dfeedu
 #define FDT_BEGIN_NODE	1
@@ -41,15 +42,6 @@ struct fdt_node {
 	uint32_t ro[FDT_RO_NR];		/* ramoops properties, 0 if absent */
 	unsigned int acells, scells;	/* for this node's reg */
 };
-
-static void seterr(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-}
 
 static uint32_t be32(const uint8_t *p)
 {
@@ -231,6 +223,11 @@ int fdt_layout(const uint8_t *blob, size_t len, struct fdt_layout *l,
 			l->ramoops_base = a;
 			l->ramoops_size = s;
 			memcpy(l->ramoops, nodes[i].ro, sizeof(l->ramoops));
+		}
+		if (!l->mmio_size && has_compat(&nodes[i], "qcom,minidump-mmio") &&
+		    reg_entry(&nodes[i], &a, &s) && s) {
+			l->mmio_base = a;
+			l->mmio_size = s;
 		}
 		if (!l->smem_size && has_compat(&nodes[i], "qcom,smem")) {
 			const struct fdt_node *m = &nodes[i];

@@ -20,6 +20,7 @@ struct fdt_layout {
 	uint64_t ram_base, ram_size;	/* first memory node's first range */
 	uint64_t smem_base, smem_size;	/* 0 size: no qcom,smem node */
 	uint64_t ramoops_base, ramoops_size;	/* 0 size: no ramoops node */
+	uint64_t mmio_base, mmio_size;	/* 0 size: no qcom,minidump-mmio node */
 	uint32_t ramoops[FDT_RO_NR];	/* record-size, console-size, ... */
 };
 

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "kcore.h"
+#include "util.h"
 
 #define KCORE_MAX_COUNT_BITS	24	/* 16 M records */
 #define KCORE_MAX_SIZE_BITS	31	/* 2 GiB of text */
@@ -27,15 +28,6 @@
 #define DESC_COMMITTED		1
 #define DESC_FINALIZED		2
 #define LPOS_DATALESS(lpos)	((lpos) & 1)
-
-static void seterr(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-}
 
 int kcore_open(struct kcore *c, const uint8_t *buf, size_t len, char *err,
 	       size_t errlen)
@@ -262,18 +254,6 @@ static uint64_t text_of(const struct kcore *c, uint64_t data, unsigned int bits,
 none:
 	*len = 0;
 	return 0;
-}
-
-static void print_text(FILE *out, const uint8_t *t, uint32_t len)
-{
-	uint32_t i;
-
-	for (i = 0; i < len; i++) {
-		if (t[i] == '\n' || t[i] == '\t' || (t[i] >= 0x20 && t[i] < 0x7f))
-			fputc(t[i], out);
-		else
-			fprintf(out, "\\x%02x", t[i]);
-	}
 }
 
 long kcore_dmesg(const struct kcore *c, FILE *out, unsigned long tail,

@@ -9,17 +9,9 @@
 #include <string.h>
 
 #include "kelf.h"
+#include "util.h"
 
 #define KELF_MAX_SIZE	(64u << 20)
-
-static void seterr(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-}
 
 static int covered_by(const struct md_region *c, unsigned int n, uint64_t pa,
 		      uint64_t size)

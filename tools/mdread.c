@@ -231,6 +231,16 @@ static int check_overlaps(const struct md_region *regions, unsigned int n)
 	return ret;
 }
 
+/* "kelf", or "<vmid>_kelf" when the transport prefixes names with a VM id. */
+static int is_kelf_name(const char *name)
+{
+	size_t n = strspn(name, "0123456789");
+
+	if (n && name[n] == '_')
+		name += n + 1;
+	return !strcmp(name, KELF_NAME);
+}
+
 /* The ELF core: from the KELF index if one was dumped, else physical. */
 static int write_elf(const struct md_image *img, const struct walk_ctx *w,
 		     const char *path)
@@ -243,7 +253,7 @@ static int write_elf(const struct md_image *img, const struct walk_ctx *w,
 
 	for (i = 0; i < w->nregions; i++)
 		if (w->regions[i].subsystem == 0 && !w->regions[i].seq &&
-		    !strcmp(w->regions[i].name, KELF_NAME))
+		    is_kelf_name(w->regions[i].name))
 			k = &w->regions[i];
 	f = fopen(path, "wb");
 	if (!f) {
@@ -267,9 +277,13 @@ static int write_elf(const struct md_image *img, const struct walk_ctx *w,
 	return r;
 }
 
-/* RAM base and SMEM window from the devicetree blob at @path. */
+/*
+ * RAM base and SMEM window (or, with @mmio, the minidump register window)
+ * from the devicetree blob at @path.
+ */
 static int read_dtb(const char *path, uint64_t *ram_base, int *have_base,
-		    uint64_t *smem_base, uint64_t *smem_size)
+		    uint64_t *smem_base, uint64_t *smem_size, int mmio,
+		    uint64_t *mmio_base)
 {
 	struct fdt_layout l;
 	char err[256] = "";
@@ -305,7 +319,14 @@ static int read_dtb(const char *path, uint64_t *ram_base, int *have_base,
 		*ram_base = l.ram_base;
 		*have_base = 1;
 	}
-	if (!*smem_size) {
+	if (mmio) {
+		if (!*mmio_base && !l.mmio_size) {
+			fprintf(stderr, "mdread: %s: no qcom,minidump-mmio node\n", path);
+			return -1;
+		}
+		if (!*mmio_base)
+			*mmio_base = l.mmio_base;
+	} else if (!*smem_size) {
 		if (!l.smem_size) {
 			fprintf(stderr, "mdread: %s: no qcom,smem node with a memory region\n",
 				path);
@@ -321,12 +342,16 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: mdread --image RAM (--dtb DTB | --ram-base ADDR --smem ADDR,SIZE)\n"
+		"              [--mmio [--mmio-base ADDR]]\n"
 		"              [--list] [--dump DIR] [--elf FILE] [--progress]\n"
 		"  -i, --image FILE       raw RAM image (physical memory from the RAM base)\n"
 		"  -t, --dtb FILE         devicetree blob the machine booted with: gives the\n"
 		"                         RAM base and the SMEM window (qcom,smem node)\n"
 		"  -r, --ram-base ADDR    physical address of the image's first byte\n"
 		"  -s, --smem ADDR,SIZE   the SMEM window\n"
+		"  -m, --mmio             read the table of contents from the minidump\n"
+		"                         register window (the DTB's qcom,minidump-mmio node)\n"
+		"  -M, --mmio-base ADDR   its physical address (implies --mmio)\n"
 		"  -l, --list             list regions: subsystem, name, seq, address, size, crc32\n"
 		"  -d, --dump DIR         write each region to DIR/md_<name>.BIN\n"
 		"  -e, --elf FILE         write one ELF core file: from the KELF index, or\n"
@@ -355,23 +380,25 @@ int main(int argc, char **argv)
 		{ "dump", required_argument, NULL, 'd' },
 		{ "elf", required_argument, NULL, 'e' },
 		{ "dtb", required_argument, NULL, 't' },
+		{ "mmio", no_argument, NULL, 'm' },
+		{ "mmio-base", required_argument, NULL, 'M' },
 		{ "progress", no_argument, NULL, 'p' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct file_image im = { .img = { .read = file_read } };
-	uint64_t smem_base = 0, smem_size = 0;
+	uint64_t smem_base = 0, smem_size = 0, mmio_base = 0;
 	struct opts o = { 0 };
 	struct walk_ctx w = { .img = &im.img, .o = &o };
 	const char *image = NULL, *dtb = NULL;
-	int c, ret, have_base = 0, prog = isatty(2);
+	int c, ret, have_base = 0, prog = isatty(2), mmio = 0;
 	char err[256] = "";
 	struct stat st;
 	char *end;
 
 	im.img.ctx = &im;
-	while ((c = getopt_long(argc, argv, "i:r:s:ld:e:t:pqh", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "i:r:s:ld:e:t:mM:pqh", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
 			image = optarg;
@@ -402,6 +429,16 @@ int main(int argc, char **argv)
 		case 't':
 			dtb = optarg;
 			break;
+		case 'm':
+			mmio = 1;
+			break;
+		case 'M':
+			if (parse_u64(optarg, &mmio_base, &end) || *end || !mmio_base) {
+				usage(stderr);
+				return EX_USAGE;
+			}
+			mmio = 1;
+			break;
 		case 'p':
 			prog = 1;
 			break;
@@ -417,9 +454,10 @@ int main(int argc, char **argv)
 		}
 	}
 	if (dtb && read_dtb(dtb, &im.img.ram_base, &have_base, &smem_base,
-			    &smem_size))
+			    &smem_size, mmio, &mmio_base))
 		return EX_USAGE;
-	if (!image || !have_base || !smem_size || optind != argc) {
+	if (!image || !have_base || (mmio ? !mmio_base : !smem_size) ||
+	    optind != argc) {
 		usage(stderr);
 		return EX_USAGE;
 	}
@@ -431,8 +469,12 @@ int main(int argc, char **argv)
 	im.img.ram_size = st.st_size;
 	im.progress = prog;
 
-	ret = md_walk(&im.img, smem_base, smem_size, on_subsystem, on_region, &w,
-		      err, sizeof(err));
+	if (mmio)
+		ret = md_walk_mmio(&im.img, mmio_base, on_subsystem, on_region, &w,
+				   err, sizeof(err));
+	else
+		ret = md_walk(&im.img, smem_base, smem_size, on_subsystem, on_region,
+			      &w, err, sizeof(err));
 	if (ret && err[0])
 		fprintf(stderr, "mdread: %s\n", err);
 	if (!ret || ret == MD_ERR_BADREGION) {

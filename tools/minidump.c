@@ -14,17 +14,7 @@
 #include "le.h"
 #include "minidump.h"
 #include "smem_layout.h"
-
-static void seterr(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !len)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-}
+#include "util.h"
 
 int md_read_phys(const struct md_image *img, uint64_t phys, void *buf,
 		 uint64_t len)
@@ -262,4 +252,36 @@ int md_walk(const struct md_image *img, uint64_t smem_base, uint64_t smem_size,
 out:
 	free(smem);
 	return ret;
+}
+
+int md_walk_mmio(const struct md_image *img, uint64_t base,
+		 md_subsystem_fn ss_fn, md_region_fn fn, void *arg,
+		 char *err, size_t errlen)
+{
+	uint8_t r[MD_MMIO_SIZE], s[MD_SS_LEN] = { 0 };
+	uint64_t table;
+
+	if (md_read_phys(img, base, r, sizeof(r))) {
+		seterr(err, errlen, "MMIO window at 0x%" PRIx64 " is not inside the image",
+		       base);
+		return MD_ERR_TRUNC;
+	}
+	if (!get_le32(r + MD_MMIO_GLOBAL_INIT)) {
+		seterr(err, errlen, "minidump registers not initialised by firmware");
+		return MD_ERR_NOTABLE;
+	}
+	table = (uint64_t)get_le32(r + MD_MMIO_SS_BASE_HI) << 32 |
+		get_le32(r + MD_MMIO_SS_BASE_LO);
+	if (get_le32(r + MD_MMIO_SS_INIT) != 1 || !table ||
+	    get_le32(r + MD_MMIO_SS_ENABLE) != MD_SS_ENABLED_MAGIC ||
+	    get_le32(r + MD_MMIO_SS_ENCR_STATUS) != MD_SS_ENCR_DONE) {
+		seterr(err, errlen, "no subsystem table published in the MMIO registers");
+		return MD_ERR_NOTABLE;
+	}
+	/* The same walk as a subsystem table in SMEM. */
+	put_le32(s + MD_SS_REGION_COUNT, get_le32(r + MD_MMIO_SS_COUNT));
+	put_le64(s + MD_SS_BASEPTR, table);
+	if (ss_fn)
+		ss_fn(0, get_le32(r + MD_MMIO_SS_COUNT), table, arg);
+	return walk_subsystem(img, 0, s, fn, arg, err, errlen);
 }

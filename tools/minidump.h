@@ -65,4 +65,13 @@ int md_walk(const struct md_image *img, uint64_t smem_base, uint64_t smem_size,
 	    md_subsystem_fn ss_fn, md_region_fn fn, void *arg,
 	    char *err, size_t errlen);
 
+/*
+ * The same for the MMIO variant: the tables of contents are the register
+ * window at @base (global init at 0x00; the APSS table's init, enable,
+ * encryption status, count and array base at 0x20..0x38).
+ */
+int md_walk_mmio(const struct md_image *img, uint64_t base,
+		 md_subsystem_fn ss_fn, md_region_fn fn, void *arg,
+		 char *err, size_t errlen);
+
 #endif

@@ -16,20 +16,12 @@
 
 #include "le.h"
 #include "ramoops.h"
+#include "util.h"
 
 #define RO_SIG			0x43474244u
 #define RO_HDR			12
 #define RO_FLAG_FTRACE_PER_CPU	1u
 #define RO_MAX_ZONE		(64u << 20)
-
-static void seterr(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-}
 
 static uint64_t pow2_down(uint64_t v)
 {
@@ -99,14 +91,7 @@ many:
 
 static void text(FILE *out, const uint8_t *t, size_t len)
 {
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		if (t[i] == '\n' || t[i] == '\t' || (t[i] >= 0x20 && t[i] < 0x7f))
-			fputc(t[i], out);
-		else
-			fprintf(out, "\\x%02x", t[i]);
-	}
+	print_text(out, t, len);
 	if (len && t[len - 1] != '\n')
 		fputc('\n', out);
 }

@@ -61,6 +61,19 @@
 #define SMEM_PE_LEN		16
 #define SMEM_CANARY		0xa5a5
 
+/* minidump register window (MMIO variant) */
+#define MD_MMIO_GLOBAL_INIT	0x00
+#define MD_MMIO_GLOBAL_REV	0x04
+#define MD_MMIO_GLOBAL_ENABLE	0x08
+#define MD_MMIO_SS_INIT		0x20
+#define MD_MMIO_SS_ENABLE	0x24
+#define MD_MMIO_SS_ENCR_STATUS	0x28
+#define MD_MMIO_SS_ENCR_REQ	0x2c
+#define MD_MMIO_SS_COUNT	0x30
+#define MD_MMIO_SS_BASE_LO	0x34
+#define MD_MMIO_SS_BASE_HI	0x38
+#define MD_MMIO_SIZE		0x3c
+
 /* minidump (SMEM item 602) */
 #define MD_SMEM_ID		602
 #define MD_TOC_STATUS		0
