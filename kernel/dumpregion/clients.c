@@ -61,7 +61,6 @@ DUMPREGION_STATIC(__per_cpu_offset, "percpu_off");
 #endif
 #endif
 
-
 static int __init dr_register_one(const char *name, const void *addr,
 				  size_t size)
 {
