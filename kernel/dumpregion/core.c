@@ -583,6 +583,17 @@ int __dumpregion_register_phys(struct module *owner, const char *name,
 }
 EXPORT_SYMBOL_GPL(__dumpregion_register_phys);
 
+/* Let providers that defer firmware calls catch up.  dumpregion_mutex held. */
+static void dr_sync_providers(void)
+{
+	struct dumpregion_provider *prov;
+
+	lockdep_assert_held(&dumpregion_mutex);
+	list_for_each_entry(prov, &dumpregion_providers, list)
+		if (prov->ops->sync)
+			prov->ops->sync(prov);
+}
+
 /* Unregister @r.  Called with dumpregion_mutex held. */
 static void dr_unregister(struct dumpregion *r)
 {
@@ -603,6 +614,7 @@ static void dr_unregister(struct dumpregion *r)
 	dr_free_links(&links);
 	call_rcu(&r->rcu, dr_free);
 	dr_kelf_rebuild();
+	dr_sync_providers();
 }
 
 /**
@@ -848,6 +860,7 @@ int dumpregion_update(int id, const void *addr, size_t size)
 	spin_unlock_irqrestore(&r->lock, flags);
 	if (!ret)
 		dr_kelf_rebuild();
+	dr_sync_providers();
 out_unlock:
 	mutex_unlock(&dumpregion_mutex);
 	if (old_cur) {

@@ -61,6 +61,8 @@ struct fake_prov {
 	unsigned int kelf_calls;	/* calls for the KELF index, not recorded */
 	char first_add[DUMPREGION_NAME_MAX];	/* name of the first add */
 	unsigned int nr_finalise;
+	unsigned int nr_sync;
+	unsigned int held_at_sync;	/* regions held at the last sync */
 };
 
 static struct fake_prov *to_fake(struct dumpregion_provider *prov)
@@ -186,10 +188,22 @@ static void fake_finalise(struct dumpregion_provider *prov)
 	to_fake(prov)->nr_finalise++;
 }
 
+static unsigned int fake_nr_held(struct fake_prov *fp);
+
+static void fake_sync(struct dumpregion_provider *prov)
+{
+	struct fake_prov *fp = to_fake(prov);
+
+	might_sleep();
+	fp->nr_sync++;
+	fp->held_at_sync = fake_nr_held(fp);
+}
+
 static const struct dumpregion_provider_ops fake_ops = {
 	.add = fake_add,
 	.remove = fake_remove,
 	.update = fake_update,
+	.sync = fake_sync,
 	.finalise = fake_finalise,
 };
 
@@ -846,6 +860,32 @@ static void dr_test_debugfs(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dumpregion_unregister(id), 0);
 }
 
+/*
+ * A provider deferring firmware calls is given the chance to finish them
+ * before unregister and a sleeping update return, after the region left
+ * its table, in a context that may sleep.
+ */
+static void dr_test_sync(struct kunit *test)
+{
+	struct fake_prov *fp = fake_start(test, "fake", &fake_ops);
+	char *buf = kunit_kzalloc(test, 256, GFP_KERNEL);
+	unsigned int n;
+	int id;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	id = dumpregion_register("synced", buf, 64);
+	KUNIT_ASSERT_GT(test, id, 0);
+	n = fp->nr_sync;
+	KUNIT_EXPECT_EQ(test, dumpregion_update(id, buf + 128, 64), 0);
+	KUNIT_EXPECT_GT(test, fp->nr_sync, n);
+	n = fp->nr_sync;
+	KUNIT_EXPECT_EQ(test, dumpregion_unregister(id), 0);
+	KUNIT_EXPECT_GT(test, fp->nr_sync, n);
+	/* By then the region was out of the provider's table. */
+	KUNIT_EXPECT_EQ(test, fp->held_at_sync, 0);
+	KUNIT_EXPECT_FALSE(test, fake_holds(fp, id));
+}
+
 /* ---- lifetime ---- */
 
 static void dr_test_devm(struct kunit *test)
@@ -1462,6 +1502,7 @@ static struct kunit_case dumpregion_test_cases[] = {
 	KUNIT_CASE(dr_test_replay),
 	KUNIT_CASE(dr_test_refusal),
 	KUNIT_CASE(dr_test_debugfs),
+	KUNIT_CASE(dr_test_sync),
 	KUNIT_CASE(dr_test_devm),
 	KUNIT_CASE(dr_test_devm_provider),
 	KUNIT_CASE(dr_test_module_going),

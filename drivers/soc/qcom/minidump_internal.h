@@ -5,10 +5,13 @@
 #ifndef __QCOM_MINIDUMP_INTERNAL_H__
 #define __QCOM_MINIDUMP_INTERNAL_H__
 
+#include <linux/completion.h>
 #include <linux/dumpregion/provider.h>
+#include <linux/mailbox_client.h>
 #include <linux/soc/qcom/minidump.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
 
 struct device;
 struct qcom_md;
@@ -90,9 +93,121 @@ struct qcom_md_mmio {
 	void (*trace)(struct qcom_md_mmio *mmio, u32 off, u32 val);
 };
 
+/* Gunyah resource manager: RPC framing and the minidump messages. */
+#define QCOM_MD_RM_API			0x21	/* version 1, 2-word header */
+#define QCOM_MD_RM_TYPE_REQUEST		1
+#define QCOM_MD_RM_TYPE_REPLY		2
+#define QCOM_MD_RM_MSG_MAX		240
+#define QCOM_MD_RM_GET_INFO		0x56000040
+#define QCOM_MD_RM_REGISTER_RANGE	0x56000041
+#define QCOM_MD_RM_DEREGISTER_SLOT	0x56000042
+#define QCOM_MD_RM_GET_SLOT_NUMBER	0x56000043
+
+/**
+ * struct qcom_md_rm_hdr - RM RPC header, at the start of every message
+ * @api: API version (bits 3:0) and header size in words (bits 7:4)
+ * @type: request, reply or notification
+ * @seq: sequence number; a reply carries its request's
+ * @msg_id: the call
+ *
+ * A reply continues with the RM's error code (le32, 0 for success) before
+ * its payload.
+ */
+struct qcom_md_rm_hdr {
+	u8 api;
+	u8 type;
+	__le16 seq;
+	__le32 msg_id;
+} __packed;
+
+/**
+ * struct qcom_md_rm_msg - a message through the RM mailbox channel
+ * @len: bytes used in @data
+ * @data: header and payload
+ */
+struct qcom_md_rm_msg {
+	size_t len;
+	u8 data[QCOM_MD_RM_MSG_MAX];
+};
+
+/**
+ * struct qcom_md_rm_run - one RM slot
+ * @name: name sent to the RM
+ * @phys: physical address
+ * @size: bytes
+ * @slot: slot the RM gave, -1 for none
+ */
+struct qcom_md_rm_run {
+	char name[MINIDUMP_REGION_NAME_LEN];
+	phys_addr_t phys;
+	u64 size;
+	int slot;
+};
+
+/**
+ * struct qcom_md_rm_region - a dump region as the RM transport holds it
+ * @node: in &qcom_md_rm.regions
+ * @id: dump region id
+ * @name: region name
+ * @err: first RPC error for it, 0 if every run got a slot
+ * @nr_runs: entries in @runs
+ * @runs: its runs
+ */
+struct qcom_md_rm_region {
+	struct list_head node;
+	int id;
+	char name[DUMPREGION_NAME_MAX];
+	int err;
+	unsigned int nr_runs;
+	struct qcom_md_rm_run runs[] __counted_by(nr_runs);
+};
+
+/**
+ * struct qcom_md_rm - Gunyah RM transport state
+ * @prov: the dump region provider
+ * @dev: the device behind it
+ * @cl: mailbox client
+ * @chan: channel to the RM
+ * @wq: ordered workqueue carrying out the RPCs
+ * @work: the work item
+ * @lock: protects @regions, @ops and @used
+ * @regions: regions held, with their slots
+ * @ops: queued operations
+ * @nr_slots: slots the RM offers
+ * @used: slots held or about to be
+ * @seq: last sequence number sent
+ * @done: a reply arrived
+ * @req: request being sent
+ * @reply: last reply
+ * @last_rm_err: RM error code of the last failed call
+ * @timeout: how long a reply may take (jiffies; default 5 s)
+ * @prefix: prepended to every name, may be empty
+ */
+struct qcom_md_rm {
+	struct dumpregion_provider prov;
+	struct device *dev;
+	struct mbox_client cl;
+	struct mbox_chan *chan;
+	struct workqueue_struct *wq;
+	struct work_struct work;
+	spinlock_t lock;	/* see the kernel-doc above */
+	struct list_head regions;
+	struct list_head ops;
+	unsigned int nr_slots;
+	unsigned int used;
+	u16 seq;
+	struct completion done;
+	struct qcom_md_rm_msg req;
+	struct qcom_md_rm_msg reply;
+	u32 last_rm_err;
+	unsigned long timeout;
+	char prefix[8];
+};
+
 extern unsigned int qcom_md_max_regions;
 extern struct platform_driver qcom_md_smem_driver;
 extern struct platform_driver qcom_md_mmio_driver;
+extern struct platform_driver qcom_md_rm_driver;
 
 int qcom_md_short_name(const char *prefix, const char *full, char *out);
 int devm_qcom_md_register(struct device *dev, struct qcom_md *md,
@@ -102,6 +217,11 @@ int qcom_md_smem_check(const struct minidump_global_toc *toc, size_t size);
 int qcom_md_mmio_check(void __iomem *base, resource_size_t size);
 
 #if IS_ENABLED(CONFIG_KUNIT)
+int qcom_md_rm_call(struct qcom_md_rm *rm, u32 msg_id, const void *req,
+		    size_t req_len, void *resp, size_t resp_len);
+int qcom_md_rm_region_error(struct qcom_md_rm *rm, int id);
+int devm_qcom_md_rm_register(struct device *dev, struct qcom_md_rm *rm,
+			     struct mbox_chan *chan);
 extern const struct qcom_md_transport_ops qcom_md_smem_ops;
 extern const struct qcom_md_transport_ops qcom_md_mmio_ops;
 #endif

@@ -312,6 +312,9 @@ MODULE_PARM_DESC(max_regions,
 static struct platform_driver * const qcom_md_drivers[] = {
 	&qcom_md_smem_driver,
 	&qcom_md_mmio_driver,
+#ifdef CONFIG_QCOM_MINIDUMP_RM
+	&qcom_md_rm_driver,
+#endif
 };
 
 static int __init qcom_md_init(void)
@@ -327,5 +330,5 @@ static void __exit qcom_md_exit(void)
 }
 module_exit(qcom_md_exit);
 
-MODULE_DESCRIPTION("Qualcomm minidump provider for dump regions (SMEM and MMIO transports)");
+MODULE_DESCRIPTION("Qualcomm minidump provider for dump regions (SMEM, MMIO, Gunyah RM)");
 MODULE_LICENSE("GPL");

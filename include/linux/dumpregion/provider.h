@@ -87,6 +87,13 @@ struct dumpregion_layout {
  *	interrupts and the panic path: must not sleep and must not allocate
  *	with anything but %GFP_ATOMIC.  Optional: without it the core calls
  *	@remove then @add.
+ * @sync: wait until firmware no longer lists what @remove and @update
+ *	took out.  For providers that defer firmware calls (RPCs that sleep)
+ *	from @add, @remove and @update to a workqueue.  Called after those,
+ *	before dumpregion_unregister() and dumpregion_update() return, so the
+ *	caller may then free or reuse the memory; in process context with
+ *	the registration mutex held: may sleep, must not register or
+ *	unregister regions or providers.  Optional.
  * @finalise: the kernel is panicking; make the table final for firmware
  *	(status words, cache maintenance).  Called once per panic on the
  *	panicking CPU with other CPUs stopped; must not sleep, allocate or
@@ -102,6 +109,7 @@ struct dumpregion_provider_ops {
 		       const struct dumpregion_layout *region);
 	int (*update)(struct dumpregion_provider *prov,
 		      const struct dumpregion_layout *region);
+	void (*sync)(struct dumpregion_provider *prov);
 	void (*finalise)(struct dumpregion_provider *prov);
 };
 
