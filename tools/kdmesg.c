@@ -6,16 +6,14 @@
  */
 #define _FILE_OFFSET_BITS 64
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "kcore.h"
+#include "util.h"
 
 static void usage(FILE *f)
 {
@@ -37,11 +35,11 @@ int main(int argc, char **argv)
 	unsigned long tail = 0;
 	struct kcore c;
 	char err[256] = "";
-	struct stat st;
+	size_t len;
 	void *map;
 	char *end;
 	long n;
-	int fd, opt;
+	int opt;
 
 	while ((opt = getopt_long(argc, argv, "t:h", lopts, NULL)) != -1) {
 		switch (opt) {
@@ -65,28 +63,18 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	fd = open(argv[optind], O_RDONLY);
-	if (fd < 0 || fstat(fd, &st)) {
-		perror(argv[optind]);
-		return 6;
+	map = map_file(argv[optind], &len);
+	if (!map) {
+		fprintf(stderr, "kdmesg: cannot read %s\n", argv[optind]);
+		return len ? 6 : 3;
 	}
-	if (!st.st_size) {
-		fprintf(stderr, "kdmesg: %s is empty\n", argv[optind]);
-		return 3;
-	}
-	map = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (map == MAP_FAILED) {
-		perror(argv[optind]);
-		return 6;
-	}
-	if (kcore_open(&c, map, st.st_size, err, sizeof(err))) {
+	if (kcore_open(&c, map, len, err, sizeof(err))) {
 		fprintf(stderr, "kdmesg: %s: %s\n", argv[optind], err);
 		return 3;
 	}
 	n = kcore_dmesg(&c, stdout, tail, err, sizeof(err));
 	kcore_close(&c);
-	munmap(map, st.st_size);
+	munmap(map, len);
 	if (n < 0) {
 		fprintf(stderr, "kdmesg: %s: %s\n", argv[optind], err);
 		return 3;

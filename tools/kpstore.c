@@ -7,18 +7,16 @@
  */
 #define _FILE_OFFSET_BITS 64
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "fdt.h"
 #include "kcore.h"
 #include "ramoops.h"
+#include "util.h"
 
 static void usage(FILE *f)
 {
@@ -29,28 +27,6 @@ static void usage(FILE *f)
 		"  -h, --help       this text\n"
 		"exit codes: 0 ok, 2 usage or bad DTB, 3 not a core file or no zone\n"
 		"            with content in it, 6 I/O error\n");
-}
-
-static void *map_file(const char *path, size_t *len)
-{
-	struct stat st;
-	void *p;
-	int fd = open(path, O_RDONLY);
-
-	if (fd < 0 || fstat(fd, &st)) {
-		perror(path);
-		if (fd >= 0)
-			close(fd);
-		return NULL;
-	}
-	*len = st.st_size;
-	p = st.st_size ? mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0) : MAP_FAILED;
-	close(fd);
-	if (p == MAP_FAILED) {
-		fprintf(stderr, "kpstore: cannot map %s\n", path);
-		return NULL;
-	}
-	return p;
 }
 
 int main(int argc, char **argv)
@@ -97,8 +73,10 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	dmap = map_file(dtb, &dlen);
-	if (!dmap)
+	if (!dmap) {
+		fprintf(stderr, "kpstore: cannot read %s\n", dtb);
 		return 2;
+	}
 	if (fdt_layout(dmap, dlen, &l, err, sizeof(err)) ||
 	    (nz = ro_layout(&l, ncpus, z, err, sizeof(err))) < 0) {
 		fprintf(stderr, "kpstore: %s: %s\n", dtb, err);
@@ -106,8 +84,10 @@ int main(int argc, char **argv)
 	}
 	munmap(dmap, dlen);
 	cmap = map_file(argv[optind], &clen);
-	if (!cmap)
-		return 6;
+	if (!cmap) {
+		fprintf(stderr, "kpstore: cannot read %s\n", argv[optind]);
+		return clen ? 6 : 3;
+	}
 	if (kcore_open(&c, cmap, clen, err, sizeof(err))) {
 		fprintf(stderr, "kpstore: %s: %s\n", argv[optind], err);
 		return 3;

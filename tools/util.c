@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Helpers shared by the host tools' libraries. */
+#define _FILE_OFFSET_BITS 64
+#include <fcntl.h>
 #include <stdarg.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -25,4 +30,29 @@ void print_text(FILE *out, const uint8_t *t, size_t len)
 		else
 			fprintf(out, "\\x%02x", t[i]);
 	}
+}
+
+void *map_file(const char *path, size_t *len)
+{
+	struct stat st;
+	void *p = NULL;
+	int fd = open(path, O_RDONLY);
+
+	*len = 1;
+	if (fd < 0 || fstat(fd, &st)) {
+		perror(path);
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	*len = st.st_size;
+	if (st.st_size) {
+		p = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (p == MAP_FAILED) {
+			perror(path);
+			p = NULL;
+		}
+	}
+	close(fd);
+	return p;
 }

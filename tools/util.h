@@ -17,4 +17,10 @@ void seterr(char *err, size_t len, const char *fmt, ...)
  */
 void print_text(FILE *out, const uint8_t *t, size_t len);
 
+/*
+ * Map the file at @path read-only; *@len gets its size.  NULL for an
+ * empty file (*@len 0) or an I/O error (*@len non-zero, perror printed).
+ */
+void *map_file(const char *path, size_t *len);
+
 #endif
