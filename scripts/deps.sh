@@ -1,13 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# Install what the harness needs from Debian's archive, only if missing.
+# Install the packages scripts/packages lists from Debian's archive, only
+# those missing.  Recommended packages are not installed: the harness must
+# not need them (scripts/hermetic-path.sh makes sure of it).
 set -euo pipefail
 
-pkgs="linux-source-6.12 gcc-aarch64-linux-gnu qemu-system-arm bc flex bison
-libssl-dev libelf-dev cpio device-tree-compiler ccache python3 rsync make
-perl python3-ply python3-git libc6-dev-arm64-cross dt-schema
-clang-14 libclang-rt-14-dev libcmocka-dev gdb-multiarch python3-drgn binutils
-time"
+pkgs=$(sed -e 's/#.*//' -e 's/[[:space:]].*//' -e '/^$/d' "$(dirname "$0")/packages")
 
 missing=
 for p in $pkgs; do

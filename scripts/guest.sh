@@ -18,7 +18,10 @@ machine_type=virt,memory-backend=ram
 # Guest RAM; board_dtb makes a DTB for other sizes.
 ram=512M
 boot_extra=()
-machine=(-M $machine_type -cpu max -smp 2)
+# -nodefaults: no NIC (whose option ROM comes from a package we do not
+# install), no default monitor, display or drives; the board's own PL011 is
+# the console, on stdio.
+machine=(-M $machine_type -cpu max -smp 2 -nodefaults -display none)
 
 build_all() {
 	local frag=$qdir/e2e.config opt cc=(gcc -Wall -Wextra -Werror -O2)
@@ -31,7 +34,13 @@ build_all() {
 		CONFIG_*) grep -qx "$opt" "$build/.config" || { echo "e2e: $opt missing from .config (dependencies?)"; return 1; } ;;
 		esac
 	done < "$frag"
-	"${kmake[@]}" Image >>"$out/build.log" 2>&1 || { grep -E 'error|warning:' "$out/build.log" | head -20; return 1; }
+	dr_progress_start e2e "e2e guest kernel (arm64, allnoconfig + tests/qemu/e2e.config)" "$build" 6 "$out/build.log"
+	"${kmake[@]}" Image >>"$out/build.log" 2>&1 || {
+		dr_progress_stop
+		grep -E 'error|warning:' "$out/build.log" | head -20
+		return 1
+	}
+	dr_progress_stop
 	# This configuration (no modules, no KUnit) must build cleanly too.
 	if grep -E '(kernel/dumpregion|drivers/soc/qcom/minidump|include/linux/dumpregion)[^:]*:[0-9]+:[0-9]+: warning:' "$out/build.log"; then
 		echo "e2e: warnings in project sources"
@@ -82,7 +91,7 @@ board_dtb() {
 	rm -f "$out/dtb.ram"
 	qemu-system-aarch64 "${machine[@]}" -m "$1" -M "$machine_type,dumpdtb=$out/virt-$1.dtb" \
 		-object memory-backend-file,id=ram,size="$1",mem-path="$out/dtb.ram",share=on \
-		-nographic >"$out/dumpdtb.log" 2>&1 || { cat "$out/dumpdtb.log"; return 1; }
+		>"$out/dumpdtb.log" 2>&1 || { cat "$out/dumpdtb.log"; return 1; }
 	rm -f "$out/dtb.ram"
 	fdtoverlay -i "$out/virt-$1.dtb" -o "$out/$name.dtb" "$out/smem.dtbo" "${extra[@]}" || return 1
 	dtc -I dtb -O dts -o /dev/null "$out/$name.dtb" 2>"$out/dtc.log" &&
@@ -125,7 +134,7 @@ boot() {
 		-kernel "$out/Image" -initrd "$out/initramfs.cpio" -dtb "${boot_dtb:-$out/board-$ram.dtb}" \
 		-append "console=ttyAMA0 panic=-1 nokaslr e2e.step=$step" \
 		-device loader,file="$out/$name.smem",addr=$smem_base,force-raw=on "${boot_extra[@]}" \
-		-nographic -no-reboot </dev/null >"$out/$name.log" 2>&1
+		-serial stdio -no-reboot </dev/null >"$out/$name.log" 2>&1
 	echo "e2e: $name booted and halted in $(( $(date +%s) - start ))s" >&2
 	grep -q '^E2E-DONE' "$out/$name.log"
 }

@@ -20,19 +20,29 @@ json=$DR_RESULTS/kunit.json
 log=$DR_RESULTS/kunit.log
 rm -f "$json" "$log"
 
-args=(run --arch=arm64 --cross_compile=aarch64-linux-gnu-
-      --build_dir="$build" --jobs="$(nproc)" --timeout=900
-      --qemu_args='-smp 2' --json="$json"
-      --kunitconfig="$DR_TOP/tests/kunit/debug.kunitconfig")
+common=(--arch=arm64 --cross_compile=aarch64-linux-gnu- --build_dir="$build"
+	--qemu_args='-smp 2' --kunitconfig="$DR_TOP/tests/kunit/debug.kunitconfig")
 while read -r kc; do
-	args+=(--kunitconfig="$DR_TOP/$kc")
+	common+=(--kunitconfig="$DR_TOP/$kc")
 done < <(cd "$DR_TOP" && find kernel drivers fs -name .kunitconfig 2>/dev/null | sort)
-command -v ccache >/dev/null && args+=(--make_options='CC=ccache aarch64-linux-gnu-gcc')
-[ -n "$filter" ] && args+=("$filter")
+command -v ccache >/dev/null && common+=(--make_options='CC=ccache aarch64-linux-gnu-gcc')
+exec_args=(--timeout=900 --json="$json")
+[ -n "$filter" ] && exec_args+=("$filter")
 
-dr_log "KUnit: building and booting (build dir $build)"
+# Build, then boot: kunit.py keeps the build's output to itself, so the
+# harness reports its progress.
 rc=0
-(cd "$tree" && /usr/bin/python3 tools/testing/kunit/kunit.py "${args[@]}") || rc=$?
+dr_progress_start kunit "KUnit kernel (arm64, KASAN, lockdep)" "$build" 14 "$DR_RESULTS/kunit-build.log"
+(cd "$tree" && /usr/bin/python3 tools/testing/kunit/kunit.py build "${common[@]}" \
+	--jobs="$(nproc)" >"$DR_RESULTS/kunit-build.log" 2>&1) || rc=$?
+dr_progress_stop
+if [ "$rc" -ne 0 ]; then
+	tail -40 "$DR_RESULTS/kunit-build.log" >&2
+else
+	dr_log "KUnit: booting the suites under qemu-system-aarch64"
+	(cd "$tree" && /usr/bin/python3 tools/testing/kunit/kunit.py exec "${common[@]}" \
+		"${exec_args[@]}") || rc=$?
+fi
 cp -f "$build/test.log" "$log" 2>/dev/null || true
 
 counts=$(/usr/bin/python3 - "$json" <<'PY' 2>/dev/null || echo "0 0"

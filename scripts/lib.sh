@@ -24,3 +24,62 @@ dr_result() {
 	mkdir -p "$DR_RESULTS"
 	printf '%s %d %d\n' "$1" "$2" "$3" > "$DR_RESULTS/$1"
 }
+
+# Progress of a long build whose own output goes to a log:
+#   dr_progress_start KEY LABEL DIR MINUTES LOG
+# says what is being built, how long a first build takes (MINUTES, measured
+# on 2 cores) and where the log is, then reports the objects compiled in DIR
+# since the start and the time elapsed: one line every 30 s, or one line
+# rewritten every 5 s on a terminal.  dr_progress_stop ends it and records
+# DIR's object count under KEY as the next build's estimate.
+dr_progress_start() {
+	local key=$1 label=$2 dir=$3 min=$4 log=$5 total start stamp
+
+	total=$(cat "$DR_CACHE/objects-$key" 2>/dev/null || true)
+	if [ ! -f "$dir/vmlinux" ]; then
+		dr_log "$label: first build, about $min minutes on 2 cores (ccache makes later ones fast); log: $log"
+	else
+		dr_log "$label: incremental build; log: $log"
+	fi
+	stamp=$dir/.dr-progress-stamp
+	mkdir -p "$dir"
+	touch "$stamp"
+	start=$(date +%s)
+	(
+		local tty=0 every=30 n el line
+		[ -t 2 ] && { tty=1; every=5; }
+		trap 'exit 0' TERM
+		while sleep "$every"; do
+			kill -0 $$ 2>/dev/null || exit 0
+			n=$(find "$dir" -name '*.o' -newer "$stamp" 2>/dev/null | wc -l)
+			el=$(( $(date +%s) - start ))
+			line="    $label: $n objects compiled${total:+ (a full build has ~$total)}, $((el / 60))m$((el % 60))s elapsed"
+			if [ "$tty" = 1 ]; then printf '\r%s ' "$line" >&2; else printf '%s\n' "$line" >&2; fi
+		done
+	) &
+	DR_PROGRESS_PID=$!
+	DR_PROGRESS_KEY=$key
+	DR_PROGRESS_DIR=$dir
+}
+
+dr_progress_stop() {
+	[ -n "${DR_PROGRESS_PID:-}" ] || return 0
+	kill "$DR_PROGRESS_PID" 2>/dev/null
+	wait "$DR_PROGRESS_PID" 2>/dev/null
+	[ -t 2 ] && printf '\n' >&2
+	if [ -f "$DR_PROGRESS_DIR/vmlinux" ]; then
+		find "$DR_PROGRESS_DIR" -name '*.o' 2>/dev/null | wc -l > "$DR_CACHE/objects-$DR_PROGRESS_KEY"
+	fi
+	rm -f "$DR_PROGRESS_DIR/.dr-progress-stamp"
+	DR_PROGRESS_PID=
+}
+
+# Run the harness with nothing on PATH but what scripts/packages installs
+# (scripts/hermetic-path.sh), so that a tool this machine merely happens to
+# have cannot make a run pass that would fail on a fresh machine.
+if [ -z "${DR_PATH:-}" ] && [ -z "${DR_HERMETIC_BUILDING:-}" ]; then
+	DR_PATH=$(DR_HERMETIC_BUILDING=1 "$DR_TOP/scripts/hermetic-path.sh") ||
+		dr_die "cannot build the harness PATH (run scripts/deps.sh)"
+	export DR_PATH
+	export PATH=$DR_PATH
+fi
