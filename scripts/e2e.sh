@@ -8,6 +8,8 @@
 #
 #   scripts/e2e.sh            build and run every case
 #   scripts/e2e.sh good       run only the named cases
+# Read whole before running: editing the file meanwhile cannot derail it.
+{
 set -uo pipefail
 out=$(cd "$(dirname "$0")/.." && pwd)/build/e2e
 . "$(dirname "$0")/guest.sh"
@@ -111,15 +113,15 @@ check_elf() {
 	local moved='^(task|stack)\.[0-9]+$' nmoved=0
 	[ "$name" = panic ] || moved='^$'
 	runs=$(section "$name" regions | awk -v moved="$moved" '$2 == "kelf" || $2 ~ moved { skip = 1; next }
-		/^[0-9]/ { skip = 0 } !skip && $1 == "run" { print $3, $4, $5 }' |
-		sed 's/va=//; s/pa=//; s/size=//')
+		/^[0-9]/ { skip = 0 } !skip && $1 == "run" { print $3, $4 }' |
+		sed 's/pa=//; s/size=//')
 	[ "$name" = panic ] && nmoved=$(printf '%s\n' "$map" | grep -Ec '^region (task|stack)\.[0-9]+(#[0-9]+)? ')
-	while read -r va pa size; do
+	while read -r pa size; do
 		pa=$(printf '0x%x' "$pa")
-		got=$(printf '%s\n' "$map" | awk -v va="vaddr=$va" -v pa="paddr=$pa" -v sz="size=$size" \
-			'$1 == "load" && $2 == va && $3 == pa && $4 == sz { sub("offset=", "", $5); print $5 }')
+		got=$(printf '%s\n' "$map" | awk -v pa="paddr=$pa" -v sz="size=$size" \
+			'$1 == "load" && $3 == pa && $4 == sz { sub("offset=", "", $5); print $5; exit }')
 		if [ -z "$got" ]; then
-			echo "  no ELF load for va=$va pa=$pa size=$size"; bad=1; continue
+			echo "  no ELF load for pa=$pa size=$size"; bad=1; continue
 		fi
 		# The load's bytes are those of the region dumped at that address.
 		n=$(printf '%s\n' "$map" | awk -v pa="addr=$pa" '$1 == "region" && $4 == pa { print $2 }' | head -1)
@@ -162,7 +164,7 @@ check_consumers() {
 		not_ok "$name: kernel log from the dump lacks the panic or boot lines: $(cat "$out/$name.kdmesg.err")"
 	fi
 
-	va=$(section "$name" regions | awk '$2 == "e2e_lin" { getline; print $3 }' | sed 's/va=//')
+	va=$(section "$name" expected | awk '$1 == "va" && $2 == "e2e_lin" { print $3 }')
 	rel=$(cat "$out/kernel.release")
 	rm -f "$out/$name.gdb_img" "$out/$name.gdb_lin"
 	gdbout=$(timeout 120 gdb-multiarch -nx -batch -ex 'set pagination off' \
@@ -382,7 +384,7 @@ check_mmio() {
 		fi
 		return
 	fi
-	if section "$name" providers | grep -q '^5e300000.minidump accepted=[1-9][0-9]* refused=0$'; then
+	if section "$name" providers | grep -q '^5e300000.minidump accepted=[1-9][0-9]* refused=0 stale=0$'; then
 		ok "$name: the MMIO provider probed next to the SMEM one and took every region"
 	else
 		not_ok "$name: no MMIO provider in $(section "$name" providers | tr '\n' ' ')"
@@ -400,6 +402,50 @@ check_mmio() {
 	else
 		not_ok "$name: MMIO table and SMEM table differ (see $out/$name.log)"
 		diff <(echo "$a") <(echo "$b") | head -5
+	fi
+}
+
+# crash_kexec_post_notifiers (common with pstore) stops the other CPUs with
+# the "crash stop" IPI: their registers must reach the dump all the same.
+# gdb shows a thread per CPU; one whose registers were lost has pc 0.
+check_crashstop() {
+	local name=crashstop elf=$out/crashstop.elf n threads zero
+
+	if ! boot "$name" "regions e2e.crash crash_kexec_post_notifiers"; then
+		not_ok "$name: guest did not finish (see $out/$name.log)"
+		return
+	fi
+	if ! mdread "$name" --elf "$elf" >/dev/null; then
+		not_ok "$name: mdread --elf failed"
+		return
+	fi
+	n=$(readelf -n "$elf" | grep -c NT_PRSTATUS)
+	threads=$(timeout 120 gdb-multiarch -nx -batch -ex 'info threads' "$out/vmlinux" "$elf" 2>&1)
+	printf '%s\n' "$threads" > "$out/$name.gdb-threads"
+	zero=$(grep -c '0x0000000000000000 in' <<< "$threads")
+	if [ "$n" -eq 2 ] && [ "$zero" -eq 0 ] && grep -q 'crash_kexec_post_notifiers' "$out/$name.log"; then
+		ok "$name: after a crash stop, both CPUs' registers are in the dump (2 NT_PRSTATUS, no thread at pc 0)"
+	else
+		not_ok "$name: $n NT_PRSTATUS notes, $zero thread(s) with pc 0 (see $out/$name.gdb-threads)"
+	fi
+}
+
+# A clean power-off runs the providers' shutdown: the table is withdrawn,
+# so firmware (or the next kernel, after kexec) finds no stale regions.
+check_shutdown() {
+	local name=shutdown list
+
+	if ! boot "$name" "regions e2e.poweroff"; then
+		not_ok "$name: guest did not finish (see $out/$name.log)"
+		return
+	fi
+	list=$(mdread "$name" --list 2>&1)
+	printf '%s\n' "$list" > "$out/$name.mdread"
+	if section "$name" providers | grep -q '^qcom-minidump-smem accepted=[1-9]' &&
+	   ! grep -q '^region ' <<< "$list"; then
+		ok "$name: after a clean power-off the APSS table lists no region"
+	else
+		not_ok "$name: the table still lists regions after power-off (see $out/$name.mdread)"
 	fi
 }
 
@@ -444,6 +490,8 @@ run() { [ ${#cases[@]} -eq 0 ] || [[ " ${cases[*]} " == *" $1 "* ]]; }
 run good && check_regions good
 run cached30 && check_regions cached30 --cached --subsystems 30
 run panic && { check_regions panic; check_consumers panic; }
+run crashstop && check_crashstop
+run shutdown && check_shutdown
 run drgn && check_drgn drgn 512M
 # log_buf_len= moves the log to a buffer allocated at boot.
 run drgn2g && check_drgn drgn2g 2G log_buf_len=1M
@@ -456,3 +504,5 @@ run no-item && check_broken no-item "no minidump table in SMEM item 602" 0 --var
 run uninit && check_broken uninit "not initialised by firmware" 0 --variant uninit
 run short && check_broken short "too small for the APSS table" 0 --variant short
 finish
+exit
+}

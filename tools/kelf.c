@@ -52,8 +52,9 @@ int kelf_write(const struct md_image *img, uint64_t kelf_addr,
 {
 	Elf64_Ehdr eh;
 	Elf64_Phdr *ph = NULL, *oph = NULL, note;
+	Elf64_Shdr sh0;
 	uint8_t *k = NULL;
-	uint64_t off, notes_len;
+	uint64_t off, notes_len, phnum, xnum;
 	unsigned int i, n = 0;
 	int ret = MD_ERR_BADKELF;
 
@@ -68,21 +69,32 @@ int kelf_write(const struct md_image *img, uint64_t kelf_addr,
 		goto out;
 	}
 	memcpy(&eh, k, sizeof(eh));
+	phnum = eh.e_phnum;
+	/* Extended numbering: the count is in section header 0's sh_info. */
+	if (phnum == PN_XNUM) {
+		if (eh.e_shoff > kelf_size || sizeof(sh0) > kelf_size - eh.e_shoff ||
+		    eh.e_shentsize != sizeof(sh0)) {
+			seterr(err, errlen, "corrupt KELF header (extended numbering)");
+			goto out;
+		}
+		memcpy(&sh0, k + eh.e_shoff, sizeof(sh0));
+		phnum = sh0.sh_info;
+	}
 	if (memcmp(eh.e_ident, ELFMAG, SELFMAG) || eh.e_ident[EI_CLASS] != ELFCLASS64 ||
 	    eh.e_ident[EI_DATA] != ELFDATA2LSB || eh.e_type != ET_CORE ||
-	    eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_phnum < 1 ||
+	    eh.e_phentsize != sizeof(Elf64_Phdr) || phnum < 1 ||
 	    eh.e_phoff > kelf_size ||
-	    (uint64_t)eh.e_phnum * sizeof(Elf64_Phdr) > kelf_size - eh.e_phoff) {
+	    phnum * sizeof(Elf64_Phdr) > kelf_size - eh.e_phoff) {
 		seterr(err, errlen, "corrupt KELF header");
 		goto out;
 	}
-	ph = (Elf64_Phdr *)malloc(eh.e_phnum * sizeof(*ph));
-	oph = (Elf64_Phdr *)malloc(eh.e_phnum * sizeof(*oph));
+	ph = (Elf64_Phdr *)malloc(phnum * sizeof(*ph));
+	oph = (Elf64_Phdr *)malloc(phnum * sizeof(*oph));
 	if (!ph || !oph) {
 		ret = MD_ERR_IO;
 		goto out;
 	}
-	memcpy(ph, k + eh.e_phoff, eh.e_phnum * sizeof(*ph));
+	memcpy(ph, k + eh.e_phoff, phnum * sizeof(*ph));
 	note = ph[0];
 	if (note.p_type != PT_NOTE || note.p_offset > kelf_size ||
 	    note.p_filesz > kelf_size - note.p_offset) {
@@ -92,7 +104,7 @@ int kelf_write(const struct md_image *img, uint64_t kelf_addr,
 	notes_len = note.p_filesz;
 
 	/* Keep the loads that were dumped, laid out after header and notes. */
-	for (i = 1; i < eh.e_phnum; i++) {
+	for (i = 1; i < phnum; i++) {
 		if (ph[i].p_type != PT_LOAD || !ph[i].p_filesz)
 			continue;
 		if (!covered_by(covered, ncovered, ph[i].p_paddr, ph[i].p_filesz) ||
@@ -106,7 +118,10 @@ int kelf_write(const struct md_image *img, uint64_t kelf_addr,
 		}
 		oph[1 + n++] = ph[i];
 	}
-	off = sizeof(eh) + (1 + n) * sizeof(Elf64_Phdr);
+	off = sizeof(eh) + (1 + (uint64_t)n) * sizeof(Elf64_Phdr);
+	xnum = 1 + (uint64_t)n >= PN_XNUM;
+	if (xnum)
+		off += sizeof(sh0);
 	oph[0] = note;
 	oph[0].p_offset = off;
 	off += notes_len;
@@ -121,12 +136,21 @@ int kelf_write(const struct md_image *img, uint64_t kelf_addr,
 			       (uint64_t)oph[i].p_offset);
 	}
 	eh.e_phoff = sizeof(eh);
-	eh.e_phnum = 1 + n;
+	eh.e_phnum = xnum ? PN_XNUM : 1 + n;
 	eh.e_shoff = 0;
 	eh.e_shnum = 0;
 	eh.e_shstrndx = 0;
+	memset(&sh0, 0, sizeof(sh0));
+	if (xnum) {
+		eh.e_shoff = sizeof(eh) + (1 + (uint64_t)n) * sizeof(Elf64_Phdr);
+		eh.e_shentsize = sizeof(sh0);
+		eh.e_shnum = 1;
+		sh0.sh_size = 1;
+		sh0.sh_info = 1 + n;
+	}
 	if (fwrite(&eh, sizeof(eh), 1, out) != 1 ||
 	    fwrite(oph, sizeof(*oph), 1 + n, out) != 1 + n ||
+	    (xnum && fwrite(&sh0, sizeof(sh0), 1, out) != 1) ||
 	    fwrite(k + note.p_offset, 1, notes_len, out) != notes_len) {
 		ret = MD_ERR_IO;
 		goto out;

@@ -8,7 +8,11 @@
  *
  * A region is identified by a positive id returned at registration.  Ids are
  * not reused until the id space wraps, so a stale id is reported as -ENOENT
- * rather than acting on another region.
+ * rather than acting on another region.  Only its owner may move or remove a
+ * region: the module that registered it, or built-in code for a region that
+ * built-in code registered (the macros at the end pass THIS_MODULE).  Any
+ * other caller gets -EPERM, and so does everyone for the core's own KELF
+ * index.
  *
  * When CONFIG_DUMPREGION is off, registration and the other calls succeed
  * and do nothing: code that describes its memory for dumps need not care
@@ -24,7 +28,6 @@
 
 struct device;
 struct module;
-struct pt_regs;
 
 /* Longest region name, including the terminating NUL. */
 #define DUMPREGION_NAME_MAX	32
@@ -42,11 +45,12 @@ int __dumpregion_register_percpu(struct module *owner, const char *name,
 				 int __percpu *ids);
 int __devm_dumpregion_register(struct module *owner, struct device *dev,
 			       const char *name, const void *addr, size_t size);
-int dumpregion_unregister(int id);
-void dumpregion_unregister_percpu(int __percpu *ids);
-int dumpregion_update(int id, const void *addr, size_t size);
-int dumpregion_update_atomic(int id, const void *addr, size_t size);
-void dumpregion_save_cpu_regs(struct pt_regs *regs);
+int __dumpregion_unregister(struct module *owner, int id);
+void __dumpregion_unregister_percpu(struct module *owner, int __percpu *ids);
+int __dumpregion_update(struct module *owner, int id, const void *addr,
+			size_t size);
+int __dumpregion_update_atomic(struct module *owner, int id, const void *addr,
+			       size_t size);
 
 #else /* !CONFIG_DUMPREGION */
 
@@ -86,28 +90,26 @@ static inline int __devm_dumpregion_register(struct module *owner,
 	return 0;
 }
 
-static inline int dumpregion_unregister(int id)
+static inline int __dumpregion_unregister(struct module *owner, int id)
 {
 	return 0;
 }
 
-static inline void dumpregion_unregister_percpu(int __percpu *ids)
+static inline void __dumpregion_unregister_percpu(struct module *owner,
+						  int __percpu *ids)
 {
 }
 
-static inline int dumpregion_update(int id, const void *addr, size_t size)
+static inline int __dumpregion_update(struct module *owner, int id,
+				      const void *addr, size_t size)
 {
 	return 0;
 }
 
-static inline int dumpregion_update_atomic(int id, const void *addr,
-					   size_t size)
+static inline int __dumpregion_update_atomic(struct module *owner, int id,
+					     const void *addr, size_t size)
 {
 	return 0;
-}
-
-static inline void dumpregion_save_cpu_regs(struct pt_regs *regs)
-{
 }
 
 #endif /* CONFIG_DUMPREGION */
@@ -176,7 +178,8 @@ struct dumpregion_static {
 
 /*
  * The registering module owns its regions: they are removed when it
- * unloads, so no firmware table is left pointing at freed module memory.
+ * unloads, so no firmware table is left pointing at freed module memory,
+ * and only it may move or remove them.
  */
 #define dumpregion_register(name, addr, size) \
 	__dumpregion_register(THIS_MODULE, name, addr, size)
@@ -188,5 +191,13 @@ struct dumpregion_static {
 	__dumpregion_register_percpu(THIS_MODULE, name, ptr, size, ids)
 #define devm_dumpregion_register(dev, name, addr, size) \
 	__devm_dumpregion_register(THIS_MODULE, dev, name, addr, size)
+#define dumpregion_unregister(id) \
+	__dumpregion_unregister(THIS_MODULE, id)
+#define dumpregion_unregister_percpu(ids) \
+	__dumpregion_unregister_percpu(THIS_MODULE, ids)
+#define dumpregion_update(id, addr, size) \
+	__dumpregion_update(THIS_MODULE, id, addr, size)
+#define dumpregion_update_atomic(id, addr, size) \
+	__dumpregion_update_atomic(THIS_MODULE, id, addr, size)
 
 #endif /* _LINUX_DUMPREGION_H */

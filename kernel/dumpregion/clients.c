@@ -38,6 +38,8 @@
 #include <linux/string.h>
 #include <linux/utsname.h>
 
+#include <kunit/visibility.h>
+
 #include "../printk/internal.h"
 #include "../printk/printk_ringbuffer.h"
 #include "internal.h"
@@ -160,6 +162,30 @@ void dr_clients_panic(void)
 						 task_stack_page(t), THREAD_SIZE);
 	}
 }
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/*
+ * For the tests, after dr_clients_panic() outside a real panic: point each
+ * CPU's regions back at its idle task, as registered at boot.
+ */
+void dr_clients_panic_undo(void)
+{
+	struct task_struct *t;
+	unsigned int cpu;
+
+	if (!dr_task_ids)
+		return;
+	for_each_possible_cpu(cpu) {
+		t = idle_task(cpu) ?: &init_task;
+		if (dr_task_ids[cpu] > 0)
+			dumpregion_update(dr_task_ids[cpu], t, sizeof(*t));
+		if (dr_stack_ids[cpu] > 0)
+			dumpregion_update(dr_stack_ids[cpu], task_stack_page(t),
+					  THREAD_SIZE);
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(dr_clients_panic_undo);
+#endif
 #else
 static int __init dr_register_tasks(void)
 {
@@ -169,6 +195,13 @@ static int __init dr_register_tasks(void)
 void dr_clients_panic(void)
 {
 }
+
+#if IS_ENABLED(CONFIG_KUNIT)
+void dr_clients_panic_undo(void)
+{
+}
+EXPORT_SYMBOL_IF_KUNIT(dr_clients_panic_undo);
+#endif
 #endif
 
 #ifdef CONFIG_DUMPREGION_INFO

@@ -60,11 +60,15 @@
  * @prov: the provider
  * @status: 0 while the provider publishes the region, or the negative
  *	errno with which it refused it
+ * @stale: 0, or the errno with which the provider's panic_update op failed
+ *	to follow a move during a panic (the provider still publishes the
+ *	region's previous layout)
  */
 struct dr_link {
 	struct list_head node;
 	struct dumpregion_provider *prov;
 	int status;
+	int stale;
 };
 
 /* Protects the two lists below and region/provider links; see top. */
@@ -75,6 +79,31 @@ static LIST_HEAD(dumpregion_providers);
 /* Region ids; lookups are RCU-safe for dumpregion_update_atomic(). */
 static DEFINE_XARRAY_ALLOC1(dumpregion_ids);
 static u32 dumpregion_next_id;
+
+#if IS_ENABLED(CONFIG_KUNIT)
+static bool dr_test_panicking;
+
+/* Lets the tests run the panic-time paths without a panic. */
+void dumpregion_test_set_panicking(bool on)
+{
+	WRITE_ONCE(dr_test_panicking, on);
+}
+EXPORT_SYMBOL_IF_KUNIT(dumpregion_test_set_panicking);
+#endif
+
+/*
+ * During a panic the core calls no provider op but panic_update and
+ * finalise, and takes locks only by trylock: another CPU may have been
+ * stopped holding any of them, and the caller may be in NMI context.
+ */
+bool dr_panicking(void)
+{
+#if IS_ENABLED(CONFIG_KUNIT)
+	if (READ_ONCE(dr_test_panicking))
+		return true;
+#endif
+	return panic_in_progress();
+}
 
 static const char * const dr_kind_names[] = {
 	[DUMPREGION_LINEAR]	= "linear",
@@ -116,6 +145,9 @@ static int dr_classify(unsigned long va, size_t size,
 	if (check_add_overflow(va, size - 1, &last))
 		return -EOVERFLOW;
 
+	/* Init text and data are freed after boot. */
+	if (init_section_intersects((void *)va, size))
+		return -EINVAL;
 	if (__is_kernel(va) && __is_kernel(last)) {
 		*kind = DUMPREGION_IMAGE;
 		return 0;
@@ -277,7 +309,34 @@ static void dr_link_del(struct dumpregion *r, struct dr_link *link)
 	} else {
 		atomic_dec(&prov->nr_refused);
 	}
+	if (link->stale)
+		atomic_dec(&prov->nr_stale);
 	list_del(&link->node);
+}
+
+/*
+ * During a panic: a provider that cannot follow the move keeps the old
+ * layout (memory nobody frees any more) and the region is reported stale.
+ */
+static void dr_panic_publish(struct dumpregion *r,
+			     const struct dumpregion_layout *view)
+{
+	struct dr_link *link;
+	int err;
+
+	list_for_each_entry(link, &r->links, node) {
+		struct dumpregion_provider *prov = link->prov;
+
+		if (link->status)
+			continue;
+		err = prov->ops->panic_update ?
+			prov->ops->panic_update(prov, view) : -EOPNOTSUPP;
+		if (err && !link->stale)
+			atomic_inc(&prov->nr_stale);
+		else if (!err && link->stale)
+			atomic_dec(&prov->nr_stale);
+		link->stale = err;
+	}
 }
 
 /*
@@ -296,6 +355,10 @@ static void dr_publish(struct dumpregion *r)
 	r->spare = old;
 	dr_view(r, old, &old_view);
 	dr_view(r, new, &new_view);
+	if (dr_panicking()) {
+		dr_panic_publish(r, &new_view);
+		return;
+	}
 
 	list_for_each_entry(link, &r->links, node) {
 		const struct dumpregion_provider_ops *ops = link->prov->ops;
@@ -311,6 +374,10 @@ static void dr_publish(struct dumpregion *r)
 		} else {
 			ops->remove(prov, &old_view);
 			err = ops->add(prov, &new_view);
+		}
+		if (link->stale) {
+			link->stale = 0;
+			atomic_dec(&prov->nr_stale);
 		}
 		if (err) {
 			link->status = err;
@@ -355,36 +422,6 @@ bool dr_is_kelf(const struct dumpregion *r)
 	return r == dr_kelf_region;
 }
 
-/*
- * The published runs of @r and its run capacity.  @locked: called with
- * dumpregion_mutex held in process context; the region lock is held until
- * dr_region_runs_done().  Otherwise the panic path reads without locks.
- */
-unsigned int dr_region_runs(struct dumpregion *r, struct dumpregion_run **runs,
-			    unsigned int *n, bool locked)
-	__acquires(&r->lock)
-{
-	struct dr_layout *l;
-
-	if (locked)
-		spin_lock_irq(&r->lock);
-	else
-		__acquire(&r->lock);
-	l = rcu_dereference_check(r->cur, !locked || lockdep_is_held(&r->lock));
-	*runs = l->runs;
-	*n = l->nr_runs;
-	return r->capacity;
-}
-
-void dr_region_runs_done(struct dumpregion *r, bool locked)
-	__releases(&r->lock)
-{
-	if (locked)
-		spin_unlock_irq(&r->lock);
-	else
-		__release(&r->lock);
-}
-
 #define DR_MOVABLE	BIT(0)	/* reserve runs for any placement */
 #define DR_KELF		BIT(1)	/* the core's KELF index */
 
@@ -420,6 +457,7 @@ static int dr_register(struct module *owner, const char *name,
 	}
 	strscpy(r->name, name);
 	r->owner = owner;
+	r->internal = dr_flags & DR_KELF;
 	r->capacity = cap;
 	spin_lock_init(&r->lock);
 	INIT_LIST_HEAD(&r->links);
@@ -463,7 +501,8 @@ static int dr_register(struct module *owner, const char *name,
 	spin_unlock_irqrestore(&r->lock, flags);
 	/* The KELF index goes first, so every provider gets it first. */
 	if (dr_flags & DR_KELF) {
-		dr_kelf_region = r;
+		/* Pairs with dr_kelf_published(): the region is whole. */
+		smp_store_release(&dr_kelf_region, r);
 		list_add_rcu(&r->node, &dumpregion_list);
 	} else {
 		list_add_tail_rcu(&r->node, &dumpregion_list);
@@ -617,31 +656,49 @@ static void dr_unregister(struct dumpregion *r)
 	dr_sync_providers();
 }
 
+/*
+ * The region @id, if @owner may change it: the core's own regions belong to
+ * nobody, others to the module (NULL: built-in code) that registered them.
+ * Called with dumpregion_mutex held or under rcu_read_lock().
+ */
+static struct dumpregion *dr_lookup(struct module *owner, int id, int *err)
+{
+	struct dumpregion *r = id > 0 ? xa_load(&dumpregion_ids, id) : NULL;
+
+	*err = 0;
+	if (!r)
+		*err = -ENOENT;
+	else if (r->internal || r->owner != owner)
+		*err = -EPERM;
+	return *err ? NULL : r;
+}
+
 /**
- * dumpregion_unregister() - stop dumping a region
+ * __dumpregion_unregister() - stop dumping a region
+ * @owner: the caller's module; use dumpregion_unregister(), which passes
+ *	THIS_MODULE
  * @id: id returned when the region was registered
  *
  * Every provider has removed the region from its table when this returns,
  * so the memory may then be freed.
  *
  * Context: may sleep.
- * Return: 0, or -ENOENT when @id is not a registered region (never
- * registered, or already unregistered).
+ * Return: 0; -ENOENT when @id is not a registered region (never
+ * registered, or already unregistered); -EPERM when the region is not the
+ * caller's (registered by another module, or the core's own).
  */
-int dumpregion_unregister(int id)
+int __dumpregion_unregister(struct module *owner, int id)
 {
 	struct dumpregion *r;
+	int ret;
 
-	if (id <= 0)
-		return -ENOENT;
 	guard(mutex)(&dumpregion_mutex);
-	r = xa_load(&dumpregion_ids, id);
-	if (!r)
-		return -ENOENT;
-	dr_unregister(r);
-	return 0;
+	r = dr_lookup(owner, id, &ret);
+	if (r)
+		dr_unregister(r);
+	return ret;
 }
-EXPORT_SYMBOL_GPL(dumpregion_unregister);
+EXPORT_SYMBOL_GPL(__dumpregion_unregister);
 
 /**
  * __dumpregion_register_percpu() - register every possible CPU's copy
@@ -689,20 +746,21 @@ int __dumpregion_register_percpu(struct module *owner, const char *name,
 	return 0;
 
 err_unregister:
-	dumpregion_unregister_percpu(ids);
+	__dumpregion_unregister_percpu(owner, ids);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(__dumpregion_register_percpu);
 
 /**
- * dumpregion_unregister_percpu() - unregister every CPU's copy
+ * __dumpregion_unregister_percpu() - unregister every CPU's copy
+ * @owner: the caller's module; use dumpregion_unregister_percpu()
  * @ids: the per-CPU ids filled by dumpregion_register_percpu()
  *
  * Entries that are 0 are skipped; every entry is 0 on return.
  *
  * Context: may sleep.
  */
-void dumpregion_unregister_percpu(int __percpu *ids)
+void __dumpregion_unregister_percpu(struct module *owner, int __percpu *ids)
 {
 	unsigned int cpu;
 	int *id;
@@ -710,15 +768,22 @@ void dumpregion_unregister_percpu(int __percpu *ids)
 	for_each_possible_cpu(cpu) {
 		id = per_cpu_ptr(ids, cpu);
 		if (*id > 0)
-			dumpregion_unregister(*id);
+			__dumpregion_unregister(owner, *id);
 		*id = 0;
 	}
 }
-EXPORT_SYMBOL_GPL(dumpregion_unregister_percpu);
+EXPORT_SYMBOL_GPL(__dumpregion_unregister_percpu);
+
+struct dr_devres {
+	struct module *owner;
+	int id;
+};
 
 static void dr_devm_release(struct device *dev, void *res)
 {
-	dumpregion_unregister(*(int *)res);
+	struct dr_devres *d = res;
+
+	__dumpregion_unregister(d->owner, d->id);
 }
 
 /**
@@ -735,7 +800,8 @@ static void dr_devm_release(struct device *dev, void *res)
 int __devm_dumpregion_register(struct module *owner, struct device *dev,
 			       const char *name, const void *addr, size_t size)
 {
-	int *res, id;
+	struct dr_devres *res;
+	int id;
 
 	res = devres_alloc(dr_devm_release, sizeof(*res), GFP_KERNEL);
 	if (!res)
@@ -745,7 +811,8 @@ int __devm_dumpregion_register(struct module *owner, struct device *dev,
 		devres_free(res);
 		return id;
 	}
-	*res = id;
+	res->owner = owner;
+	res->id = id;
 	devres_add(dev, res);
 	return id;
 }
@@ -780,6 +847,24 @@ int __init dr_kelf_register(void *buf, size_t size)
 	return id < 0 ? id : 0;
 }
 
+/*
+ * The KELF buffer firmware is told about: the kelf region's published
+ * layout is the one pointer both firmware and the panic path follow.
+ * Under rcu_read_lock() or with dumpregion_mutex held.
+ */
+const void *dr_kelf_published(size_t *size)
+{
+	/* Pairs with the release in dr_register(). */
+	struct dumpregion *r = smp_load_acquire(&dr_kelf_region);
+	const struct dr_layout *l;
+
+	if (IS_ERR_OR_NULL(r))
+		return NULL;
+	l = rcu_dereference_check(r->cur, lockdep_is_held(&dumpregion_mutex));
+	*size = l->size;
+	return (const void *)l->runs[0].vaddr;
+}
+
 /* Point the KELF region at @buf.  Called with dumpregion_mutex held. */
 int dr_kelf_publish(void *buf, size_t size)
 {
@@ -797,7 +882,8 @@ int dr_kelf_publish(void *buf, size_t size)
 }
 
 /**
- * dumpregion_update() - move or resize a region
+ * __dumpregion_update() - move or resize a region
+ * @owner: the caller's module; use dumpregion_update()
  * @id: the region
  * @addr: new start (any kind of kernel address __dumpregion_register()
  *	accepts)
@@ -807,11 +893,12 @@ int dr_kelf_publish(void *buf, size_t size)
  * reading their tables during the change finds one or the other.
  *
  * Context: may sleep.
- * Return: 0; -ENOENT for an unknown id; the errors of
- * __dumpregion_register() for the new range.  On error the region is
- * unchanged.
+ * Return: 0; -ENOENT for an unknown id; -EPERM for a region that is not the
+ * caller's; the errors of __dumpregion_register() for the new range.  On
+ * error the region is unchanged.
  */
-int dumpregion_update(int id, const void *addr, size_t size)
+int __dumpregion_update(struct module *owner, int id, const void *addr,
+			size_t size)
 {
 	struct dr_layout *cur, *spare, *old_cur = NULL, *old_spare = NULL;
 	enum dumpregion_kind kind;
@@ -828,11 +915,9 @@ int dumpregion_update(int id, const void *addr, size_t size)
 		return n;
 
 	mutex_lock(&dumpregion_mutex);
-	r = id > 0 ? xa_load(&dumpregion_ids, id) : NULL;
-	if (!r) {
-		ret = -ENOENT;
+	r = dr_lookup(owner, id, &ret);
+	if (!r)
 		goto out_unlock;
-	}
 	if (n > r->capacity) {
 		/* Grow both buffers; the old ones go after a grace period. */
 		cap = n;
@@ -870,10 +955,29 @@ out_unlock:
 	}
 	return ret;
 }
-EXPORT_SYMBOL_GPL(dumpregion_update);
+EXPORT_SYMBOL_GPL(__dumpregion_update);
+
+/* Move @r without sleeping.  Under rcu_read_lock(). */
+static int dr_update_atomic(struct dumpregion *r, enum dumpregion_kind kind,
+			    unsigned long va, size_t size)
+{
+	unsigned long flags;
+	int ret;
+
+	if (dr_panicking()) {
+		if (!spin_trylock_irqsave(&r->lock, flags))
+			return -EBUSY;
+	} else {
+		spin_lock_irqsave(&r->lock, flags);
+	}
+	ret = dr_relayout(r, kind, va, size);
+	spin_unlock_irqrestore(&r->lock, flags);
+	return ret;
+}
 
 /**
- * dumpregion_update_atomic() - move or resize a region from any context
+ * __dumpregion_update_atomic() - move or resize a region from any context
+ * @owner: the caller's module; use dumpregion_update_atomic()
  * @id: the region
  * @addr: new start, as for dumpregion_update()
  * @size: new length in bytes
@@ -882,49 +986,38 @@ EXPORT_SYMBOL_GPL(dumpregion_update);
  * memory that changes at run time (the stack of the task running on a CPU)
  * from interrupt context and from the panic path.  The new range must fit
  * in the runs reserved for the region: register it with
- * dumpregion_register_movable() to reserve the worst case.  During a panic
- * the region lock is only tried, since a stopped CPU may hold it.
+ * dumpregion_register_movable() to reserve the worst case.
  *
- * Context: any context but NMI.
- * Return: 0; -ENOENT for an unknown id; -ENOSPC when the new range needs
- * more physically contiguous runs than reserved; -EBUSY during a panic
- * when the region was being changed by a stopped CPU; the argument errors
- * of __dumpregion_register().  On error the region is unchanged.
+ * During a panic locks are only tried, since a stopped CPU may hold them,
+ * and providers are asked through their panic_update op only; one that
+ * cannot follow keeps the old layout and the region is reported stale for
+ * it (debugfs, and a line in the log at panic).
+ *
+ * Context: any context; NMI only during a panic.
+ * Return: 0; -ENOENT for an unknown id; -EPERM for a region that is not the
+ * caller's; -ENOSPC when the new range needs more physically contiguous
+ * runs than reserved; -EBUSY during a panic when the region was being
+ * changed by a stopped CPU; the argument errors of __dumpregion_register().
+ * On error the region is unchanged.
  */
-int dumpregion_update_atomic(int id, const void *addr, size_t size)
+int __dumpregion_update_atomic(struct module *owner, int id, const void *addr,
+			       size_t size)
 {
 	enum dumpregion_kind kind;
 	struct dumpregion *r;
-	unsigned long flags;
 	int ret;
 
 	ret = dr_classify((unsigned long)addr, size, &kind);
 	if (ret)
 		return ret;
-	if (id <= 0)
-		return -ENOENT;
-
 	rcu_read_lock();
-	r = xa_load(&dumpregion_ids, id);
-	if (!r) {
-		ret = -ENOENT;
-		goto out_unlock_rcu;
-	}
-	if (panic_in_progress()) {
-		if (!spin_trylock_irqsave(&r->lock, flags)) {
-			ret = -EBUSY;
-			goto out_unlock_rcu;
-		}
-	} else {
-		spin_lock_irqsave(&r->lock, flags);
-	}
-	ret = dr_relayout(r, kind, (unsigned long)addr, size);
-	spin_unlock_irqrestore(&r->lock, flags);
-out_unlock_rcu:
+	r = dr_lookup(owner, id, &ret);
+	if (r)
+		ret = dr_update_atomic(r, kind, (unsigned long)addr, size);
 	rcu_read_unlock();
 	return ret;
 }
-EXPORT_SYMBOL_GPL(dumpregion_update_atomic);
+EXPORT_SYMBOL_GPL(__dumpregion_update_atomic);
 
 /**
  * dumpregion_run_name() - the name firmware should give one run of a region
@@ -1014,6 +1107,7 @@ int dumpregion_provider_register(struct dumpregion_provider *prov)
 	}
 	atomic_set(&prov->nr_accepted, 0);
 	atomic_set(&prov->nr_refused, 0);
+	atomic_set(&prov->nr_stale, 0);
 	list_for_each_entry(r, &dumpregion_list, node) {
 		link = kzalloc(sizeof(*link), GFP_KERNEL);
 		if (!link) {
@@ -1042,12 +1136,24 @@ EXPORT_SYMBOL_GPL(dumpregion_provider_register);
  *
  * @ops->remove is called for every region the provider holds; the regions
  * stay registered for the other providers and for a later registration.
+ * A provider that is not registered is left alone and an error logged.
  *
  * Context: may sleep.
  */
 void dumpregion_provider_unregister(struct dumpregion_provider *prov)
 {
+	struct dumpregion_provider *p;
+	bool found = false;
+
 	mutex_lock(&dumpregion_mutex);
+	list_for_each_entry(p, &dumpregion_providers, list)
+		found |= p == prov;
+	if (!found) {
+		mutex_unlock(&dumpregion_mutex);
+		pr_err("provider %s is not registered: not unregistering it\n",
+		       prov && prov->name ? prov->name : "(null)");
+		return;
+	}
 	list_del_rcu(&prov->list);
 	dr_detach(prov);
 	mutex_unlock(&dumpregion_mutex);
@@ -1081,6 +1187,24 @@ int devm_dumpregion_provider_register(struct device *dev,
 }
 EXPORT_SYMBOL_GPL(devm_dumpregion_provider_register);
 
+/**
+ * devm_dumpregion_provider_unregister() - unregister a devm provider early
+ * @dev: the device given to devm_dumpregion_provider_register()
+ * @prov: the provider
+ *
+ * For a driver's shutdown callback: the provider stops publishing regions
+ * now rather than when @dev is unbound.  Call it once, for a provider
+ * registered with devm_dumpregion_provider_register() on @dev.
+ *
+ * Context: may sleep.
+ */
+void devm_dumpregion_provider_unregister(struct device *dev,
+					 struct dumpregion_provider *prov)
+{
+	devm_release_action(dev, dr_devm_provider_release, prov);
+}
+EXPORT_SYMBOL_GPL(devm_dumpregion_provider_unregister);
+
 #if IS_ENABLED(CONFIG_KUNIT)
 /* Lets the tests hold the registration lock as a stopped CPU would. */
 struct mutex *dumpregion_registration_lock(void)
@@ -1098,13 +1222,19 @@ EXPORT_SYMBOL_IF_KUNIT(dumpregion_registration_lock);
 VISIBLE_IF_KUNIT void dumpregion_panic_finalise(void)
 {
 	struct dumpregion_provider *prov;
+	int stale;
 
 	rcu_read_lock();
 	dr_clients_panic();
 	dr_kelf_panic();
-	list_for_each_entry_rcu(prov, &dumpregion_providers, list)
+	list_for_each_entry_rcu(prov, &dumpregion_providers, list) {
 		if (prov->ops->finalise)
 			prov->ops->finalise(prov);
+		stale = atomic_read(&prov->nr_stale);
+		if (stale)
+			pr_emerg("%s: %d region(s) keep their layout from before the panic\n",
+				 prov->name, stale);
+	}
 	rcu_read_unlock();
 }
 EXPORT_SYMBOL_IF_KUNIT(dumpregion_panic_finalise);
@@ -1181,13 +1311,17 @@ static void dr_show_region(struct seq_file *s, struct dumpregion *r)
 	l = dr_cur(r);
 	seq_printf(s, "%d %s %s size=%zu runs=%u\n", r->id, r->name,
 		   dr_kind_names[l->kind], l->size, l->nr_runs);
+	/* Physical addresses only: no kernel virtual layout leaves here. */
 	for (i = 0; i < l->nr_runs; i++)
-		seq_printf(s, "  run %u: va=0x%lx pa=%pa size=%zu\n", i,
-			   l->runs[i].vaddr, &l->runs[i].phys, l->runs[i].size);
+		seq_printf(s, "  run %u: pa=%pa size=%zu\n", i,
+			   &l->runs[i].phys, l->runs[i].size);
 	list_for_each_entry(link, &r->links, node) {
 		if (link->status)
 			seq_printf(s, "  %s: refused %d\n", link->prov->name,
 				   link->status);
+		else if (link->stale)
+			seq_printf(s, "  %s: stale %d\n", link->prov->name,
+				   link->stale);
 		else
 			seq_printf(s, "  %s: ok\n", link->prov->name);
 	}
@@ -1237,9 +1371,10 @@ VISIBLE_IF_KUNIT int dumpregion_providers_show(struct seq_file *s,
 
 	guard(mutex)(&dumpregion_mutex);
 	list_for_each_entry(prov, &dumpregion_providers, list)
-		seq_printf(s, "%s accepted=%d refused=%d\n", prov->name,
-			   atomic_read(&prov->nr_accepted),
-			   atomic_read(&prov->nr_refused));
+		seq_printf(s, "%s accepted=%d refused=%d stale=%d\n",
+			   prov->name, atomic_read(&prov->nr_accepted),
+			   atomic_read(&prov->nr_refused),
+			   atomic_read(&prov->nr_stale));
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(dumpregion_providers_show);

@@ -10,9 +10,11 @@
 #include <kunit/device.h>
 #include <kunit/test.h>
 #include <linux/completion.h>
+#include <linux/ctype.h>
 #include <linux/cpu.h>
 #include <linux/delay.h>
 #include <linux/dumpregion.h>
+#include <linux/dumpregion/arch.h>
 #include <linux/dumpregion/provider.h>
 #include <linux/elf.h>
 #include <linux/elfcore.h>
@@ -27,6 +29,8 @@
 #include <linux/spinlock.h>
 #include <linux/utsname.h>
 #include <linux/vmalloc.h>
+
+#include <asm/sections.h>
 
 #include "internal.h"
 
@@ -59,6 +63,11 @@ struct fake_prov {
 	int update_err;			/* what ->update returns */
 	int held[FAKE_MAX_HELD];	/* ids published, 0 = free slot */
 	unsigned int kelf_calls;	/* calls for the KELF index, not recorded */
+	int kelf_id;			/* the KELF index's id */
+	phys_addr_t kelf_phys;		/* where the KELF index was last put */
+	int foreign;			/* regions held that predate the test */
+	bool block_panic;		/* panic_update only trylocks @lock */
+	unsigned int nr_panic_update;
 	char first_add[DUMPREGION_NAME_MAX];	/* name of the first add */
 	unsigned int nr_finalise;
 	unsigned int nr_sync;
@@ -102,23 +111,28 @@ static void fake_record(struct fake_prov *fp, enum fake_op op,
 	       min(r->nr_runs, FAKE_MAX_RUNS) * sizeof(*r->runs));
 }
 
+/* Regions with smaller ids were registered before the test started. */
+static int dr_test_first_id;
+
 /*
- * The core's KELF index reaches every provider; the tests look past it.
- * (The .kunitconfig leaves out the built-in clients that would register
- * regions at boot.)
+ * The core's KELF index and the regions the built-in clients registered at
+ * boot reach every provider; the tests look past them.
  */
 static bool is_kelf(struct fake_prov *fp, const struct dumpregion_layout *r)
 {
-	if (strcmp(r->name, DUMPREGION_KELF_NAME))
-		return false;
-	fp->kelf_calls++;
-	return true;
+	if (!strcmp(r->name, DUMPREGION_KELF_NAME)) {
+		fp->kelf_calls++;
+		fp->kelf_id = r->id;
+		fp->kelf_phys = r->runs[0].phys;
+		return true;
+	}
+	return r->id < dr_test_first_id;
 }
 
-/* Regions accepted, not counting the KELF index. */
+/* Regions accepted, not counting those that predate the test. */
 static int accepted(struct fake_prov *fp)
 {
-	return atomic_read(&fp->prov.nr_accepted) - 1;
+	return atomic_read(&fp->prov.nr_accepted) - fp->foreign;
 }
 
 static int fake_add(struct dumpregion_provider *prov,
@@ -129,8 +143,10 @@ static int fake_add(struct dumpregion_provider *prov,
 
 	if (!fp->first_add[0])
 		strscpy(fp->first_add, r->name);
-	if (is_kelf(fp, r))
+	if (is_kelf(fp, r)) {
+		fp->foreign++;
 		return 0;
+	}
 	spin_lock(&fp->lock);
 	fake_record(fp, FAKE_ADD, r);
 	slot = fake_slot(fp, 0);
@@ -154,8 +170,10 @@ static void fake_remove(struct dumpregion_provider *prov,
 	struct fake_prov *fp = to_fake(prov);
 	int *slot;
 
-	if (is_kelf(fp, r))
+	if (is_kelf(fp, r)) {
+		fp->foreign--;
 		return;
+	}
 	spin_lock(&fp->lock);
 	fake_record(fp, FAKE_REMOVE, r);
 	slot = fake_slot(fp, r->id);
@@ -183,12 +201,31 @@ static int fake_update(struct dumpregion_provider *prov,
 	return ret;
 }
 
+static int fake_panic_update(struct dumpregion_provider *prov,
+			     const struct dumpregion_layout *r)
+{
+	struct fake_prov *fp = to_fake(prov);
+	int ret;
+
+	if (is_kelf(fp, r))
+		return 0;
+	if (!spin_trylock(&fp->lock))
+		return -EBUSY;
+	fp->nr_panic_update++;
+	fake_record(fp, FAKE_UPDATE, r);
+	ret = fp->update_err;
+	spin_unlock(&fp->lock);
+	return ret;
+}
+
 static void fake_finalise(struct dumpregion_provider *prov)
 {
 	to_fake(prov)->nr_finalise++;
 }
 
 static unsigned int fake_nr_held(struct fake_prov *fp);
+static char *show(struct kunit *test,
+		  int (*fn)(struct seq_file *s, void *unused));
 
 static void fake_sync(struct dumpregion_provider *prov)
 {
@@ -203,6 +240,7 @@ static const struct dumpregion_provider_ops fake_ops = {
 	.add = fake_add,
 	.remove = fake_remove,
 	.update = fake_update,
+	.panic_update = fake_panic_update,
 	.sync = fake_sync,
 	.finalise = fake_finalise,
 };
@@ -283,30 +321,20 @@ static void expect_call(struct kunit *test, struct fake_prov *fp,
 	KUNIT_EXPECT_EQ(test, fp->calls[i].id, id);
 }
 
+static char dr_probe_buf[8];
+
 /* Registry size at the start of each test, checked again at its end. */
 static unsigned int count_regions(void)
 {
-	struct fake_prov *fp = kzalloc(sizeof(*fp), GFP_KERNEL);
-	unsigned int n;
+	struct seq_file m = { .size = 256 };
+	unsigned int n = UINT_MAX;
 
-	if (!fp)
-		return UINT_MAX;
-	fp->calls = kcalloc(FAKE_MAX_CALLS, sizeof(*fp->calls), GFP_KERNEL);
-	if (!fp->calls) {
-		kfree(fp);
-		return UINT_MAX;
-	}
-	spin_lock_init(&fp->lock);
-	fp->accept = -1;
-	fp->prov.name = "counter";
-	fp->prov.ops = &fake_ops;
-	if (dumpregion_provider_register(&fp->prov))
+	m.buf = kzalloc(m.size, GFP_KERNEL);
+	if (!m.buf)
+		return n;
+	if (dumpregion_total_show(&m, NULL) || sscanf(m.buf, "regions=%u", &n) != 1)
 		n = UINT_MAX;
-	else
-		n = fp->nr_calls;
-	dumpregion_provider_unregister(&fp->prov);
-	kfree(fp->calls);
-	kfree(fp);
+	kfree(m.buf);
 	return n;
 }
 
@@ -314,12 +342,18 @@ static int dr_test_init(struct kunit *test)
 {
 	unsigned int *baseline = kunit_kzalloc(test, sizeof(*baseline),
 					       GFP_KERNEL);
+	int id;
 
 	if (!baseline)
 		return -ENOMEM;
 	*baseline = count_regions();
 	test->priv = baseline;
-	return 0;
+	/* Ids grow: whatever is registered now has a smaller one. */
+	id = dumpregion_register("dr_probe", dr_probe_buf, sizeof(dr_probe_buf));
+	if (id < 0)
+		return id;
+	dr_test_first_id = id;
+	return dumpregion_unregister(id);
 }
 
 static void dr_test_exit(struct kunit *test)
@@ -469,6 +503,96 @@ static void dr_test_bad_handles(struct kunit *test)
 	KUNIT_EXPECT_NE(test, id2, id);
 	KUNIT_EXPECT_EQ(test, dumpregion_unregister(id), -ENOENT);
 	KUNIT_EXPECT_EQ(test, dumpregion_unregister(id2), 0);
+}
+
+/*
+ * Only a region's owner may move or remove it; nobody may touch the KELF
+ * index, whose id anyone can read in debugfs.
+ */
+static void dr_test_ownership(struct kunit *test)
+{
+	static struct module other;	/* never dereferenced */
+	struct fake_prov *fp = fake_start(test, "fake", &fake_ops);
+	void *buf = kunit_kzalloc(test, 64, GFP_KERNEL);
+	size_t size;
+	int id;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_ASSERT_GT(test, fp->kelf_id, 0);
+	KUNIT_EXPECT_EQ(test, dumpregion_unregister(fp->kelf_id), -EPERM);
+	KUNIT_EXPECT_EQ(test, dumpregion_update(fp->kelf_id, buf, 8), -EPERM);
+	KUNIT_EXPECT_EQ(test, dumpregion_update_atomic(fp->kelf_id, buf, 8),
+			-EPERM);
+	KUNIT_EXPECT_EQ(test, __dumpregion_unregister(&other, fp->kelf_id),
+			-EPERM);
+	/* Still published, still where it was. */
+	KUNIT_EXPECT_NOT_NULL(test, dr_kelf_current(&size));
+	KUNIT_EXPECT_EQ(test, virt_to_phys(dr_kelf_current(&size)),
+			fp->kelf_phys);
+
+	id = dumpregion_register("mine", buf, 64);
+	KUNIT_ASSERT_GT(test, id, 0);
+	KUNIT_EXPECT_EQ(test, __dumpregion_unregister(&other, id), -EPERM);
+	KUNIT_EXPECT_EQ(test, __dumpregion_update(&other, id, buf, 8), -EPERM);
+	KUNIT_EXPECT_EQ(test, __dumpregion_update_atomic(&other, id, buf, 8),
+			-EPERM);
+	KUNIT_EXPECT_EQ(test, fp->nr_calls, 1);
+	KUNIT_EXPECT_EQ(test, dumpregion_unregister(id), 0);
+
+	/* A module's region is its own. */
+	id = __dumpregion_register(&other, "theirs", buf, 64);
+	KUNIT_ASSERT_GT(test, id, 0);
+	KUNIT_EXPECT_EQ(test, dumpregion_unregister(id), -EPERM);
+	KUNIT_EXPECT_EQ(test, __dumpregion_unregister(&other, id), 0);
+}
+
+/* Init text and data are freed after boot: never a region. */
+static void dr_test_init_memory(struct kunit *test)
+{
+	struct fake_prov *fp = fake_start(test, "fake", &fake_ops);
+	void *buf = kunit_kzalloc(test, 64, GFP_KERNEL);
+	int id;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_EXPECT_EQ(test, dumpregion_register("initdata", __init_begin, 16),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, dumpregion_register("inittext", _sinittext, 16),
+			-EINVAL);
+	/* Straddling the end of init memory. */
+	KUNIT_EXPECT_EQ(test, dumpregion_register("straddle", __init_end - 8,
+						  16), -EINVAL);
+	id = dumpregion_register("later", buf, 64);
+	KUNIT_ASSERT_GT(test, id, 0);
+	KUNIT_EXPECT_EQ(test, dumpregion_update(id, __init_begin, 16), -EINVAL);
+	KUNIT_EXPECT_EQ(test, dumpregion_update_atomic(id, __init_begin, 16),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, fp->nr_calls, 1);
+	KUNIT_EXPECT_EQ(test, dumpregion_unregister(id), 0);
+}
+
+/* Unregistering a provider that is not registered changes nothing. */
+static void dr_test_unregister_stranger(struct kunit *test)
+{
+	struct fake_prov *fp = fake_start(test, "fake", &fake_ops);
+	struct fake_prov *stranger = fake_new(test, "stranger", &fake_ops);
+	void *buf = kunit_kzalloc(test, 64, GFP_KERNEL);
+	char *before, *after;
+	int id;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	before = kstrdup(show(test, dumpregion_providers_show), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, before);
+	dumpregion_provider_unregister(&stranger->prov);
+	dumpregion_provider_unregister(&stranger->prov);
+	after = show(test, dumpregion_providers_show);
+	KUNIT_EXPECT_STREQ(test, after, before);
+	kfree(before);
+	/* The registered provider still follows the registry. */
+	id = dumpregion_register("after", buf, 64);
+	KUNIT_ASSERT_GT(test, id, 0);
+	KUNIT_EXPECT_TRUE(test, fake_holds(fp, id));
+	KUNIT_EXPECT_EQ(test, stranger->nr_calls, 0);
+	KUNIT_EXPECT_EQ(test, dumpregion_unregister(id), 0);
 }
 
 static void dr_test_bad_provider(struct kunit *test)
@@ -838,16 +962,23 @@ static void dr_test_debugfs(struct kunit *test)
 	out = show(test, dumpregion_regions_show);
 	snprintf(line, sizeof(line), "%d shown linear size=48 runs=1\n", id);
 	KUNIT_EXPECT_NOT_NULL(test, strstr(out, line));
-	snprintf(line, sizeof(line), "  run 0: va=0x%lx pa=%pa size=48\n",
-		 (unsigned long)buf, &(phys_addr_t){ virt_to_phys(buf) });
+	snprintf(line, sizeof(line), "  run 0: pa=%pa size=48\n",
+		 &(phys_addr_t){ virt_to_phys(buf) });
 	KUNIT_EXPECT_NOT_NULL(test, strstr(out, line));
+	/* No kernel virtual address is handed out. */
+	snprintf(line, sizeof(line), "%lx", (unsigned long)buf);
+	KUNIT_EXPECT_NULL(test, strstr(out, line));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(out, "  full: refused -28\n"));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(out, "  roomy: ok\n"));
 
 	out = show(test, dumpregion_providers_show);
-	/* The KELF index counts as accepted by both. */
-	KUNIT_EXPECT_NOT_NULL(test, strstr(out, "full accepted=1 refused=1\n"));
-	KUNIT_EXPECT_NOT_NULL(test, strstr(out, "roomy accepted=2 refused=0\n"));
+	/* The KELF index and boot regions count as accepted by both. */
+	snprintf(line, sizeof(line), "full accepted=%d refused=1 stale=0\n",
+		 full->foreign);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(out, line));
+	snprintf(line, sizeof(line), "roomy accepted=%d refused=0 stale=0\n",
+		 roomy->foreign + 1);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(out, line));
 
 	/* The total counts the new region once, whoever refused it. */
 	out = show(test, dumpregion_total_show);
@@ -1189,6 +1320,24 @@ static void dr_test_concurrency(struct kunit *test)
 
 /* ---- panic ---- */
 
+/* A debugfs listing past the KELF index, which comes first. */
+static const char *past_kelf(const char *out)
+{
+	const char *p = out;
+
+	while ((p = strchr(p, '\n')) && !isdigit(p[1]))
+		p++;
+	return p ?: "";
+}
+
+/* Undo what a test's run of the panic finaliser changed. */
+static void dr_test_undo_panic(void)
+{
+	dr_clients_panic_undo();
+	dr_kelf_forget_cpu_regs();
+	dr_kelf_restore();
+}
+
 struct holder_ctx {
 	struct completion locked;
 	struct completion release;
@@ -1238,6 +1387,137 @@ static void dr_test_panic_finalise(struct kunit *test)
 	dumpregion_panic_finalise();
 	KUNIT_EXPECT_EQ(test, a->nr_finalise, 2);
 	KUNIT_EXPECT_EQ(test, c->nr_finalise, 1);
+	dr_test_undo_panic();
+}
+
+static void dr_test_not_panicking(void *unused)
+{
+	dumpregion_test_set_panicking(false);
+}
+
+/* Run the panic-time paths as if panicking until the test ends. */
+static void dr_test_panic_mode(struct kunit *test)
+{
+	dumpregion_test_set_panicking(true);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, dr_test_not_panicking,
+							NULL), 0);
+}
+
+/*
+ * During a panic the core calls no add, remove or update op: a provider
+ * whose lock a stopped CPU holds, or that has no panic_update op, keeps
+ * the old layout and the region is reported stale; once the lock is free,
+ * the move reaches it.  Without the trylock contract this test hangs.
+ */
+static void dr_test_panic_contract(struct kunit *test)
+{
+	struct fake_prov *fp = fake_start(test, "fake", &fake_ops);
+	struct fake_prov *nu = fake_start(test, "noupdate", &fake_ops_no_update);
+	char *buf = kunit_kzalloc(test, 256, GFP_KERNEL);
+	struct dumpregion_test_holder *h;
+	unsigned long flags;
+	char line[64];
+	int id;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	id = dumpregion_register_movable("pmove", buf, 64);
+	KUNIT_ASSERT_GT(test, id, 0);
+	fake_reset_calls(fp);
+	fake_reset_calls(nu);
+
+	h = dumpregion_test_hold(test, &fp->lock);
+	if (!h) {
+		dumpregion_unregister(id);
+		kunit_skip(test, "needs two online CPUs");
+	}
+	dr_test_panic_mode(test);
+	local_irq_save(flags);
+	KUNIT_EXPECT_EQ(test, dumpregion_update_atomic(id, buf + 64, 64), 0);
+	local_irq_restore(flags);
+	KUNIT_EXPECT_EQ(test, fp->nr_calls, 0);
+	KUNIT_EXPECT_EQ(test, nu->nr_calls, 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fp->prov.nr_stale), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&nu->prov.nr_stale), 1);
+	/* Still published: stale is not refused. */
+	KUNIT_EXPECT_TRUE(test, fake_holds(fp, id));
+	KUNIT_EXPECT_TRUE(test, fake_holds(nu, id));
+	KUNIT_EXPECT_EQ(test, atomic_read(&fp->prov.nr_refused), 0);
+
+	/* The lock is free again: the next move reaches the provider. */
+	dumpregion_test_release(h);
+	local_irq_save(flags);
+	KUNIT_EXPECT_EQ(test, dumpregion_update_atomic(id, buf + 128, 64), 0);
+	local_irq_restore(flags);
+	KUNIT_ASSERT_EQ(test, fp->nr_calls, 1);
+	expect_call(test, fp, 0, FAKE_UPDATE, id);
+	KUNIT_EXPECT_EQ(test, fp->calls[0].runs[0].phys, virt_to_phys(buf + 128));
+	KUNIT_EXPECT_EQ(test, fp->nr_panic_update, 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fp->prov.nr_stale), 0);
+	KUNIT_EXPECT_EQ(test, nu->nr_calls, 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&nu->prov.nr_stale), 1);
+
+	dumpregion_test_set_panicking(false);
+	snprintf(line, sizeof(line), "  noupdate: stale %d\n", -EOPNOTSUPP);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(show(test, dumpregion_regions_show),
+					   line));
+	/* Out of the panic, a move makes it current again. */
+	KUNIT_EXPECT_EQ(test, dumpregion_update(id, buf, 64), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&nu->prov.nr_stale), 0);
+	KUNIT_EXPECT_EQ(test, dumpregion_unregister(id), 0);
+	KUNIT_EXPECT_FALSE(test, fp->bogus);
+	KUNIT_EXPECT_FALSE(test, nu->bogus);
+}
+
+static void save_regs_fn(void *info)
+{
+	dumpregion_save_cpu_regs(info);
+}
+
+/*
+ * The stop hook records registers only during a panic: the plain reboot
+ * path stops CPUs with the same IPI.
+ */
+static void dr_test_stop_hook(struct kunit *test)
+{
+	struct pt_regs *regs = kunit_kzalloc(test, sizeof(*regs), GFP_KERNEL);
+	unsigned int cpu;
+
+	KUNIT_ASSERT_NOT_NULL(test, regs);
+	cpus_read_lock();
+	cpu = cpumask_any_but(cpu_online_mask, raw_smp_processor_id());
+	if (cpu >= nr_cpu_ids) {
+		cpus_read_unlock();
+		kunit_skip(test, "needs two online CPUs");
+	}
+	dr_kelf_forget_cpu_regs();
+	smp_call_function_single(cpu, save_regs_fn, regs, 1);
+	KUNIT_EXPECT_NULL(test, dr_kelf_cpu_task(cpu));
+	dr_test_panic_mode(test);
+	smp_call_function_single(cpu, save_regs_fn, regs, 1);
+	cpus_read_unlock();
+	KUNIT_EXPECT_NOT_NULL(test, dr_kelf_cpu_task(cpu));
+	dr_kelf_forget_cpu_regs();
+}
+
+/*
+ * The panic finaliser moves the built-in clients' task and stack regions
+ * and finalises the live KELF index; the suite puts the registry back
+ * exactly as it was, so later suites and the running kernel see no trace.
+ */
+static void dr_test_panic_restores(struct kunit *test)
+{
+	char *before, *after;
+
+	before = kstrdup(show(test, dumpregion_regions_show), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, before);
+	preempt_disable();
+	dumpregion_panic_finalise();
+	preempt_enable();
+	dr_test_undo_panic();
+	after = show(test, dumpregion_regions_show);
+	/* The KELF buffer may have changed; everything else is as before. */
+	KUNIT_EXPECT_STREQ(test, past_kelf(after), past_kelf(before));
+	kfree(before);
 }
 
 /* ---- KELF ---- */
@@ -1424,8 +1704,12 @@ static void dr_test_kelf_panic(struct kunit *test)
 	memset(other, 0x5a, sizeof(*other));
 	cpus_read_lock();
 	cpu = cpumask_any_but(cpu_online_mask, raw_smp_processor_id());
-	if (cpu < nr_cpu_ids)
+	if (cpu < nr_cpu_ids) {
+		/* The stop hook records only during a panic. */
+		dumpregion_test_set_panicking(true);
 		smp_call_function_single(cpu, kelf_save_regs_fn, other, 1);
+		dumpregion_test_set_panicking(false);
+	}
 	cpus_read_unlock();
 
 	local_irq_save(flags);
@@ -1463,6 +1747,86 @@ static void dr_test_kelf_panic(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, nr, self + 1);
 	}
 	KUNIT_EXPECT_EQ(test, dumpregion_unregister(id), 0);
+	dr_kelf_restore();
+}
+
+/*
+ * Past 65534 program headers the 16-bit e_phnum cannot count them: the
+ * header switches to extended numbering instead of wrapping.
+ */
+static void dr_test_kelf_extnum(struct kunit *test)
+{
+	const unsigned int many = 70000;
+	const struct elf64_shdr *sh;
+	const struct elf64_hdr *eh;
+	void *buf;
+
+	buf = vzalloc(sizeof(*eh) + (many + 1) * sizeof(struct elf64_phdr) +
+		      sizeof(*sh));
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	eh = buf;
+	KUNIT_EXPECT_EQ(test, dr_kelf_write_ehdr(buf, 100, 0), 101);
+	KUNIT_EXPECT_EQ(test, eh->e_phnum, 101);
+	KUNIT_EXPECT_EQ(test, eh->e_shoff, 0);
+	KUNIT_EXPECT_EQ(test, eh->e_shnum, 0);
+
+	KUNIT_EXPECT_EQ(test, dr_kelf_write_ehdr(buf, many, 0), many + 1);
+	KUNIT_EXPECT_EQ(test, eh->e_phnum, PN_XNUM);
+	KUNIT_EXPECT_EQ(test, eh->e_shnum, 1);
+	KUNIT_EXPECT_EQ(test, eh->e_shentsize, sizeof(*sh));
+	KUNIT_EXPECT_EQ(test, eh->e_shoff,
+			sizeof(*eh) + (many + 1) * sizeof(struct elf64_phdr));
+	sh = buf + eh->e_shoff;
+	KUNIT_EXPECT_EQ(test, sh->sh_type, SHT_NULL);
+	KUNIT_EXPECT_EQ(test, sh->sh_info, many + 1);
+	vfree(buf);
+}
+
+/*
+ * The buffer the panic path finalises is the one providers were last told
+ * about, also after the header grew into new buffers.
+ */
+static void dr_test_kelf_panic_buffer(struct kunit *test)
+{
+	struct fake_prov *fp = fake_start(test, "fake", &fake_ops);
+	char *buf = kunit_kzalloc(test, KELF_MANY * 8, GFP_KERNEL);
+	int *ids = kunit_kcalloc(test, KELF_MANY, sizeof(int), GFP_KERNEL);
+	const struct elf64_phdr *ph;
+	const struct elf64_hdr *eh;
+	unsigned int i, nr = 0;
+	const void *p, *end;
+	char name[16];
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_ASSERT_NOT_NULL(test, ids);
+	for (i = 0; i < KELF_MANY; i++) {
+		snprintf(name, sizeof(name), "pb%u", i);
+		ids[i] = dumpregion_register(name, buf + 8 * i, 8);
+		KUNIT_ASSERT_GT(test, ids[i], 0);
+	}
+	preempt_disable();
+	dr_kelf_panic();
+	preempt_enable();
+	eh = phys_to_virt(fp->kelf_phys);
+	KUNIT_ASSERT_EQ(test, memcmp(eh->e_ident, ELFMAG, SELFMAG), 0);
+	ph = (const void *)eh + eh->e_phoff;
+	p = (const void *)eh + ph[0].p_offset;
+	end = p + ph[0].p_filesz;
+	while (p + sizeof(struct elf_note) <= end) {
+		const struct elf_note *n = p;
+
+		nr += n->n_type == NT_PRSTATUS;
+		p += sizeof(*n) + ALIGN(n->n_namesz, 4) + ALIGN(n->n_descsz, 4);
+	}
+	KUNIT_EXPECT_GE(test, nr, 1);
+	for (i = 0; i < eh->e_phnum; i++)
+		if (ph[i].p_type == PT_LOAD &&
+		    ph[i].p_paddr == virt_to_phys(buf + 8 * (KELF_MANY - 1)))
+			break;
+	KUNIT_EXPECT_LT(test, i, eh->e_phnum);
+	for (i = 0; i < KELF_MANY; i++)
+		KUNIT_EXPECT_EQ(test, dumpregion_unregister(ids[i]), 0);
+	dr_kelf_restore();
 }
 
 static void dr_test_kelf_name_reserved(struct kunit *test)
@@ -1480,6 +1844,8 @@ static struct kunit_case dumpregion_kelf_cases[] = {
 	KUNIT_CASE(dr_test_kelf_grows),
 	KUNIT_CASE(dr_test_kelf_panic),
 	KUNIT_CASE(dr_test_kelf_name_reserved),
+	KUNIT_CASE(dr_test_kelf_extnum),
+	KUNIT_CASE(dr_test_kelf_panic_buffer),
 	{}
 };
 
@@ -1509,6 +1875,12 @@ static struct kunit_case dumpregion_test_cases[] = {
 	KUNIT_CASE(dr_test_update_atomic),
 	KUNIT_CASE_SLOW(dr_test_concurrency),
 	KUNIT_CASE(dr_test_panic_finalise),
+	KUNIT_CASE(dr_test_panic_contract),
+	KUNIT_CASE(dr_test_stop_hook),
+	KUNIT_CASE(dr_test_panic_restores),
+	KUNIT_CASE(dr_test_ownership),
+	KUNIT_CASE(dr_test_init_memory),
+	KUNIT_CASE(dr_test_unregister_stranger),
 	{}
 };
 

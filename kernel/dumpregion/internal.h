@@ -42,6 +42,8 @@ struct dr_layout {
  * @capacity: runs each layout buffer can hold
  * @links: one struct dr_link per registered provider
  * @dead: set under @lock when the region is unregistered
+ * @internal: the core's own region (the KELF index): no client may move
+ *	or unregister it
  * @rcu: deferred free
  */
 struct dumpregion {
@@ -55,17 +57,17 @@ struct dumpregion {
 	unsigned int capacity;
 	struct list_head links;
 	bool dead;
+	bool internal;
 	struct rcu_head rcu;
 };
 
 /* Registry access for the KELF index (kelf.c). */
 struct list_head *dr_region_list(void);
 bool dr_is_kelf(const struct dumpregion *r);
-unsigned int dr_region_runs(struct dumpregion *r, struct dumpregion_run **runs,
-			    unsigned int *n, bool locked);
-void dr_region_runs_done(struct dumpregion *r, bool locked);
 int dr_kelf_register(void *buf, size_t size);
 int dr_kelf_publish(void *buf, size_t size);
+const void *dr_kelf_published(size_t *size);
+bool dr_panicking(void);
 
 /* The KELF index (kelf.c). */
 int dr_kelf_init(void);
@@ -84,6 +86,9 @@ void dr_clients_panic(void);
 /* The lock that registration and provider changes take. */
 struct mutex *dumpregion_registration_lock(void);
 void dumpregion_panic_finalise(void);
+void dr_kelf_restore(void);
+void dr_clients_panic_undo(void);
+size_t dr_kelf_write_ehdr(void *buf, unsigned int nslots, size_t notes_len);
 #ifdef CONFIG_MODULES
 unsigned int dumpregion_module_going(struct module *mod);
 #endif

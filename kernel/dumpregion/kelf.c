@@ -14,17 +14,25 @@
  * drgn and gdb open, whatever the firmware.
  *
  * Each region owns as many PT_LOAD slots as runs it can hold; unused ones
- * are PT_NULL.  The header is rebuilt from the registry on every sleeping
- * change, into the buffer firmware is not told about, which is then
- * published by moving the kelf region to it: firmware finds the old or the
- * new header, whole.  Atomic updates are folded in at panic, when the
- * published header's load segments are rewritten from each region's
- * published layout without locks or allocation.
+ * are PT_NULL.  More than 65534 program headers use ELF extended
+ * numbering: e_phnum is PN_XNUM and the count is in the sh_info of the one
+ * section header, which always follows the program headers.
+ *
+ * The header is rebuilt from the registry on every sleeping change, into
+ * the buffer firmware is not told about, which is then published by moving
+ * the kelf region to it: firmware finds the old or the new header, whole.
+ * The kelf region's published layout is the only pointer to the current
+ * buffer; the panic path follows it too (and derives the buffer's size
+ * from it), so it finalises exactly the buffer firmware is told about.
+ * Atomic updates are folded in at panic, when the published header's load
+ * segments are rewritten from each region's published layout without
+ * locks or allocation.
  */
 
 #define pr_fmt(fmt) "dumpregion: " fmt
 
 #include <linux/dumpregion.h>
+#include <linux/dumpregion/arch.h>
 #include <linux/elf.h>
 #include <linux/elfcore.h>
 #include <linux/kallsyms.h>
@@ -104,9 +112,9 @@ static void dr_rewind_to_panic(struct pt_regs *regs)
 #define KELF_NOTE_NAME_CORE	"CORE"
 #define KELF_NOTE_NAME_VMCORE	"VMCOREINFO"
 
+/* The two buffers; written with dumpregion_mutex held, never at panic. */
 struct dr_kelf {
 	void *buf[2];
-	unsigned int cur;	/* buffer firmware is told about */
 	unsigned int nslots;	/* PT_LOAD slots in each buffer */
 	size_t size;		/* bytes of each buffer */
 };
@@ -127,18 +135,19 @@ static DEFINE_PER_CPU(struct dr_cpu_regs, dr_cpu_regs);
  * dumpregion_save_cpu_regs() - record a CPU's registers for the dump
  * @regs: the registers the CPU was interrupted with, or NULL
  *
- * Called by the architecture on each CPU that another CPU stops because the
- * kernel panicked (on arm64, the IPI_CPU_STOP handler), just before the CPU
- * parks.  The registers go into that CPU's NT_PRSTATUS note of the KELF
- * index, so a debugger can unwind what each CPU was doing.  Copies into
- * per-CPU storage only: safe in hard-IRQ and NMI context, no locks, no
- * allocation.
+ * Called by the architecture on each CPU that another CPU stops (on arm64,
+ * the IPI_CPU_STOP handler, for the plain and the crash stop), just before
+ * the CPU parks.  During a panic the registers go into that CPU's
+ * NT_PRSTATUS note of the KELF index, so a debugger can unwind what each
+ * CPU was doing; otherwise (a reboot stopping CPUs) nothing is recorded.
+ * Copies into per-CPU storage only: safe in hard-IRQ and NMI context, no
+ * locks, no allocation.
  */
 void dumpregion_save_cpu_regs(struct pt_regs *regs)
 {
 	struct dr_cpu_regs *c = this_cpu_ptr(&dr_cpu_regs);
 
-	if (!regs)
+	if (!regs || !dr_panicking())
 		return;
 	c->regs = *regs;
 	c->task = current;
@@ -167,9 +176,20 @@ static size_t notes_max(void)
 				  sizeof(struct elf_prstatus));
 }
 
+/* ELF header, PT_NOTE and @nslots PT_LOAD headers, one section header. */
 static size_t hdr_size(unsigned int nslots)
 {
-	return sizeof(struct elf64_hdr) + (1 + nslots) * sizeof(struct elf64_phdr);
+	return sizeof(struct elf64_hdr) +
+	       (1 + (size_t)nslots) * sizeof(struct elf64_phdr) +
+	       sizeof(struct elf64_shdr);
+}
+
+/* The slots of a buffer of @size bytes (the inverse of hdr_size()). */
+static unsigned int slots_in(size_t size)
+{
+	size_t fixed = hdr_size(0) + notes_max();
+
+	return size < fixed ? 0 : (size - fixed) / sizeof(struct elf64_phdr);
 }
 
 /* Append one note at @p; returns the byte after it. */
@@ -251,11 +271,17 @@ static size_t write_notes(void *notes, struct pt_regs *regs)
 	return p - notes;
 }
 
-static void write_ehdr(void *buf, unsigned int nslots, size_t notes_len)
+/*
+ * The ELF header and PT_NOTE header for @nslots load slots and notes of
+ * @notes_len bytes.  Returns the number of program headers.
+ */
+VISIBLE_IF_KUNIT size_t dr_kelf_write_ehdr(void *buf, unsigned int nslots,
+					   size_t notes_len)
 {
 	struct elf64_hdr *eh = buf;
 	struct elf64_phdr *ph = buf + sizeof(*eh);
-	size_t hsz = hdr_size(nslots);
+	size_t phnum = 1 + (size_t)nslots;
+	struct elf64_shdr *sh = (void *)(ph + phnum);
 
 	memset(eh, 0, sizeof(*eh));
 	memcpy(eh->e_ident, ELFMAG, SELFMAG);
@@ -269,76 +295,149 @@ static void write_ehdr(void *buf, unsigned int nslots, size_t notes_len)
 	eh->e_phoff = sizeof(*eh);
 	eh->e_ehsize = sizeof(*eh);
 	eh->e_phentsize = sizeof(*ph);
-	eh->e_phnum = 1 + nslots;
+
+	/* e_phnum is 16 bits: beyond, extended numbering (gABI, as coredumps). */
+	memset(sh, 0, sizeof(*sh));
+	if (phnum >= PN_XNUM) {
+		eh->e_phnum = PN_XNUM;
+		eh->e_shoff = (void *)sh - buf;
+		eh->e_shentsize = sizeof(*sh);
+		eh->e_shnum = 1;
+		eh->e_shstrndx = SHN_UNDEF;
+		sh->sh_type = SHT_NULL;
+		sh->sh_size = 1;
+		sh->sh_info = phnum;
+	} else {
+		eh->e_phnum = phnum;
+	}
 
 	memset(ph, 0, sizeof(*ph));
 	ph->p_type = PT_NOTE;
-	ph->p_offset = hsz;
+	ph->p_offset = hdr_size(nslots);
 	ph->p_paddr = 0;
 	ph->p_filesz = notes_len;
 	ph->p_memsz = notes_len;
+	return phnum;
+}
+EXPORT_SYMBOL_IF_KUNIT(dr_kelf_write_ehdr);
+
+/*
+ * Write the @cap slots a region owns from its layout @l, at *@slot of @ph,
+ * PT_NULL past its runs.  Returns false, writing nothing, when they would
+ * not fit in @nslots.
+ */
+static bool put_loads(struct elf64_phdr *ph, unsigned int nslots,
+		      unsigned int *slot, u64 *off, const struct dr_layout *l,
+		      unsigned int cap)
+{
+	unsigned int i, n = min(l->nr_runs, cap);
+
+	if (cap > nslots - *slot)
+		return false;
+	for (i = 0; i < cap; i++, (*slot)++) {
+		struct elf64_phdr *p = &ph[*slot];
+
+		memset(p, 0, sizeof(*p));
+		if (i >= n) {
+			p->p_type = PT_NULL;
+			continue;
+		}
+		p->p_type = PT_LOAD;
+		p->p_flags = PF_R | PF_W | PF_X;
+		p->p_offset = *off;
+		p->p_vaddr = l->runs[i].vaddr;
+		p->p_paddr = l->runs[i].phys;
+		p->p_filesz = l->runs[i].size;
+		p->p_memsz = l->runs[i].size;
+		*off += l->runs[i].size;
+	}
+	return true;
+}
+
+static struct elf64_phdr *load_slots(void *buf)
+{
+	return buf + sizeof(struct elf64_hdr) + sizeof(struct elf64_phdr);
+}
+
+static void clear_slots(struct elf64_phdr *ph, unsigned int from,
+			unsigned int nslots)
+{
+	for (; from < nslots; from++) {
+		memset(&ph[from], 0, sizeof(ph[from]));
+		ph[from].p_type = PT_NULL;
+	}
 }
 
 /*
- * Fill the PT_LOAD slots of @buf from the registry.  @locked: with
- * dumpregion_mutex held (each region's lock is taken to read its layout);
- * otherwise the panic path, reading published layouts without locks.
- * Returns the slots used, or -ENOSPC.
+ * Fill the PT_LOAD slots of @buf from the registry, with dumpregion_mutex
+ * held, taking each region's lock to read its layout.  Returns the slots
+ * used, or -ENOSPC.
  */
-static int fill_loads(void *buf, unsigned int nslots, bool locked)
+static int fill_loads_locked(void *buf, unsigned int nslots)
 {
-	struct elf64_phdr *ph = buf + sizeof(struct elf64_hdr) +
-				sizeof(struct elf64_phdr);
+	struct elf64_phdr *ph = load_slots(buf);
 	u64 off = hdr_size(nslots) + notes_max();
-	struct dumpregion_run *runs;
-	unsigned int slot = 0, i, n, cap;
+	unsigned int slot = 0;
 	struct dumpregion *r;
+	bool fits;
 
-	list_for_each_entry_rcu(r, dr_region_list(), node, locked) {
+	list_for_each_entry(r, dr_region_list(), node) {
 		if (dr_is_kelf(r))
 			continue;
-		cap = dr_region_runs(r, &runs, &n, locked);
-		if (slot + cap > nslots)
+		spin_lock_irq(&r->lock);
+		fits = put_loads(ph, nslots, &slot, &off,
+				 rcu_dereference_protected(r->cur,
+							   lockdep_is_held(&r->lock)),
+				 r->capacity);
+		spin_unlock_irq(&r->lock);
+		if (!fits)
 			return -ENOSPC;
-		for (i = 0; i < cap; i++, slot++) {
-			struct elf64_phdr *p = &ph[slot];
-
-			memset(p, 0, sizeof(*p));
-			if (i >= n) {
-				p->p_type = PT_NULL;
-				continue;
-			}
-			p->p_type = PT_LOAD;
-			p->p_flags = PF_R | PF_W | PF_X;
-			p->p_offset = off;
-			p->p_vaddr = runs[i].vaddr;
-			p->p_paddr = runs[i].phys;
-			p->p_filesz = runs[i].size;
-			p->p_memsz = runs[i].size;
-			p->p_align = 0;
-			off += runs[i].size;
-		}
-		dr_region_runs_done(r, locked);
 	}
-	for (i = slot; i < nslots; i++) {
-		memset(&ph[i], 0, sizeof(ph[i]));
-		ph[i].p_type = PT_NULL;
-	}
+	clear_slots(ph, slot, nslots);
 	return slot;
+}
+
+/*
+ * At panic, without locks: rewrite the PT_LOAD slots of the published
+ * @buf from each region's published layout.  Nothing is written unless
+ * every region fits (a registration a stopped CPU left half done may have
+ * grown the registry past the header).
+ */
+static void fill_loads_panic(void *buf, unsigned int nslots)
+{
+	struct elf64_phdr *ph = load_slots(buf);
+	u64 off = hdr_size(nslots) + notes_max();
+	unsigned int slot = 0;
+	struct dumpregion *r;
+	u64 need = 0;
+
+	list_for_each_entry_rcu(r, dr_region_list(), node)
+		if (!dr_is_kelf(r))
+			need += READ_ONCE(r->capacity);
+	if (need > nslots)
+		return;
+	list_for_each_entry_rcu(r, dr_region_list(), node) {
+		if (dr_is_kelf(r))
+			continue;
+		if (!put_loads(ph, nslots, &slot, &off, rcu_dereference(r->cur),
+			       READ_ONCE(r->capacity)))
+			break;
+	}
+	clear_slots(ph, slot, nslots);
 }
 
 /* Slots all regions need, with dumpregion_mutex held. */
 static unsigned int slots_needed(void)
 {
-	struct dumpregion_run *runs;
 	struct dumpregion *r;
-	unsigned int total = 0, n;
+	unsigned int total = 0;
 
 	list_for_each_entry(r, dr_region_list(), node) {
 		if (dr_is_kelf(r))
 			continue;
-		total += dr_region_runs(r, &runs, &n, true);
-		dr_region_runs_done(r, true);
+		spin_lock_irq(&r->lock);
+		total += r->capacity;
+		spin_unlock_irq(&r->lock);
 	}
 	return total;
 }
@@ -352,8 +451,10 @@ static unsigned int slots_needed(void)
  */
 void dr_kelf_rebuild(void)
 {
-	unsigned int need, spare;
+	unsigned int need;
 	void *old[2] = {};
+	const void *pub;
+	void *spare;
 	size_t size;
 	int ret;
 
@@ -374,29 +475,38 @@ void dr_kelf_rebuild(void)
 					    nslots);
 			return;
 		}
-		/* Publish b0 below; b1 is the new spare. */
+		/*
+		 * Neither new buffer is published yet; the old ones stay
+		 * readable by the panic path until a grace period after the
+		 * region moved to a new one.
+		 */
 		old[0] = kelf.buf[0];
 		old[1] = kelf.buf[1];
-		kelf.buf[0] = b1;
-		kelf.buf[1] = b0;
-		kelf.cur = 0;
+		kelf.buf[0] = b0;
+		kelf.buf[1] = b1;
 		kelf.nslots = nslots;
 		kelf.size = size;
 	}
-	spare = !kelf.cur;
-	write_ehdr(kelf.buf[spare], kelf.nslots,
-		   write_notes(kelf.buf[spare] + hdr_size(kelf.nslots), NULL));
-	ret = fill_loads(kelf.buf[spare], kelf.nslots, true);
-	if (ret < 0) {
+	pub = dr_kelf_published(&size);
+	spare = kelf.buf[0] == pub ? kelf.buf[1] : kelf.buf[0];
+	dr_kelf_write_ehdr(spare, kelf.nslots,
+			   write_notes(spare + hdr_size(kelf.nslots), NULL));
+	ret = fill_loads_locked(spare, kelf.nslots);
+	if (ret < 0)
 		pr_warn_ratelimited("KELF header out of segments\n");
-	} else {
-		ret = dr_kelf_publish(kelf.buf[spare], kelf.size);
-		if (!ret)
-			kelf.cur = spare;
-	}
+	else
+		ret = dr_kelf_publish(spare, kelf.size);
 	if (old[0]) {
-		/* The panic path may still read the old buffers. */
-		synchronize_rcu();
+		if (ret) {
+			/* Still published: keep the old pair. */
+			swap(old[0], kelf.buf[0]);
+			swap(old[1], kelf.buf[1]);
+			kelf.nslots = slots_in(size);
+			kelf.size = size;
+		} else {
+			/* The panic path may still read the old buffers. */
+			synchronize_rcu();
+		}
 		kfree(old[0]);
 		kfree(old[1]);
 	}
@@ -408,23 +518,28 @@ void dr_kelf_rebuild(void)
  * Called on the panicking CPU with the other CPUs stopped.  Rewrites the
  * load segments from each region's published layout (folding in atomic
  * updates) and adds the registers of the panicking CPU and of the CPUs
- * stopped by the panic.  No locks, no allocation.
+ * stopped by the panic, in the buffer the kelf region points firmware at.
+ * No locks, no allocation.
  */
 void dr_kelf_panic(void)
 {
-	void *buf = READ_ONCE(kelf.buf[kelf.cur]);
+	unsigned int nslots;
 	struct pt_regs regs;
+	size_t size;
+	void *buf;
 
-	if (!buf)
-		return;
-	dr_arch_save_regs(&regs);
-	if (panic_in_progress())
-		dr_rewind_to_panic(&regs);
 	rcu_read_lock();
-	fill_loads(buf, kelf.nslots, false);
+	buf = (void *)dr_kelf_published(&size);
+	nslots = slots_in(size);
+	if (buf && size == hdr_size(nslots) + notes_max()) {
+		dr_arch_save_regs(&regs);
+		if (panic_in_progress())
+			dr_rewind_to_panic(&regs);
+		fill_loads_panic(buf, nslots);
+		dr_kelf_write_ehdr(buf, nslots,
+				   write_notes(buf + hdr_size(nslots), &regs));
+	}
 	rcu_read_unlock();
-	write_ehdr(buf, kelf.nslots,
-		   write_notes(buf + hdr_size(kelf.nslots), &regs));
 }
 EXPORT_SYMBOL_IF_KUNIT(dr_kelf_panic);
 
@@ -477,7 +592,22 @@ EXPORT_SYMBOL_IF_KUNIT(dr_kelf_forget_cpu_regs);
 /* For the tests: the published header and its size. */
 const void *dr_kelf_current(size_t *size)
 {
-	*size = kelf.size;
-	return kelf.buf[kelf.cur];
+	const void *buf;
+
+	rcu_read_lock();
+	buf = dr_kelf_published(size);
+	rcu_read_unlock();
+	return buf;
 }
 EXPORT_SYMBOL_IF_KUNIT(dr_kelf_current);
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/* For the tests: rebuild the header a test's dr_kelf_panic() finalised. */
+void dr_kelf_restore(void)
+{
+	mutex_lock(dumpregion_registration_lock());
+	dr_kelf_rebuild();
+	mutex_unlock(dumpregion_registration_lock());
+}
+EXPORT_SYMBOL_IF_KUNIT(dr_kelf_restore);
+#endif

@@ -120,7 +120,16 @@ int main(void)
 	} else if (strstr(cmdline, "e2e.crash") &&
 		   write_file("/proc/sys/kernel/sysrq", "1") == 0) {
 		write_file("/proc/sysrq-trigger", "c");
+	} else if (strstr(cmdline, "e2e.poweroff")) {
+		/* A clean shutdown: providers withdraw their tables. */
+		reboot(RB_POWER_OFF);
 	}
+	/*
+	 * Otherwise a reset without shutdown, as a watchdog or firmware would
+	 * do it: the tables stay for the collector.
+	 */
+	if (write_file("/proc/sys/kernel/sysrq", "1") == 0)
+		write_file("/proc/sysrq-trigger", "b");
 	reboot(RB_POWER_OFF);
 	return 0;
 }

@@ -412,6 +412,48 @@ static void test_kelf_elf(void **state)
 	ram_free(r);
 }
 
+/* An index with extended numbering (e_phnum PN_XNUM, count in sh_info). */
+static void test_kelf_xnum(void **state)
+{
+	struct ram *r = two_regions(&good);
+	Elf64_Ehdr *eh = (Elf64_Ehdr *)(r->mem + 0x40000);
+	Elf64_Shdr *sh = (Elf64_Shdr *)(r->mem + 0x40000 + 232);
+	char *buf = NULL;
+	Elf64_Ehdr out;
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	put_kelf(r, 0x40000);
+	eh->e_phnum = PN_XNUM;
+	eh->e_shoff = 232;
+	eh->e_shentsize = sizeof(*sh);
+	eh->e_shnum = 1;
+	memset(sh, 0, sizeof(*sh));
+	sh->sh_info = 3;
+	assert_int_equal(walk(r), MD_OK);
+	f = open_memstream(&buf, &len);
+	assert_non_null(f);
+	assert_int_equal(kelf_write(&r->img, RAM_BASE + 0x40000, 232 + sizeof(*sh),
+				    r->seen, r->nseen, f, 0, r->err,
+				    sizeof(r->err)), MD_OK);
+	fclose(f);
+	/* The same ELF as without: one load kept, plain numbering. */
+	assert_int_equal(len, sizeof(out) + 2 * sizeof(Elf64_Phdr) + 100);
+	memcpy(&out, buf, sizeof(out));
+	assert_int_equal(out.e_phnum, 2);
+	free(buf);
+	/* A count the index cannot hold. */
+	sh->sh_info = 100000;
+	f = fopen("/dev/null", "wb");
+	assert_non_null(f);
+	assert_int_equal(kelf_write(&r->img, RAM_BASE + 0x40000, 232 + sizeof(*sh),
+				    NULL, 0, f, 0, r->err, sizeof(r->err)),
+			 MD_ERR_BADKELF);
+	fclose(f);
+	ram_free(r);
+}
+
 static void test_kelf_corrupt(void **state)
 {
 	struct ram *r = two_regions(&good);
@@ -462,6 +504,7 @@ int main(void)
 		cmocka_unit_test(test_name_sanitised),
 		cmocka_unit_test(test_callback_stops),
 		cmocka_unit_test(test_kelf_elf),
+		cmocka_unit_test(test_kelf_xnum),
 		cmocka_unit_test(test_kelf_corrupt),
 	};
 

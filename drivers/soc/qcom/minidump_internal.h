@@ -55,6 +55,8 @@ struct qcom_md_transport_ops {
  * @capacity: entries in @regions
  * @count: entries in use, all valid, without holes
  * @prefix: prepended to every name (e.g. a VM id), may be empty
+ * @down: the table was withdrawn from firmware (shutdown, unbind); set
+ *	under @lock
  */
 struct qcom_md {
 	struct dumpregion_provider prov;
@@ -68,6 +70,7 @@ struct qcom_md {
 	unsigned int capacity;
 	unsigned int count;
 	char prefix[8];
+	bool down;
 };
 
 /* MMIO transport register map (global: read-only; SS_*: APSS table). */
@@ -144,9 +147,47 @@ struct qcom_md_rm_run {
 	int slot;
 };
 
+/* What a queued struct qcom_md_rm_op does to its region. */
+enum qcom_md_rm_op_type {
+	QCOM_MD_RM_ADD,		/* register the runs */
+	QCOM_MD_RM_MOVE,	/* deregister them, register the new layout */
+	QCOM_MD_RM_DEL,		/* deregister them and free the region */
+};
+
+/**
+ * struct qcom_md_rm_op - a deferred RM operation on one region
+ * @node: in &qcom_md_rm.ops while queued
+ * @type: what it does
+ * @queued: on the list (a move is queued at most once at a time)
+ */
+struct qcom_md_rm_op {
+	struct list_head node;
+	enum qcom_md_rm_op_type type;
+	bool queued;
+};
+
+/**
+ * struct qcom_md_rm_next - where a run goes at the next move
+ * @phys: new physical address
+ * @size: new size
+ */
+struct qcom_md_rm_next {
+	phys_addr_t phys;
+	u64 size;
+};
+
 /**
  * struct qcom_md_rm_region - a dump region as the RM transport holds it
  * @node: in &qcom_md_rm.regions
+ * @add_op: its registration, queued by the provider's add op
+ * @move_op: its move, queued by the provider's update op
+ * @del_op: its removal, queued by the provider's remove op; embedded so
+ *	that removal cannot fail, and last to touch the region, which it
+ *	frees
+ * @next: the layout of the pending move, one per run, written under the
+ *	transport's lock; allocated with the region, so a move of the same
+ *	number of runs (the KELF index's, after every registry change)
+ *	allocates nothing
  * @id: dump region id
  * @name: region name
  * @err: first RPC error for it, 0 if every run got a slot
@@ -155,6 +196,10 @@ struct qcom_md_rm_run {
  */
 struct qcom_md_rm_region {
 	struct list_head node;
+	struct qcom_md_rm_op add_op;
+	struct qcom_md_rm_op move_op;
+	struct qcom_md_rm_op del_op;
+	struct qcom_md_rm_next *next;
 	int id;
 	char name[DUMPREGION_NAME_MAX];
 	int err;
@@ -210,6 +255,7 @@ extern struct platform_driver qcom_md_mmio_driver;
 extern struct platform_driver qcom_md_rm_driver;
 
 int qcom_md_short_name(const char *prefix, const char *full, char *out);
+void qcom_md_shutdown(struct qcom_md *md);
 int devm_qcom_md_register(struct device *dev, struct qcom_md *md,
 			  const struct qcom_md_transport_ops *ops,
 			  unsigned int capacity);

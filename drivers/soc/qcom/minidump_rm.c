@@ -40,13 +40,6 @@
 
 #define QCOM_MD_RM_TIMEOUT	(5 * HZ)
 
-/* A deferred RM operation on one region. */
-struct qcom_md_rm_op {
-	struct list_head node;
-	bool add;
-	struct qcom_md_rm_region *r;
-};
-
 static struct qcom_md_rm *to_rm(struct dumpregion_provider *prov)
 {
 	return container_of(prov, struct qcom_md_rm, prov);
@@ -206,60 +199,90 @@ static void qcom_md_rm_do_remove(struct qcom_md_rm *rm,
 	}
 }
 
+static void qcom_md_rm_free(struct qcom_md_rm_region *r)
+{
+	kfree(r->next);
+	kfree(r);
+}
+
 static void qcom_md_rm_work(struct work_struct *work)
 {
 	struct qcom_md_rm *rm = container_of(work, struct qcom_md_rm, work);
-	struct qcom_md_rm_op *op;
-	unsigned long flags;
-
-	for (;;) {
-		spin_lock_irqsave(&rm->lock, flags);
-		op = list_first_entry_or_null(&rm->ops, struct qcom_md_rm_op, node);
-		if (op)
-			list_del(&op->node);
-		spin_unlock_irqrestore(&rm->lock, flags);
-		if (!op)
-			break;
-		if (op->add) {
-			qcom_md_rm_do_add(rm, op->r);
-		} else {
-			qcom_md_rm_do_remove(rm, op->r);
-			kfree(op->r);
-		}
-		kfree(op);
-	}
-}
-
-/* Queue @add or removal of @r; called with rm->lock held. */
-static void qcom_md_rm_queue(struct qcom_md_rm *rm, struct qcom_md_rm_op *op,
-			     struct qcom_md_rm_region *r, bool add)
-{
-	op->add = add;
-	op->r = r;
-	list_add_tail(&op->node, &rm->ops);
-	queue_work(rm->wq, &rm->work);
-}
-
-static int qcom_md_rm_add(struct dumpregion_provider *prov,
-			  const struct dumpregion_layout *l)
-{
-	struct qcom_md_rm *rm = to_rm(prov);
-	char full[DUMPREGION_NAME_MAX + 8];
 	struct qcom_md_rm_region *r;
 	struct qcom_md_rm_op *op;
 	unsigned long flags;
 	unsigned int i;
+
+	for (;;) {
+		spin_lock_irqsave(&rm->lock, flags);
+		op = list_first_entry_or_null(&rm->ops, struct qcom_md_rm_op, node);
+		if (op) {
+			list_del(&op->node);
+			op->queued = false;
+		}
+		spin_unlock_irqrestore(&rm->lock, flags);
+		if (!op)
+			break;
+		switch (op->type) {
+		case QCOM_MD_RM_ADD:
+			qcom_md_rm_do_add(rm, container_of(op, struct qcom_md_rm_region,
+							   add_op));
+			break;
+		case QCOM_MD_RM_MOVE:
+			r = container_of(op, struct qcom_md_rm_region, move_op);
+			qcom_md_rm_do_remove(rm, r);
+			spin_lock_irqsave(&rm->lock, flags);
+			for (i = 0; i < r->nr_runs; i++) {
+				r->runs[i].phys = r->next[i].phys;
+				r->runs[i].size = r->next[i].size;
+			}
+			spin_unlock_irqrestore(&rm->lock, flags);
+			r->err = 0;
+			qcom_md_rm_do_add(rm, r);
+			break;
+		case QCOM_MD_RM_DEL:
+			r = container_of(op, struct qcom_md_rm_region, del_op);
+			/* Queued after the others: nothing refers to @r any more. */
+			qcom_md_rm_do_remove(rm, r);
+			qcom_md_rm_free(r);
+			break;
+		}
+	}
+}
+
+/* Queue @op unless it is queued; called with rm->lock held. */
+static void qcom_md_rm_queue(struct qcom_md_rm *rm, struct qcom_md_rm_op *op)
+{
+	if (op->queued)
+		return;
+	op->queued = true;
+	list_add_tail(&op->node, &rm->ops);
+	queue_work(rm->wq, &rm->work);
+}
+
+/* The transport's copy of @l, names made; not yet queued. */
+static struct qcom_md_rm_region *qcom_md_rm_alloc(struct qcom_md_rm *rm,
+						  const struct dumpregion_layout *l)
+{
+	char full[DUMPREGION_NAME_MAX + 8];
+	struct qcom_md_rm_region *r;
+	unsigned int i;
 	int ret;
 
 	r = kzalloc(struct_size(r, runs, l->nr_runs), GFP_ATOMIC);
-	op = kzalloc(sizeof(*op), GFP_ATOMIC);
-	if (!r || !op) {
+	if (!r)
+		return ERR_PTR(-ENOMEM);
+	r->nr_runs = l->nr_runs;
+	r->next = kcalloc(l->nr_runs, sizeof(*r->next), GFP_ATOMIC);
+	if (!r->next) {
 		ret = -ENOMEM;
 		goto err_free;
 	}
+	r->add_op.type = QCOM_MD_RM_ADD;
+	r->move_op.type = QCOM_MD_RM_MOVE;
+	r->del_op.type = QCOM_MD_RM_DEL;
 	r->id = l->id;
 	strscpy(r->name, l->name);
-	r->nr_runs = l->nr_runs;
 	for (i = 0; i < l->nr_runs; i++) {
 		dumpregion_run_name(l, i, full, sizeof(full));
 		ret = qcom_md_short_name(rm->prefix, full, r->runs[i].name);
@@ -269,21 +292,103 @@ static int qcom_md_rm_add(struct dumpregion_provider *prov,
 		r->runs[i].size = l->runs[i].size;
 		r->runs[i].slot = -1;
 	}
-	spin_lock_irqsave(&rm->lock, flags);
-	if (rm->used + l->nr_runs > rm->nr_slots) {
-		spin_unlock_irqrestore(&rm->lock, flags);
-		ret = -ENOSPC;
-		goto err_free;
-	}
-	rm->used += l->nr_runs;
-	list_add_tail(&r->node, &rm->regions);
-	qcom_md_rm_queue(rm, op, r, true);
-	spin_unlock_irqrestore(&rm->lock, flags);
-	return 0;
+	return r;
 
 err_free:
-	kfree(op);
-	kfree(r);
+	qcom_md_rm_free(r);
+	return ERR_PTR(ret);
+}
+
+/*
+ * Put @r in the place of @old (NULL for a new region) and queue the RPCs.
+ * Called with rm->lock held.
+ */
+static int qcom_md_rm_install(struct qcom_md_rm *rm,
+			      struct qcom_md_rm_region *r,
+			      struct qcom_md_rm_region *old)
+{
+	unsigned int freed = old ? old->nr_runs : 0;
+
+	if (rm->used - freed + r->nr_runs > rm->nr_slots)
+		return -ENOSPC;
+	rm->used += r->nr_runs - freed;
+	if (old) {
+		list_del(&old->node);
+		qcom_md_rm_queue(rm, &old->del_op);
+	}
+	list_add_tail(&r->node, &rm->regions);
+	qcom_md_rm_queue(rm, &r->add_op);
+	return 0;
+}
+
+static int qcom_md_rm_add(struct dumpregion_provider *prov,
+			  const struct dumpregion_layout *l)
+{
+	struct qcom_md_rm *rm = to_rm(prov);
+	struct qcom_md_rm_region *r;
+	unsigned long flags;
+	int ret;
+
+	r = qcom_md_rm_alloc(rm, l);
+	if (IS_ERR(r))
+		return PTR_ERR(r);
+	spin_lock_irqsave(&rm->lock, flags);
+	ret = qcom_md_rm_install(rm, r, NULL);
+	spin_unlock_irqrestore(&rm->lock, flags);
+	if (ret)
+		qcom_md_rm_free(r);
+	return ret;
+}
+
+static struct qcom_md_rm_region *qcom_md_rm_find(struct qcom_md_rm *rm, int id)
+{
+	struct qcom_md_rm_region *r;
+
+	list_for_each_entry(r, &rm->regions, node)
+		if (r->id == id)
+			return r;
+	return NULL;
+}
+
+/*
+ * The RM has no call to move a slot: a move is a deregistration and a
+ * registration, done by the worker.  A region keeping its number of runs
+ * (and so its run names; the KELF index after every registry change)
+ * moves without allocating; otherwise a new copy replaces it.
+ */
+static int qcom_md_rm_update(struct dumpregion_provider *prov,
+			     const struct dumpregion_layout *l)
+{
+	struct qcom_md_rm *rm = to_rm(prov);
+	struct qcom_md_rm_region *r, *n;
+	unsigned long flags;
+	unsigned int i;
+	int ret;
+
+	spin_lock_irqsave(&rm->lock, flags);
+	r = qcom_md_rm_find(rm, l->id);
+	if (r && r->nr_runs == l->nr_runs) {
+		for (i = 0; i < l->nr_runs; i++) {
+			r->next[i].phys = l->runs[i].phys;
+			r->next[i].size = l->runs[i].size;
+		}
+		qcom_md_rm_queue(rm, &r->move_op);
+		spin_unlock_irqrestore(&rm->lock, flags);
+		return 0;
+	}
+	spin_unlock_irqrestore(&rm->lock, flags);
+	if (!r)
+		return -ENOENT;
+
+	/* The core serialises ops per region: @r stays until replaced. */
+	n = qcom_md_rm_alloc(rm, l);
+	if (IS_ERR(n))
+		return PTR_ERR(n);
+	spin_lock_irqsave(&rm->lock, flags);
+	ret = qcom_md_rm_install(rm, n, r);
+	spin_unlock_irqrestore(&rm->lock, flags);
+	if (ret)
+		qcom_md_rm_free(n);
 	return ret;
 }
 
@@ -292,29 +397,17 @@ static void qcom_md_rm_remove(struct dumpregion_provider *prov,
 {
 	struct qcom_md_rm *rm = to_rm(prov);
 	struct qcom_md_rm_region *r;
-	struct qcom_md_rm_op *op;
 	unsigned long flags;
 
-	/* Cannot fail later: the op was reserved when the region was added. */
-	op = kzalloc(sizeof(*op), GFP_ATOMIC);
+	/* No allocation: the removal is part of the region since its add. */
 	spin_lock_irqsave(&rm->lock, flags);
-	list_for_each_entry(r, &rm->regions, node) {
-		if (r->id != l->id)
-			continue;
+	r = qcom_md_rm_find(rm, l->id);
+	if (r) {
 		list_del(&r->node);
 		rm->used -= r->nr_runs;
-		if (op) {
-			qcom_md_rm_queue(rm, op, r, false);
-			op = NULL;
-		} else {
-			dev_err(rm->dev, "region %s stays in the RM table: out of memory\n",
-				r->name);
-			kfree(r);
-		}
-		break;
+		qcom_md_rm_queue(rm, &r->del_op);
 	}
 	spin_unlock_irqrestore(&rm->lock, flags);
-	kfree(op);
 }
 
 static void qcom_md_rm_sync(struct dumpregion_provider *prov)
@@ -325,7 +418,8 @@ static void qcom_md_rm_sync(struct dumpregion_provider *prov)
 static const struct dumpregion_provider_ops qcom_md_rm_ops = {
 	.add = qcom_md_rm_add,
 	.remove = qcom_md_rm_remove,
-	/* no update: the core moves a region by remove, then add */
+	.update = qcom_md_rm_update,
+	/* no panic_update: RPCs cannot run at panic (regions moved then are stale) */
 	.sync = qcom_md_rm_sync,
 };
 
@@ -444,6 +538,7 @@ static int qcom_md_rm_probe(struct platform_device *pdev)
 	ret = devm_qcom_md_rm_register(dev, rm, chan);
 	if (ret)
 		return dev_err_probe(dev, ret, "resource manager refused minidump\n");
+	platform_set_drvdata(pdev, rm);
 	dev_dbg(dev, "%u RM slots\n", rm->nr_slots);
 	return 0;
 }
@@ -454,8 +549,18 @@ static const struct of_device_id qcom_md_rm_of_match[] = {
 };
 MODULE_DEVICE_TABLE(of, qcom_md_rm_of_match);
 
+/* Withdraw every slot before a reboot or kexec (see qcom_md_shutdown()). */
+static void qcom_md_rm_shutdown(struct platform_device *pdev)
+{
+	struct qcom_md_rm *rm = platform_get_drvdata(pdev);
+
+	devm_dumpregion_provider_unregister(&pdev->dev, &rm->prov);
+	flush_work(&rm->work);
+}
+
 struct platform_driver qcom_md_rm_driver = {
 	.probe = qcom_md_rm_probe,
+	.shutdown = qcom_md_rm_shutdown,
 	.driver = {
 		.name = "qcom-minidump-gunyah-rm",
 		.of_match_table = qcom_md_rm_of_match,

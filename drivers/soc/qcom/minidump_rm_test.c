@@ -12,6 +12,7 @@
 #include <linux/delay.h>
 #include <linux/dumpregion.h>
 #include <linux/mailbox_controller.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/unaligned.h>
 #include <linux/workqueue.h>
@@ -20,7 +21,7 @@
 
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 
-#define EMU_SLOTS	16
+#define EMU_SLOTS	256
 #define EMU_ERR_NOSLOT	0x10	/* RM error codes the emulator answers */
 #define EMU_ERR_BADSLOT	0x11
 
@@ -182,6 +183,7 @@ struct rm_env {
 	struct rm_emu *emu;
 	struct qcom_md_rm *rm;
 	struct device *dev;
+	unsigned int base;	/* slots the KELF index and boot regions take */
 };
 
 static void emu_stop(void *data)
@@ -191,8 +193,8 @@ static void emu_stop(void *data)
 	cancel_delayed_work_sync(&e->answer);
 }
 
-static struct rm_env *rm_env_start(struct kunit *test, unsigned int slots,
-				   int *reg_ret)
+static struct rm_env *__rm_env_start(struct kunit *test, unsigned int slots,
+				     int *reg_ret)
 {
 	struct rm_env *env = kunit_kzalloc(test, sizeof(*env), GFP_KERNEL);
 	struct rm_emu *e;
@@ -222,6 +224,30 @@ static struct rm_env *rm_env_start(struct kunit *test, unsigned int slots,
 	strscpy(env->rm->prefix, "9_");
 	KUNIT_ASSERT_EQ(test, mbox_bind_client(&e->chan, &env->rm->cl), 0);
 	*reg_ret = devm_qcom_md_rm_register(env->dev, env->rm, &e->chan);
+	return env;
+}
+
+static unsigned int emu_used(struct rm_emu *e);
+
+/*
+ * An RM offering the slots the KELF index and the regions registered at
+ * boot take, plus @slots - 1 for the test's own regions.
+ */
+static struct rm_env *rm_env_start(struct kunit *test, unsigned int slots,
+				   int *reg_ret)
+{
+	struct rm_env *env;
+	unsigned int base;
+	int ret;
+
+	env = __rm_env_start(test, EMU_SLOTS, &ret);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	flush_work(&env->rm->work);
+	base = emu_used(env->emu);
+	KUNIT_ASSERT_EQ(test, atomic_read(&env->rm->prov.nr_refused), 0);
+	kunit_device_unregister(test, env->dev);
+	env = __rm_env_start(test, slots ? slots + base - 1 : 0, reg_ret);
+	env->base = base;
 	return env;
 }
 
@@ -258,7 +284,7 @@ static void qcom_md_rm_test_register(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, buf);
 	env = rm_env_start(test, 8, &ret);
 	KUNIT_ASSERT_EQ(test, ret, 0);
-	KUNIT_EXPECT_EQ(test, env->rm->nr_slots, 8);
+	KUNIT_EXPECT_EQ(test, env->rm->nr_slots, env->base + 7);
 	id = dumpregion_register("rm_region", buf, 100);
 	KUNIT_ASSERT_GT(test, id, 0);
 	flush_work(&env->rm->work);
@@ -272,7 +298,7 @@ static void qcom_md_rm_test_register(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dumpregion_unregister(id), 0);
 	/* No flush here: unregister waited for the RM. */
 	KUNIT_EXPECT_NULL(test, emu_find(env->emu, "9_rm_region"));
-	KUNIT_EXPECT_EQ(test, emu_used(env->emu), 1);
+	KUNIT_EXPECT_EQ(test, emu_used(env->emu), env->base);
 	KUNIT_EXPECT_EQ(test, env->emu->bad, 0);
 	kunit_device_unregister(test, env->dev);
 }
@@ -343,6 +369,41 @@ static void qcom_md_rm_test_failures(struct kunit *test)
 	kunit_device_unregister(test, env->dev);
 }
 
+/*
+ * Removal never allocates: with the next allocation failing, a region is
+ * removed while its registration is still waiting for the RM, and freed
+ * only once both are done (KASAN reports the use after free otherwise);
+ * the KELF index, moved by the same unregistration, stays with the RM.
+ */
+static void qcom_md_rm_test_remove_nomem(struct kunit *test)
+{
+	char *buf = kunit_kzalloc(test, 128, GFP_KERNEL);
+	struct rm_env *env;
+	int ret, id;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	env = rm_env_start(test, 8, &ret);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	flush_work(&env->rm->work);
+	env->emu->delay_ms = 200;
+	id = dumpregion_register("rm_nomem", buf, 64);
+	KUNIT_ASSERT_GT(test, id, 0);
+	/*
+	 * The registration is on its way to the RM; the removal comes now,
+	 * and with it the move of the KELF index: neither may allocate.
+	 */
+	current->fail_nth = 1;
+	ret = dumpregion_unregister(id);
+	KUNIT_EXPECT_EQ(test, current->fail_nth, 1);
+	current->fail_nth = 0;
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_NULL(test, emu_find(env->emu, "9_rm_nomem"));
+	KUNIT_EXPECT_EQ(test, emu_used(env->emu), env->base);
+	KUNIT_EXPECT_EQ(test, atomic_read(&env->rm->prov.nr_refused), 0);
+	KUNIT_EXPECT_EQ(test, env->emu->bad, 0);
+	kunit_device_unregister(test, env->dev);
+}
+
 /* An RM that offers no slot: no provider. */
 static void qcom_md_rm_test_no_slots(struct kunit *test)
 {
@@ -360,6 +421,7 @@ static struct kunit_case qcom_md_rm_cases[] = {
 	KUNIT_CASE(qcom_md_rm_test_exhausted),
 	KUNIT_CASE(qcom_md_rm_test_failures),
 	KUNIT_CASE(qcom_md_rm_test_no_slots),
+	KUNIT_CASE(qcom_md_rm_test_remove_nomem),
 	{}
 };
 

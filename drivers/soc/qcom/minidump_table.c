@@ -98,7 +98,8 @@ static void qcom_md_write_entry(struct minidump_region *e, const char *name,
 	WRITE_ONCE(e->valid, cpu_to_le32(MINIDUMP_REGION_INVALID));
 	/* Marked invalid before any field changes... */
 	wmb();
-	memcpy(e->name, name, MINIDUMP_REGION_NAME_LEN);
+	if (name != e->name)
+		memcpy(e->name, name, MINIDUMP_REGION_NAME_LEN);
 	e->seq_num = seq;
 	e->address = address;
 	e->size = size;
@@ -130,7 +131,8 @@ static void qcom_md_remove_at(struct qcom_md *md, unsigned int i)
 		md->slots[i] = md->slots[last];
 	}
 	md->count = last;
-	md->ops->set_count(md, md->count);
+	if (!md->down)
+		md->ops->set_count(md, md->count);
 	qcom_md_clear_entry(src);
 }
 
@@ -153,6 +155,8 @@ static int qcom_md_add_region(struct qcom_md *md,
 	int ret;
 
 	lockdep_assert_held(&md->lock);
+	if (md->down)
+		return -ESHUTDOWN;
 	if (r->nr_runs > md->capacity - md->count)
 		return -ENOSPC;
 	for (i = 0; i < r->nr_runs; i++) {
@@ -208,23 +212,19 @@ static void qcom_md_remove(struct dumpregion_provider *prov,
 /*
  * A region with as many runs as before is rewritten in place, entry by
  * entry, each skipped by firmware only while it changes.  Otherwise its
- * entries are replaced.
+ * entries are replaced.  Neither allocates.  @md->lock held.
  */
-static int qcom_md_update(struct dumpregion_provider *prov,
-			  const struct dumpregion_layout *r)
+static int qcom_md_move_region(struct qcom_md *md,
+			       const struct dumpregion_layout *r)
 {
-	struct qcom_md *md = to_qcom_md(prov);
 	unsigned int i, found = 0;
-	unsigned long flags;
-	int ret = 0;
 
-	spin_lock_irqsave(&md->lock, flags);
+	lockdep_assert_held(&md->lock);
 	for (i = 0; i < md->count; i++)
 		found += md->slots[i].id == r->id;
 	if (found != r->nr_runs) {
 		qcom_md_remove_region(md, r->id);
-		ret = qcom_md_add_region(md, r);
-		goto out_unlock;
+		return qcom_md_add_region(md, r);
 	}
 	for (i = 0; i < md->count; i++) {
 		struct minidump_region *e = &md->regions[i];
@@ -237,7 +237,37 @@ static int qcom_md_update(struct dumpregion_provider *prov,
 				    cpu_to_le64(run->phys),
 				    cpu_to_le64(run->size));
 	}
-out_unlock:
+	return 0;
+}
+
+static int qcom_md_update(struct dumpregion_provider *prov,
+			  const struct dumpregion_layout *r)
+{
+	struct qcom_md *md = to_qcom_md(prov);
+	unsigned long flags;
+	int ret;
+
+	spin_lock_irqsave(&md->lock, flags);
+	ret = qcom_md_move_region(md, r);
+	spin_unlock_irqrestore(&md->lock, flags);
+	return ret;
+}
+
+/*
+ * During a panic another CPU may have been stopped inside an op, holding
+ * the lock with the array half changed: then leave the array alone (the
+ * region keeps its old entries, which stay complete and valid).
+ */
+static int qcom_md_panic_update(struct dumpregion_provider *prov,
+				const struct dumpregion_layout *r)
+{
+	struct qcom_md *md = to_qcom_md(prov);
+	unsigned long flags;
+	int ret;
+
+	if (!spin_trylock_irqsave(&md->lock, flags))
+		return -EBUSY;
+	ret = qcom_md_move_region(md, r);
 	spin_unlock_irqrestore(&md->lock, flags);
 	return ret;
 }
@@ -246,14 +276,41 @@ static const struct dumpregion_provider_ops qcom_md_provider_ops = {
 	.add = qcom_md_add,
 	.remove = qcom_md_remove,
 	.update = qcom_md_update,
+	.panic_update = qcom_md_panic_update,
 };
 
+/* Tell firmware the table is gone; later changes stay in Linux memory. */
 static void qcom_md_disable(void *data)
 {
 	struct qcom_md *md = data;
+	unsigned long flags;
 
-	md->ops->disable(md);
+	spin_lock_irqsave(&md->lock, flags);
+	if (!md->down) {
+		md->down = true;
+		md->ops->disable(md);
+	}
+	spin_unlock_irqrestore(&md->lock, flags);
 }
+
+/**
+ * qcom_md_shutdown() - withdraw the table before a reboot or kexec
+ * @md: a table registered with devm_qcom_md_register()
+ *
+ * Removes every region and disables the table, so that firmware does not
+ * follow it into memory the next kernel (after kexec) owns.  A crash
+ * kernel started by a panic does not come here and finds the table intact.
+ *
+ * Context: process context, may sleep.
+ */
+void qcom_md_shutdown(struct qcom_md *md)
+{
+	if (READ_ONCE(md->down))
+		return;
+	devm_dumpregion_provider_unregister(md->dev, &md->prov);
+	qcom_md_disable(md);
+}
+EXPORT_SYMBOL_IF_KUNIT(qcom_md_shutdown);
 
 /**
  * devm_qcom_md_register() - publish dump regions through a minidump table
@@ -299,7 +356,11 @@ int devm_qcom_md_register(struct device *dev, struct qcom_md *md,
 	md->prov.name = dev_name(dev);
 	md->prov.ops = &qcom_md_provider_ops;
 	md->prov.dev = dev;
-	return devm_dumpregion_provider_register(dev, &md->prov);
+	ret = devm_dumpregion_provider_register(dev, &md->prov);
+	if (ret)
+		return ret;
+	dev_set_drvdata(dev, md);
+	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(devm_qcom_md_register);
 

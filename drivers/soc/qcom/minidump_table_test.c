@@ -7,11 +7,13 @@
 #include <kunit/device.h>
 #include <kunit/test.h>
 #include <linux/dumpregion.h>
+#include <linux/dumpregion/provider.h>
 #include <linux/ctype.h>
 #include <linux/device.h>
 #include <linux/io.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/platform_device.h>
 #include <linux/slab.h>
 #include <linux/unaligned.h>
 #include <linux/vmalloc.h>
@@ -27,6 +29,12 @@ struct md_env {
 	struct device *dev;
 	struct minidump_global_toc *toc;
 	struct qcom_md *md;
+	/*
+	 * What the table holds before the test adds anything: the KELF
+	 * index, then the regions built-in clients registered at boot.
+	 */
+	unsigned int base;		/* entries */
+	int base_regions;		/* regions */
 	/* crash-consistency observer */
 	unsigned int nr_set_count;
 	unsigned int violations;
@@ -97,6 +105,32 @@ static const struct qcom_md_transport_ops observed_smem_ops = {
 	.disable = obs_disable,
 };
 
+/* Entries and regions a table receives when it appears, in @env->base*. */
+static void md_env_base(struct kunit *test, struct md_env *env)
+{
+	struct device *dev = kunit_device_register(test, "qcom-md-probe");
+	struct qcom_md *md;
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(dev));
+	md = devm_kzalloc(dev, sizeof(*md), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, md);
+	md->priv = kunit_kzalloc(test, sizeof(struct minidump_subsystem),
+				 GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, md->priv);
+	KUNIT_ASSERT_EQ(test, devm_qcom_md_register(dev, md, &qcom_md_smem_ops,
+						    4096), 0);
+	KUNIT_ASSERT_EQ(test, atomic_read(&md->prov.nr_refused), 0);
+	env->base = md->count;
+	env->base_regions = atomic_read(&md->prov.nr_accepted);
+	kunit_device_unregister(test, dev);
+}
+
+/*
+ * A table with room for the KELF index, the boot regions and @capacity - 1
+ * entries of the test's own; entry E(env, k), k >= 1, is the test's k-th.
+ */
+#define E(env, k)	((env)->base - 1 + (k))
+
 static struct md_env *md_env_start(struct kunit *test, unsigned int capacity)
 {
 	struct md_env *env = kunit_kzalloc(test, sizeof(*env), GFP_KERNEL);
@@ -118,9 +152,11 @@ static struct md_env *md_env_start(struct kunit *test, unsigned int capacity)
 	env->md = devm_kzalloc(env->dev, sizeof(*env->md), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, env->md);
 	env->md->priv = &env->toc->subsystems[0];
+	md_env_base(test, env);
 	KUNIT_ASSERT_EQ(test, devm_qcom_md_register(env->dev, env->md,
 						    &observed_smem_ops,
-						    capacity), 0);
+						    E(env, capacity)), 0);
+	KUNIT_ASSERT_EQ(test, env->md->count, env->base);
 	return env;
 }
 
@@ -213,7 +249,7 @@ static void qcom_md_test_enable(struct kunit *test)
 	KUNIT_EXPECT_MEMEQ(test, ss + 8, "ENOD", 4);	/* 'DONE' */
 	KUNIT_EXPECT_MEMEQ(test, ss + 12, "RN\0\0", 4);	/* 'NR' */
 	/* The core's KELF index comes first. */
-	KUNIT_EXPECT_EQ(test, le32_at(ss, 16), 1);
+	KUNIT_EXPECT_EQ(test, le32_at(ss, 16), env->base);
 	KUNIT_EXPECT_STREQ(test, env->md->regions[0].name, DUMPREGION_KELF_NAME);
 	KUNIT_EXPECT_EQ(test, le64_at(ss, 24), (u64)env->md->regions_phys);
 	KUNIT_EXPECT_EQ(test, env->md->regions_phys,
@@ -269,47 +305,48 @@ static void qcom_md_test_regions(struct kunit *test)
 
 	alpha = dumpregion_register("alpha", a, 100);
 	KUNIT_ASSERT_GT(test, alpha, 0);
-	KUNIT_EXPECT_EQ(test, le32_at(ss, 16), 2);
-	expect_entry(test, &env->md->regions[1], "alpha", 0, virt_to_phys(a),
+	KUNIT_EXPECT_EQ(test, le32_at(ss, 16), E(env, 2));
+	expect_entry(test, &env->md->regions[E(env, 1)], "alpha", 0, virt_to_phys(a),
 		     100);
 
 	/* Two physical runs: two entries, run-suffixed names. */
 	beta = dumpregion_register("beta", v, 2 * PAGE_SIZE);
 	KUNIT_ASSERT_GT(test, beta, 0);
-	KUNIT_EXPECT_EQ(test, le32_at(ss, 16), 4);
-	expect_entry(test, &env->md->regions[2], "beta#0", 0,
+	KUNIT_EXPECT_EQ(test, le32_at(ss, 16), E(env, 4));
+	expect_entry(test, &env->md->regions[E(env, 2)], "beta#0", 0,
 		     page_to_phys(pages + 1), PAGE_SIZE);
-	expect_entry(test, &env->md->regions[3], "beta#1", 0,
+	expect_entry(test, &env->md->regions[E(env, 3)], "beta#1", 0,
 		     page_to_phys(pages), PAGE_SIZE);
 
 	/* One entry left (KELF holds one): a two-run region is refused whole. */
 	gamma = dumpregion_register("gamma", v, 2 * PAGE_SIZE);
 	KUNIT_ASSERT_GT(test, gamma, 0);
-	KUNIT_EXPECT_EQ(test, le32_at(ss, 16), 4);
+	KUNIT_EXPECT_EQ(test, le32_at(ss, 16), E(env, 4));
 	KUNIT_EXPECT_EQ(test, atomic_read(&prov->nr_refused), 1);
 	delta = dumpregion_register("delta", d, 64);
 	KUNIT_ASSERT_GT(test, delta, 0);
-	KUNIT_EXPECT_EQ(test, le32_at(ss, 16), 5);
-	KUNIT_EXPECT_EQ(test, atomic_read(&prov->nr_accepted), 4);	/* with KELF */
+	KUNIT_EXPECT_EQ(test, le32_at(ss, 16), E(env, 5));
+	KUNIT_EXPECT_EQ(test, atomic_read(&prov->nr_accepted),
+			env->base_regions + 3);
 
 	/* Removing the first entry moves the last one into its slot. */
 	KUNIT_EXPECT_EQ(test, dumpregion_unregister(alpha), 0);
-	KUNIT_EXPECT_EQ(test, le32_at(ss, 16), 4);
-	expect_entry(test, &env->md->regions[1], "delta", 0, virt_to_phys(d),
+	KUNIT_EXPECT_EQ(test, le32_at(ss, 16), E(env, 4));
+	expect_entry(test, &env->md->regions[E(env, 1)], "delta", 0, virt_to_phys(d),
 		     64);
-	KUNIT_EXPECT_NE(test, le32_to_cpu(env->md->regions[4].valid),
+	KUNIT_EXPECT_NE(test, le32_to_cpu(env->md->regions[E(env, 4)].valid),
 			MINIDUMP_REGION_VALID);
-	KUNIT_EXPECT_EQ(test, le64_at(&env->md->regions[4], 24), 0);
+	KUNIT_EXPECT_EQ(test, le64_at(&env->md->regions[E(env, 4)], 24), 0);
 	KUNIT_EXPECT_EQ(test, find_entry(env, "alpha", 0), -1);
 
 	/* An update rewrites the entry in place. */
 	KUNIT_EXPECT_EQ(test, dumpregion_update(delta, d2, 32), 0);
-	KUNIT_EXPECT_EQ(test, le32_at(ss, 16), 4);
-	expect_entry(test, &env->md->regions[1], "delta", 0, virt_to_phys(d2),
+	KUNIT_EXPECT_EQ(test, le32_at(ss, 16), E(env, 4));
+	expect_entry(test, &env->md->regions[E(env, 1)], "delta", 0, virt_to_phys(d2),
 		     32);
 	/* ... or replaces its entries when the number of runs changes. */
 	KUNIT_EXPECT_EQ(test, dumpregion_update(beta, a, 16), 0);
-	KUNIT_EXPECT_EQ(test, le32_at(ss, 16), 3);
+	KUNIT_EXPECT_EQ(test, le32_at(ss, 16), E(env, 3));
 	i = find_entry(env, "beta", 0);
 	KUNIT_ASSERT_GE(test, i, 0);
 	expect_entry(test, &env->md->regions[i], "beta", 0, virt_to_phys(a),
@@ -319,9 +356,9 @@ static void qcom_md_test_regions(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dumpregion_unregister(beta), 0);
 	KUNIT_EXPECT_EQ(test, dumpregion_unregister(gamma), 0);
 	KUNIT_EXPECT_EQ(test, dumpregion_unregister(delta), 0);
-	KUNIT_EXPECT_EQ(test, le32_at(ss, 16), 1);
+	KUNIT_EXPECT_EQ(test, le32_at(ss, 16), E(env, 1));
 	for (i = 1; i < 5; i++)
-		KUNIT_EXPECT_NE(test, le32_to_cpu(env->md->regions[i].valid),
+		KUNIT_EXPECT_NE(test, le32_to_cpu(env->md->regions[E(env, i)].valid),
 				MINIDUMP_REGION_VALID);
 	KUNIT_EXPECT_GT(test, env->nr_set_count, 0);
 	KUNIT_EXPECT_EQ(test, env->violations, 0);
@@ -456,8 +493,94 @@ static void qcom_md_test_consistency(struct kunit *test)
 	for (i = 0; i < ARRAY_SIZE(ids); i++)
 		if (ids[i] > 0)
 			KUNIT_EXPECT_EQ(test, dumpregion_unregister(ids[i]), 0);
-	KUNIT_EXPECT_EQ(test, env->md->count, 1);	/* KELF */
+	KUNIT_EXPECT_EQ(test, env->md->count, env->base);
 	KUNIT_EXPECT_GT(test, env->nr_set_count, 100);
+	KUNIT_EXPECT_EQ(test, env->violations, 0);
+}
+
+static void not_panicking(void *unused)
+{
+	dumpregion_test_set_panicking(false);
+}
+
+/*
+ * A panic while another CPU was stopped inside a table change (it holds
+ * the table's lock): moving a region must not spin on that lock.  The
+ * region keeps its old, complete entry and is reported stale; with the
+ * lock free, the move reaches the table.  Hangs without the trylock.
+ */
+static void qcom_md_test_panic(struct kunit *test)
+{
+	struct md_env *env = md_env_start(test, 4);
+	char *buf = kunit_kzalloc(test, 256, GFP_KERNEL);
+	struct dumpregion_test_holder *h;
+	unsigned long flags;
+	int id, i;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	id = dumpregion_register_movable("pmove", buf, 64);
+	KUNIT_ASSERT_GT(test, id, 0);
+	i = find_entry(env, "pmove", 0);
+	KUNIT_ASSERT_GE(test, i, 0);
+
+	h = dumpregion_test_hold(test, &env->md->lock);
+	if (!h) {
+		dumpregion_unregister(id);
+		kunit_skip(test, "needs two online CPUs");
+	}
+	dumpregion_test_set_panicking(true);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, not_panicking, NULL),
+			0);
+	local_irq_save(flags);
+	KUNIT_EXPECT_EQ(test, dumpregion_update_atomic(id, buf + 128, 64), 0);
+	local_irq_restore(flags);
+	expect_entry(test, &env->md->regions[i], "pmove", 0, virt_to_phys(buf),
+		     64);
+	KUNIT_EXPECT_EQ(test, atomic_read(&env->md->prov.nr_stale), 1);
+
+	dumpregion_test_release(h);
+	local_irq_save(flags);
+	KUNIT_EXPECT_EQ(test, dumpregion_update_atomic(id, buf + 128, 64), 0);
+	local_irq_restore(flags);
+	expect_entry(test, &env->md->regions[i], "pmove", 0,
+		     virt_to_phys(buf + 128), 64);
+	KUNIT_EXPECT_EQ(test, atomic_read(&env->md->prov.nr_stale), 0);
+	dumpregion_test_set_panicking(false);
+	KUNIT_EXPECT_EQ(test, dumpregion_unregister(id), 0);
+	KUNIT_EXPECT_EQ(test, env->violations, 0);
+}
+
+/* Shutdown (reboot, kexec) withdraws the table from firmware. */
+static void qcom_md_test_shutdown(struct kunit *test)
+{
+	struct md_env *env = md_env_start(test, 4);
+	char *buf = kunit_kzalloc(test, 128, GFP_KERNEL);
+	const u8 *ss = apss_bytes(env);
+	int a, b;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_EXPECT_TRUE(test, !!qcom_md_smem_driver.shutdown);
+	KUNIT_EXPECT_TRUE(test, !!qcom_md_mmio_driver.shutdown);
+	a = dumpregion_register("before", buf, 64);
+	KUNIT_ASSERT_GT(test, a, 0);
+	KUNIT_EXPECT_EQ(test, le32_at(ss, 16), E(env, 2));
+
+	qcom_md_shutdown(env->md);
+	KUNIT_EXPECT_EQ(test, le32_at(ss, 0), 0);	/* status */
+	KUNIT_EXPECT_EQ(test, le32_at(ss, 4), 0);	/* enabled */
+	KUNIT_EXPECT_EQ(test, le32_at(ss, 16), 0);	/* count */
+	KUNIT_EXPECT_EQ(test, le64_at(ss, 24), 0);	/* array */
+	KUNIT_EXPECT_EQ(test, env->md->count, 0);
+	/* Later registrations stay away from the withdrawn table. */
+	b = dumpregion_register("after", buf + 64, 64);
+	KUNIT_ASSERT_GT(test, b, 0);
+	KUNIT_EXPECT_EQ(test, le32_at(ss, 16), 0);
+	KUNIT_EXPECT_EQ(test, env->md->count, 0);
+	qcom_md_shutdown(env->md);
+	KUNIT_EXPECT_EQ(test, dumpregion_unregister(a), 0);
+	KUNIT_EXPECT_EQ(test, dumpregion_unregister(b), 0);
+	kunit_device_unregister(test, env->dev);
+	KUNIT_EXPECT_EQ(test, le64_at(ss, 24), 0);
 	KUNIT_EXPECT_EQ(test, env->violations, 0);
 }
 
@@ -479,7 +602,7 @@ static void qcom_md_test_bad_capacity(struct kunit *test)
 
 /* ---- MMIO transport ---- */
 
-#define MMIO_MAX_WRITES	64
+#define MMIO_MAX_WRITES	256
 
 struct mmio_env {
 	struct qcom_md_mmio mmio;
@@ -546,6 +669,7 @@ static void qcom_md_test_mmio(struct kunit *test)
 	};
 	struct mmio_env *e = mmio_env_new(test);
 	void *buf = kunit_kzalloc(test, 256, GFP_KERNEL);
+	struct md_env base = {};
 	struct qcom_md *md;
 	struct device *dev;
 	unsigned int i, n;
@@ -558,7 +682,9 @@ static void qcom_md_test_mmio(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, md);
 	md->priv = &e->mmio;
 	strscpy(md->prefix, "45_");
-	KUNIT_ASSERT_EQ(test, devm_qcom_md_register(dev, md, &qcom_md_mmio_ops, 8), 0);
+	md_env_base(test, &base);
+	KUNIT_ASSERT_EQ(test, devm_qcom_md_register(dev, md, &qcom_md_mmio_ops,
+						    E(&base, 8)), 0);
 
 	/* enable, then the KELF index's entry (the core hands it over first) */
 	KUNIT_ASSERT_GE(test, e->nr, ARRAY_SIZE(enable_order) + 1);
@@ -598,17 +724,19 @@ static void qcom_md_test_mmio(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, le32_at(e->window, QCOM_MD_MMIO_SS_COUNT), n);
 
 	/*
-	 * The device goes: the provider leaves first (the KELF entry goes,
-	 * the count drops to 0), then the table is withdrawn, init first.
+	 * The device goes: the provider leaves first (its entries go one by
+	 * one, the count drops to 0), then the table is withdrawn, init first.
 	 */
 	i = e->nr;
 	kunit_device_unregister(test, dev);
-	KUNIT_ASSERT_EQ(test, e->nr - i, 1 + ARRAY_SIZE(disable_order));
-	KUNIT_EXPECT_EQ(test, e->off[i], QCOM_MD_MMIO_SS_COUNT);
-	KUNIT_EXPECT_EQ(test, e->val[i], 0);
+	KUNIT_ASSERT_EQ(test, e->nr - i, base.base + ARRAY_SIZE(disable_order));
+	for (n = 0; n < base.base; n++)
+		KUNIT_EXPECT_EQ(test, e->off[i + n], QCOM_MD_MMIO_SS_COUNT);
+	i += base.base;
+	KUNIT_EXPECT_EQ(test, e->val[i - 1], 0);
 	for (n = 0; n < ARRAY_SIZE(disable_order); n++) {
-		KUNIT_EXPECT_EQ(test, e->off[i + 1 + n], disable_order[n]);
-		KUNIT_EXPECT_EQ(test, e->val[i + 1 + n], 0);
+		KUNIT_EXPECT_EQ(test, e->off[i + n], disable_order[n]);
+		KUNIT_EXPECT_EQ(test, e->val[i + n], 0);
 	}
 	KUNIT_EXPECT_EQ(test, le32_at(e->window, QCOM_MD_MMIO_SS_ENABLE), 0);
 }
@@ -622,6 +750,8 @@ static struct kunit_case qcom_md_test_cases[] = {
 	KUNIT_CASE(qcom_md_test_name_collision),
 	KUNIT_CASE(qcom_md_test_consistency),
 	KUNIT_CASE(qcom_md_test_bad_capacity),
+	KUNIT_CASE(qcom_md_test_panic),
+	KUNIT_CASE(qcom_md_test_shutdown),
 	KUNIT_CASE(qcom_md_test_mmio_check),
 	KUNIT_CASE(qcom_md_test_mmio),
 	{}

@@ -15,6 +15,7 @@
 #include <linux/atomic.h>
 #include <linux/dumpregion.h>
 #include <linux/list.h>
+#include <linux/spinlock_types.h>
 #include <linux/types.h>
 
 struct dumpregion_provider;
@@ -77,16 +78,27 @@ struct dumpregion_layout {
  * @add: publish a region.  Return 0, or a negative errno to refuse it
  *	(-ENOSPC when the firmware table is full, -EINVAL for a name or an
  *	address the format cannot express).  Called with a spinlock held and
- *	interrupts disabled: must not sleep.  Required.
+ *	interrupts disabled: must not sleep; may allocate with %GFP_ATOMIC.
+ *	Never called during a panic.  Required.
  * @remove: stop publishing a region that @add accepted.  Must leave no
- *	entry of it behind.  Same context as @add.  Required.
+ *	entry of it behind.  Same context as @add; never called during a
+ *	panic.  Required.
  * @update: the region moved or changed size; publish the new layout in
  *	place of the old one so that firmware reading the table at any moment
  *	sees one or the other.  On error the core calls @remove and records
- *	the refusal.  May be called from any context, including hard
- *	interrupts and the panic path: must not sleep and must not allocate
- *	with anything but %GFP_ATOMIC.  Optional: without it the core calls
- *	@remove then @add.
+ *	the refusal.  Called with a spinlock held, interrupts disabled, from
+ *	process or interrupt context (dumpregion_update_atomic()): must not
+ *	sleep; may allocate with %GFP_ATOMIC.  Never called during a panic.
+ *	Optional: without it the core calls @remove then @add.
+ * @panic_update: as @update, while the kernel panics: the caller may be
+ *	the panicking CPU in NMI context, and any other CPU may have been
+ *	stopped anywhere, holding any lock.  Must not sleep, allocate, queue
+ *	work or spin on a lock: take locks only with a trylock and return
+ *	-EBUSY, leaving the table exactly as it was, when one is held.  On
+ *	error the core keeps the region published with its old layout and
+ *	reports it stale (it counts in @nr_stale and is logged at panic).
+ *	Optional: without it every region moved during a panic is stale for
+ *	the provider.
  * @sync: wait until firmware no longer lists what @remove and @update
  *	took out.  For providers that defer firmware calls (RPCs that sleep)
  *	from @add, @remove and @update to a workqueue.  Called after those,
@@ -96,11 +108,12 @@ struct dumpregion_layout {
  *	unregister regions or providers.  Optional.
  * @finalise: the kernel is panicking; make the table final for firmware
  *	(status words, cache maintenance).  Called once per panic on the
- *	panicking CPU with other CPUs stopped; must not sleep, allocate or
- *	take a lock that a stopped CPU may hold.  Optional.
+ *	panicking CPU, possibly in NMI context, with other CPUs stopped
+ *	anywhere: the same rules as @panic_update.  Optional.
  *
- * The core serialises @add, @remove and @update per region; calls for
- * different regions may run concurrently on different CPUs.
+ * Outside a panic the core serialises @add, @remove, @update and
+ * @panic_update per region; calls for different regions may run
+ * concurrently on different CPUs.
  */
 struct dumpregion_provider_ops {
 	int (*add)(struct dumpregion_provider *prov,
@@ -109,6 +122,8 @@ struct dumpregion_provider_ops {
 		       const struct dumpregion_layout *region);
 	int (*update)(struct dumpregion_provider *prov,
 		      const struct dumpregion_layout *region);
+	int (*panic_update)(struct dumpregion_provider *prov,
+			    const struct dumpregion_layout *region);
 	void (*sync)(struct dumpregion_provider *prov);
 	void (*finalise)(struct dumpregion_provider *prov);
 };
@@ -121,6 +136,8 @@ struct dumpregion_provider_ops {
  * @list: core-private: node in the list of providers
  * @nr_accepted: core-private: regions the provider currently publishes
  * @nr_refused: core-private: regions the provider refused
+ * @nr_stale: core-private: regions moved during a panic that the provider
+ *	could not follow (see @panic_update)
  *
  * Embed this in the driver's own state and reach it with container_of()
  * from the ops.
@@ -133,6 +150,7 @@ struct dumpregion_provider {
 	struct list_head list;
 	atomic_t nr_accepted;
 	atomic_t nr_refused;
+	atomic_t nr_stale;
 };
 
 #ifdef CONFIG_DUMPREGION
@@ -141,6 +159,8 @@ int dumpregion_provider_register(struct dumpregion_provider *prov);
 void dumpregion_provider_unregister(struct dumpregion_provider *prov);
 int devm_dumpregion_provider_register(struct device *dev,
 				      struct dumpregion_provider *prov);
+void devm_dumpregion_provider_unregister(struct device *dev,
+					 struct dumpregion_provider *prov);
 int dumpregion_run_name(const struct dumpregion_layout *region,
 			unsigned int run, char *buf, size_t len);
 
@@ -163,6 +183,12 @@ devm_dumpregion_provider_register(struct device *dev,
 	return -EOPNOTSUPP;
 }
 
+static inline void
+devm_dumpregion_provider_unregister(struct device *dev,
+				    struct dumpregion_provider *prov)
+{
+}
+
 static inline int dumpregion_run_name(const struct dumpregion_layout *region,
 				      unsigned int run, char *buf, size_t len)
 {
@@ -170,5 +196,19 @@ static inline int dumpregion_run_name(const struct dumpregion_layout *region,
 }
 
 #endif /* CONFIG_DUMPREGION */
+
+#if IS_ENABLED(CONFIG_DUMPREGION) && IS_ENABLED(CONFIG_KUNIT)
+/* For providers' KUnit suites: run the panic-time paths without a panic. */
+void dumpregion_test_set_panicking(bool on);
+#endif
+
+#if IS_ENABLED(CONFIG_DUMPREGION_KUNIT_TEST)
+/* ... and hold a lock on another CPU (kernel/dumpregion/dumpregion_kunit.c). */
+struct kunit;
+struct dumpregion_test_holder;
+struct dumpregion_test_holder *
+dumpregion_test_hold(struct kunit *test, spinlock_t *lock);
+void dumpregion_test_release(struct dumpregion_test_holder *h);
+#endif
 
 #endif /* _LINUX_DUMPREGION_PROVIDER_H */
