@@ -5,7 +5,7 @@
 
 SHELL := /bin/bash
 
-.PHONY: all deps tree check host kunit e2e test demo bench clean distclean
+.PHONY: all deps tree check host kunit kcsan e2e test demo bench clean distclean
 
 all: test
 
@@ -27,6 +27,10 @@ host: deps
 # make kunit SUITE='dumpregion' one suite (kunit.py filter glob)
 kunit: deps
 	@scripts/kunit.sh $(SUITE)
+
+# the KUnit suites in a KCSAN kernel instead of KASAN (not part of make test)
+kcsan: deps
+	@DR_KUNIT_SANITIZER=kcsan scripts/kunit.sh $(SUITE)
 
 # make e2e                      all end-to-end cases under QEMU
 # make e2e CASES='good short'   some of them

@@ -9,6 +9,8 @@
 # of every byte instead); cat reads the whole file.  Both read
 # the image from the page cache (each is run once before timing), and the
 # ELF goes to /dev/null so only the reading and copying are compared.
+# Read whole before running: editing the file meanwhile cannot derail it.
+{
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -59,3 +61,5 @@ printf 'cat:          %.3f s, %s MiB/s\n' "$best_cat" "$cat_rate"
 echo "throughput ratio mdread --elf / cat: $(echo "scale=2; $md_rate / $cat_rate" | bc)"
 echo "throughput ratio mdread --list / cat: $(echo "scale=2; $list_rate / $cat_rate" | bc)"
 rm -f "$img"
+exit
+}

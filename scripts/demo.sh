@@ -12,6 +12,8 @@
 # vmlinux, vmcore.elf, console.log, md/ (the regions as firmware names them),
 # dmesg.txt (the log decoded from vmcore.elf), pstore.txt (the ramoops
 # zones decoded from it) and tools/.
+# Read whole before running: editing the file meanwhile cannot derail it.
+{
 set -uo pipefail
 out=$(cd "$(dirname "$0")/.." && pwd)/build/demo
 . "$(dirname "$0")/guest.sh"
@@ -64,3 +66,5 @@ echo "   panic record: $(sed -n '/^== dmesg\.0 /,/^== /p' "$out/pstore.txt" | gr
 
 echo
 echo "Done in $(( $(date +%s) - start ))s.  Files in $out: ram.img board.dtb vmlinux vmcore.elf console.log md/"
+exit
+}

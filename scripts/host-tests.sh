@@ -7,6 +7,8 @@
 # progress); then the libFuzzer targets for a bounded time each
 # (FUZZ_SECONDS, default 30).  Each cmocka case, each collector check and
 # each fuzz run count as one test.
+# Read whole before running: editing the file meanwhile cannot derail it.
+{
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -138,3 +140,5 @@ fuzz fuzz_collector
 dr_result host "$passed" "$failed"
 echo "host: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
+exit
+}

@@ -6,22 +6,33 @@
 #
 #   scripts/kunit.sh                 every suite of every .kunitconfig
 #   scripts/kunit.sh 'dumpregion*'   only suites matching a glob
+#   DR_KUNIT_SANITIZER=kcsan scripts/kunit.sh
+#                                    the same under KCSAN instead of KASAN
+#                                    (tests/kunit/kcsan.kunitconfig)
 #
 # Counts passed/failed cases from kunit.py's JSON, then fails the run on any
 # lockdep, KASAN, sleeping-in-atomic or other kernel warning in the log.
+# Read whole before running: editing the file meanwhile cannot derail it.
+{
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 filter=${1:-}
 tree=$("$DR_TOP/scripts/prepare-tree.sh")
-build=$DR_CACHE/build-kunit-$(dr_kver)
+san=${DR_KUNIT_SANITIZER:-}
+case "$san" in
+"") debugcfg=$DR_TOP/tests/kunit/debug.kunitconfig; label="KASAN, lockdep"; suffix= ;;
+kcsan) debugcfg=$DR_TOP/tests/kunit/kcsan.kunitconfig; label="KCSAN, lockdep"; suffix=-kcsan ;;
+*) dr_die "unknown DR_KUNIT_SANITIZER=$san" ;;
+esac
+build=$DR_CACHE/build-kunit$suffix-$(dr_kver)
 mkdir -p "$build" "$DR_RESULTS"
-json=$DR_RESULTS/kunit.json
-log=$DR_RESULTS/kunit.log
+json=$DR_RESULTS/kunit$suffix.json
+log=$DR_RESULTS/kunit$suffix.log
 rm -f "$json" "$log"
 
 common=(--arch=arm64 --cross_compile=aarch64-linux-gnu- --build_dir="$build"
-	--qemu_args='-smp 2' --kunitconfig="$DR_TOP/tests/kunit/debug.kunitconfig")
+	--qemu_args='-smp 2' --kunitconfig="$debugcfg")
 while read -r kc; do
 	common+=(--kunitconfig="$DR_TOP/$kc")
 done < <(cd "$DR_TOP" && find kernel drivers fs -name .kunitconfig 2>/dev/null | sort)
@@ -32,12 +43,12 @@ exec_args=(--timeout=900 --json="$json")
 # Build, then boot: kunit.py keeps the build's output to itself, so the
 # harness reports its progress.
 rc=0
-dr_progress_start kunit "KUnit kernel (arm64, KASAN, lockdep)" "$build" 14 "$DR_RESULTS/kunit-build.log"
+dr_progress_start "kunit$suffix" "KUnit kernel (arm64, $label)" "$build" 6 "$DR_RESULTS/kunit$suffix-build.log"
 (cd "$tree" && /usr/bin/python3 tools/testing/kunit/kunit.py build "${common[@]}" \
-	--jobs="$(nproc)" >"$DR_RESULTS/kunit-build.log" 2>&1) || rc=$?
+	--jobs="$(nproc)" >"$DR_RESULTS/kunit$suffix-build.log" 2>&1) || rc=$?
 dr_progress_stop
 if [ "$rc" -ne 0 ]; then
-	tail -40 "$DR_RESULTS/kunit-build.log" >&2
+	tail -40 "$DR_RESULTS/kunit$suffix-build.log" >&2
 else
 	dr_log "KUnit: booting the suites under qemu-system-aarch64"
 	(cd "$tree" && /usr/bin/python3 tools/testing/kunit/kunit.py exec "${common[@]}" \
@@ -95,6 +106,8 @@ if [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ]; then
 	echo "KUnit: no test ran" >&2
 	failed=1
 fi
-dr_result kunit "$passed" "$failed"
+dr_result "kunit$suffix" "$passed" "$failed"
 echo "KUnit: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
+exit
+}

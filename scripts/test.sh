@@ -5,6 +5,8 @@
 # end-to-end under QEMU), then print one line
 # "N passed, N failed" summing them.  Exits non-zero on any failure or
 # when no test ran.
+# Read whole before running: editing the file meanwhile cannot derail it.
+{
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -35,3 +37,5 @@ echo "test time: $(( $(date +%s) - start ))s"
 [ "$passed" -gt 0 ] || failed=$((failed + 1))
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
+exit
+}
