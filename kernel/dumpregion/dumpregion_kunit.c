@@ -24,6 +24,8 @@ enum { DR_HOLD_STARTING, DR_HOLD_HELD, DR_HOLD_RELEASE, DR_HOLD_DONE };
 struct dumpregion_test_holder {
 	spinlock_t *lock;		/* the lock held on another CPU */
 	atomic_t state;
+	bool pinned;			/* the test's migrate_disable() */
+	bool started;			/* the holder thread runs */
 };
 
 static int dr_holder_fn(void *data)
@@ -48,10 +50,17 @@ static int dr_holder_fn(void *data)
  */
 void dumpregion_test_release(struct dumpregion_test_holder *h)
 {
+	/* A holder that was started takes the lock before it can let go. */
+	while (h->started && atomic_read(&h->state) == DR_HOLD_STARTING)
+		cpu_relax();
 	if (atomic_read(&h->state) == DR_HOLD_HELD)
 		atomic_set(&h->state, DR_HOLD_RELEASE);
 	while (atomic_read(&h->state) == DR_HOLD_RELEASE)
 		cpu_relax();
+	if (h->pinned) {
+		h->pinned = false;
+		migrate_enable();
+	}
 }
 EXPORT_SYMBOL_IF_KUNIT(dumpregion_test_release);
 
@@ -66,7 +75,8 @@ static void dr_holder_action(void *h)
  * @lock: the lock
  *
  * A kthread bound to another online CPU takes @lock with interrupts off
- * and spins until released.
+ * and spins until released.  The calling test stays on its CPU meanwhile
+ * (were it to move to the holder's CPU, neither could run the other).
  *
  * Return: the holder once @lock is held, or NULL when no other CPU is
  * online (the caller skips).
@@ -78,20 +88,23 @@ struct dumpregion_test_holder *dumpregion_test_hold(struct kunit *test,
 	struct task_struct *t;
 	unsigned int cpu;
 
+	h = kunit_kzalloc(test, sizeof(*h), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, h);
+	migrate_disable();
+	h->pinned = true;
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, dr_holder_action, h),
+			0);
 	cpus_read_lock();
 	cpu = cpumask_any_but(cpu_online_mask, raw_smp_processor_id());
 	cpus_read_unlock();
 	if (cpu >= nr_cpu_ids)
 		return NULL;
-	h = kunit_kzalloc(test, sizeof(*h), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, h);
 	h->lock = lock;
 	t = kthread_create(dr_holder_fn, h, "dr-lock-holder");
 	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
 	kthread_bind(t, cpu);
+	h->started = true;
 	wake_up_process(t);
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, dr_holder_action, h),
-			0);
 	while (atomic_read(&h->state) != DR_HOLD_HELD)
 		cpu_relax();
 	return h;
