@@ -7,7 +7,9 @@
  *
  * dumpregion_mutex protects the list of regions, the list of providers,
  * region names and the per-region links to providers (their creation and
- * removal).  Every entry point that may sleep takes it.
+ * removal).  Every entry point that may sleep takes it, but not for the
+ * providers' sync ops, which may wait for slow firmware: those run after
+ * it is released, under SRCU.
  *
  * Each region has a spinlock that serialises the provider ops for that
  * region and every change of its layout.  dumpregion_update_atomic() takes
@@ -44,6 +46,7 @@
 #include <linux/panic_notifier.h>
 #include <linux/percpu.h>
 #include <linux/rculist.h>
+#include <linux/srcu.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -73,6 +76,8 @@ struct dr_link {
 
 /* Protects the two lists below and region/provider links; see top. */
 static DEFINE_MUTEX(dumpregion_mutex);
+/* Keeps providers alive while their sync op runs without the mutex. */
+DEFINE_STATIC_SRCU(dr_sync_srcu);
 
 static LIST_HEAD(dumpregion_list);
 static LIST_HEAD(dumpregion_providers);
@@ -622,15 +627,25 @@ int __dumpregion_register_phys(struct module *owner, const char *name,
 }
 EXPORT_SYMBOL_GPL(__dumpregion_register_phys);
 
-/* Let providers that defer firmware calls catch up.  dumpregion_mutex held. */
+/*
+ * Let providers that defer firmware calls catch up.  Called without
+ * dumpregion_mutex: a provider waiting for slow firmware (RPC timeouts)
+ * holds up only the caller, not every registration.  SRCU keeps each
+ * provider alive until its sync returns.
+ */
 static void dr_sync_providers(void)
 {
 	struct dumpregion_provider *prov;
+	int idx;
 
-	lockdep_assert_held(&dumpregion_mutex);
-	list_for_each_entry(prov, &dumpregion_providers, list)
+	might_sleep();
+	lockdep_assert_not_held(&dumpregion_mutex);
+	idx = srcu_read_lock(&dr_sync_srcu);
+	list_for_each_entry_srcu(prov, &dumpregion_providers, list,
+				 srcu_read_lock_held(&dr_sync_srcu))
 		if (prov->ops->sync)
 			prov->ops->sync(prov);
+	srcu_read_unlock(&dr_sync_srcu, idx);
 }
 
 /* Unregister @r.  Called with dumpregion_mutex held. */
@@ -653,7 +668,6 @@ static void dr_unregister(struct dumpregion *r)
 	dr_free_links(&links);
 	call_rcu(&r->rcu, dr_free);
 	dr_kelf_rebuild();
-	dr_sync_providers();
 }
 
 /*
@@ -692,10 +706,13 @@ int __dumpregion_unregister(struct module *owner, int id)
 	struct dumpregion *r;
 	int ret;
 
-	guard(mutex)(&dumpregion_mutex);
+	mutex_lock(&dumpregion_mutex);
 	r = dr_lookup(owner, id, &ret);
 	if (r)
 		dr_unregister(r);
+	mutex_unlock(&dumpregion_mutex);
+	if (r)
+		dr_sync_providers();
 	return ret;
 }
 EXPORT_SYMBOL_GPL(__dumpregion_unregister);
@@ -945,9 +962,10 @@ int __dumpregion_update(struct module *owner, int id, const void *addr,
 	spin_unlock_irqrestore(&r->lock, flags);
 	if (!ret)
 		dr_kelf_rebuild();
-	dr_sync_providers();
 out_unlock:
 	mutex_unlock(&dumpregion_mutex);
+	if (r)
+		dr_sync_providers();
 	if (old_cur) {
 		synchronize_rcu();
 		kfree(old_cur);
@@ -1157,8 +1175,9 @@ void dumpregion_provider_unregister(struct dumpregion_provider *prov)
 	list_del_rcu(&prov->list);
 	dr_detach(prov);
 	mutex_unlock(&dumpregion_mutex);
-	/* The panic path may still be walking the provider list. */
+	/* The panic path or a sync may still be walking the provider list. */
 	synchronize_rcu();
+	synchronize_srcu(&dr_sync_srcu);
 }
 EXPORT_SYMBOL_GPL(dumpregion_provider_unregister);
 
@@ -1259,13 +1278,16 @@ VISIBLE_IF_KUNIT unsigned int dumpregion_module_going(struct module *mod)
 	struct dumpregion *r, *tmp;
 	unsigned int n = 0;
 
-	guard(mutex)(&dumpregion_mutex);
+	mutex_lock(&dumpregion_mutex);
 	list_for_each_entry_safe(r, tmp, &dumpregion_list, node) {
 		if (r->owner != mod)
 			continue;
 		dr_unregister(r);
 		n++;
 	}
+	mutex_unlock(&dumpregion_mutex);
+	if (n)
+		dr_sync_providers();
 	return n;
 }
 EXPORT_SYMBOL_IF_KUNIT(dumpregion_module_going);

@@ -72,6 +72,8 @@ struct fake_prov {
 	unsigned int nr_finalise;
 	unsigned int nr_sync;
 	unsigned int held_at_sync;	/* regions held at the last sync */
+	struct completion *sync_gate;	/* sync waits for it (slow firmware) */
+	atomic_t in_sync;		/* syncs under way */
 };
 
 static struct fake_prov *to_fake(struct dumpregion_provider *prov)
@@ -232,8 +234,12 @@ static void fake_sync(struct dumpregion_provider *prov)
 	struct fake_prov *fp = to_fake(prov);
 
 	might_sleep();
+	atomic_inc(&fp->in_sync);
+	if (fp->sync_gate)
+		wait_for_completion_timeout(fp->sync_gate, 10 * HZ);
 	fp->nr_sync++;
 	fp->held_at_sync = fake_nr_held(fp);
+	atomic_dec(&fp->in_sync);
 }
 
 static const struct dumpregion_provider_ops fake_ops = {
@@ -1015,6 +1021,58 @@ static void dr_test_sync(struct kunit *test)
 	/* By then the region was out of the provider's table. */
 	KUNIT_EXPECT_EQ(test, fp->held_at_sync, 0);
 	KUNIT_EXPECT_FALSE(test, fake_holds(fp, id));
+}
+
+struct unreg_ctx {
+	int id;
+	int ret;
+	struct completion done;
+};
+
+static int unreg_fn(void *data)
+{
+	struct unreg_ctx *u = data;
+
+	u->ret = dumpregion_unregister(u->id);
+	complete(&u->done);
+	return 0;
+}
+
+/*
+ * A provider whose firmware is slow to answer (an RPC timing out) holds
+ * up the unregistration waiting for it, not everyone else's registration.
+ */
+static void dr_test_sync_unlocked(struct kunit *test)
+{
+	struct fake_prov *fp = fake_start(test, "slow", &fake_ops);
+	char *buf = kunit_kzalloc(test, 256, GFP_KERNEL);
+	struct completion gate;
+	struct task_struct *t;
+	struct unreg_ctx *u;
+	int id;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	u = kunit_kzalloc(test, sizeof(*u), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, u);
+	init_completion(&gate);
+	init_completion(&u->done);
+	u->id = dumpregion_register("slow_a", buf, 64);
+	KUNIT_ASSERT_GT(test, u->id, 0);
+	fp->sync_gate = &gate;
+	t = kthread_run(unreg_fn, u, "dr-unreg");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	while (!atomic_read(&fp->in_sync))
+		usleep_range(1000, 2000);
+	/* The unregistration waits for the firmware; this goes through. */
+	id = dumpregion_register("slow_b", buf + 128, 64);
+	KUNIT_EXPECT_GT(test, id, 0);
+	KUNIT_EXPECT_TRUE(test, fake_holds(fp, id));
+	KUNIT_EXPECT_FALSE(test, completion_done(&u->done));
+	complete_all(&gate);
+	wait_for_completion(&u->done);
+	KUNIT_EXPECT_EQ(test, u->ret, 0);
+	fp->sync_gate = NULL;
+	KUNIT_EXPECT_EQ(test, dumpregion_unregister(id), 0);
 }
 
 /* ---- lifetime ---- */
@@ -1869,6 +1927,7 @@ static struct kunit_case dumpregion_test_cases[] = {
 	KUNIT_CASE(dr_test_refusal),
 	KUNIT_CASE(dr_test_debugfs),
 	KUNIT_CASE(dr_test_sync),
+	KUNIT_CASE(dr_test_sync_unlocked),
 	KUNIT_CASE(dr_test_devm),
 	KUNIT_CASE(dr_test_devm_provider),
 	KUNIT_CASE(dr_test_module_going),

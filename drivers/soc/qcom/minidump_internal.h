@@ -5,9 +5,8 @@
 #ifndef __QCOM_MINIDUMP_INTERNAL_H__
 #define __QCOM_MINIDUMP_INTERNAL_H__
 
-#include <linux/completion.h>
 #include <linux/dumpregion/provider.h>
-#include <linux/mailbox_client.h>
+#include <linux/notifier.h>
 #include <linux/soc/qcom/minidump.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -96,42 +95,18 @@ struct qcom_md_mmio {
 	void (*trace)(struct qcom_md_mmio *mmio, u32 off, u32 val);
 };
 
-/* Gunyah resource manager: RPC framing and the minidump messages. */
-#define QCOM_MD_RM_API			0x21	/* version 1, 2-word header */
-#define QCOM_MD_RM_TYPE_REQUEST		1
-#define QCOM_MD_RM_TYPE_REPLY		2
-#define QCOM_MD_RM_MSG_MAX		240
+/*
+ * Gunyah resource manager minidump calls (message ids and payload sizes;
+ * see minidump_rm.c for the layouts and where they come from).
+ */
 #define QCOM_MD_RM_GET_INFO		0x56000040
 #define QCOM_MD_RM_REGISTER_RANGE	0x56000041
 #define QCOM_MD_RM_DEREGISTER_SLOT	0x56000042
 #define QCOM_MD_RM_GET_SLOT_NUMBER	0x56000043
-
-/**
- * struct qcom_md_rm_hdr - RM RPC header, at the start of every message
- * @api: API version (bits 3:0) and header size in words (bits 7:4)
- * @type: request, reply or notification
- * @seq: sequence number; a reply carries its request's
- * @msg_id: the call
- *
- * A reply continues with the RM's error code (le32, 0 for success) before
- * its payload.
- */
-struct qcom_md_rm_hdr {
-	u8 api;
-	u8 type;
-	__le16 seq;
-	__le32 msg_id;
-} __packed;
-
-/**
- * struct qcom_md_rm_msg - a message through the RM mailbox channel
- * @len: bytes used in @data
- * @data: header and payload
- */
-struct qcom_md_rm_msg {
-	size_t len;
-	u8 data[QCOM_MD_RM_MSG_MAX];
-};
+#define QCOM_MD_RM_RANGE_HDR		20	/* REGISTER_RANGE before the name */
+#define QCOM_MD_RM_RPC_HDR		8	/* the RM driver's RPC header */
+#define QCOM_MD_RM_SLOT_HDR		8	/* GET_SLOT_NUMBER before the name */
+#define QCOM_MD_RM_SLOT_REPLY		4	/* u16 slot, u16 reserved */
 
 /**
  * struct qcom_md_rm_run - one RM slot
@@ -156,7 +131,7 @@ enum qcom_md_rm_op_type {
 
 /**
  * struct qcom_md_rm_op - a deferred RM operation on one region
- * @node: in &qcom_md_rm.ops while queued
+ * @node: in &qcom_md_rm.ops_queue while queued
  * @type: what it does
  * @queued: on the list (a move is queued at most once at a time)
  */
@@ -211,48 +186,41 @@ struct qcom_md_rm_region {
  * struct qcom_md_rm - Gunyah RM transport state
  * @prov: the dump region provider
  * @dev: the device behind it
- * @cl: mailbox client
- * @chan: channel to the RM
+ * @ops: the RM driver's calls
+ * @rm: the RM driver's handle, passed to @ops
  * @wq: ordered workqueue carrying out the RPCs
  * @work: the work item
- * @lock: protects @regions, @ops and @used
+ * @lock: protects @regions, @ops_queue and @used
  * @regions: regions held, with their slots
- * @ops: queued operations
+ * @ops_queue: queued operations
  * @nr_slots: slots the RM offers
  * @used: slots held or about to be
- * @seq: last sequence number sent
- * @done: a reply arrived
- * @req: request being sent
- * @reply: last reply
  * @last_rm_err: RM error code of the last failed call
- * @timeout: how long a reply may take (jiffies; default 5 s)
+ * @reboot_nb: withdraws every slot on reboot and kexec
+ * @detached: the provider was unregistered by @reboot_nb
  * @prefix: prepended to every name, may be empty
  */
 struct qcom_md_rm {
 	struct dumpregion_provider prov;
 	struct device *dev;
-	struct mbox_client cl;
-	struct mbox_chan *chan;
+	const struct qcom_md_rm_ops *ops;
+	void *rm;
 	struct workqueue_struct *wq;
 	struct work_struct work;
 	spinlock_t lock;	/* see the kernel-doc above */
 	struct list_head regions;
-	struct list_head ops;
+	struct list_head ops_queue;
 	unsigned int nr_slots;
 	unsigned int used;
-	u16 seq;
-	struct completion done;
-	struct qcom_md_rm_msg req;
-	struct qcom_md_rm_msg reply;
 	u32 last_rm_err;
-	unsigned long timeout;
+	struct notifier_block reboot_nb;
+	bool detached;
 	char prefix[8];
 };
 
 extern unsigned int qcom_md_max_regions;
 extern struct platform_driver qcom_md_smem_driver;
 extern struct platform_driver qcom_md_mmio_driver;
-extern struct platform_driver qcom_md_rm_driver;
 
 int qcom_md_short_name(const char *prefix, const char *full, char *out);
 void qcom_md_shutdown(struct qcom_md *md);
@@ -263,11 +231,14 @@ int qcom_md_smem_check(const struct minidump_global_toc *toc, size_t size);
 int qcom_md_mmio_check(void __iomem *base, resource_size_t size);
 
 #if IS_ENABLED(CONFIG_KUNIT)
-int qcom_md_rm_call(struct qcom_md_rm *rm, u32 msg_id, const void *req,
-		    size_t req_len, void *resp, size_t resp_len);
 int qcom_md_rm_region_error(struct qcom_md_rm *rm, int id);
-int devm_qcom_md_rm_register(struct device *dev, struct qcom_md_rm *rm,
-			     struct mbox_chan *chan);
+struct qcom_md_rm *__devm_qcom_md_rm_attach(struct device *dev,
+					    const struct qcom_md_rm_ops *ops,
+					    void *rm, const char *prefix);
+int qcom_md_rm_register_run(struct qcom_md_rm *rm, struct qcom_md_rm_run *run);
+int qcom_md_rm_deregister(struct qcom_md_rm *rm, int slot);
+int qcom_md_rm_find_slot(struct qcom_md_rm *rm, const char *name, size_t nlen,
+			 u16 *slot);
 extern const struct qcom_md_transport_ops qcom_md_smem_ops;
 extern const struct qcom_md_transport_ops qcom_md_mmio_ops;
 #endif

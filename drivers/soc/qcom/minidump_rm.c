@@ -3,168 +3,175 @@
  * Qualcomm minidump provider, Gunyah resource-manager transport.
  *
  * A Linux guest of the Gunyah hypervisor does not own a minidump table:
- * the resource manager (RM) keeps it, and regions are registered by RPC
- * over the RM's message queue, which Linux sees as a mailbox channel.
- * Each physically contiguous run of a region takes one RM slot:
+ * the resource manager (RM) keeps it, and regions are registered by RPC.
+ * The RM message queue is shared by every RM service and belongs to the
+ * Gunyah RM driver; this transport is one of its clients and reaches the
+ * RM only through the struct qcom_md_rm_ops::call the RM driver gives
+ * devm_qcom_md_rm_attach() (downstream, gh_rm_call()).  No node of its
+ * own selects it: the RM driver, bound to the hypervisor's
+ * resource-manager node, attaches it.
  *
- *   GET_INFO          u32 reserved                    -> u16 slot count
- *   REGISTER_RANGE    u64 base, u64 size, u8 name_size,
- *                     u8 name_offset, name            -> u16 slot
- *   DEREGISTER_SLOT   u16 slot                        -> (nothing)
- *   GET_SLOT_NUMBER   u8 name length, u16 first slot,
- *                     name                            -> u16 slot
+ * Each physically contiguous run of a region takes one RM slot.  The
+ * payloads, little-endian and packed, follow Qualcomm's downstream RM
+ * driver (drivers/virt/gunyah/gh_rm_iface.c: gh_rm_minidump_get_info(),
+ * gh_rm_minidump_register_range(), gh_rm_minidump_deregister_slot(),
+ * gh_rm_minidump_get_slot_from_name(); the structs gh_minidump_* in
+ * drivers/virt/gunyah/gh_rm_drv_private.h):
  *
- * Every message starts with the RM RPC header (API version and header
- * size, message type, sequence number, message id); replies add the RM's
- * error code.  RPCs sleep, while the dump region core calls providers with
- * a spinlock held: add and remove only queue work, which a workqueue
- * carries out in order, and the sync operation waits for it, so a region's
- * memory is not freed while the RM still lists it.  Slots are tracked per
- * run; RM errors are reported per region.  Tested against an emulated RM
- * only (minidump_rm_test.c): no Gunyah hypervisor runs here.
+ *   GET_INFO 0x56000040         u32 reserved
+ *                               -> u16 slot count, u16 reserved
+ *   REGISTER_RANGE 0x56000041   u64 base, u64 size, u32 { name_size:8,
+ *                               name_offset:8, reserved:16 }, name
+ *                               -> u16 slot, u16 reserved
+ *   DEREGISTER_SLOT 0x56000042  u16 slot, u16 reserved  -> (empty)
+ *   GET_SLOT_NUMBER 0x56000043  u32 { name_len:8, reserved:24 },
+ *                               u16 starting slot, u16 reserved, name
+ *                               -> u16 slot, u16 reserved
+ *
+ * name_offset counts from the start of the message, the RM driver's 8-byte
+ * RPC header included: 28.  Names are sent without a terminating NUL.
+ * A reply of any other size is refused, as downstream does.
+ *
+ * RPCs sleep, while the dump region core calls providers with a spinlock
+ * held: add, update and remove only queue work (embedded in the region,
+ * so removal cannot fail), which an ordered workqueue carries out, and
+ * the sync operation waits for it, so a region's memory is not freed while
+ * the RM still lists it.  Slots are tracked per run; RM errors are
+ * reported per region.  Tested against an emulated RM only
+ * (minidump_rm_test.c): no Gunyah hypervisor runs here.
  */
 
-#include <linux/completion.h>
 #include <linux/device.h>
-#include <linux/mailbox_client.h>
-#include <linux/mod_devicetable.h>
 #include <linux/module.h>
-#include <linux/of.h>
-#include <linux/platform_device.h>
+#include <linux/notifier.h>
+#include <linux/reboot.h>
 #include <linux/slab.h>
+#include <linux/soc/qcom/minidump.h>
 #include <linux/unaligned.h>
 #include <linux/workqueue.h>
 #include <kunit/visibility.h>
 
 #include "minidump_internal.h"
 
-#define QCOM_MD_RM_TIMEOUT	(5 * HZ)
-
 static struct qcom_md_rm *to_rm(struct dumpregion_provider *prov)
 {
 	return container_of(prov, struct qcom_md_rm, prov);
 }
 
-/* The RM's reply to the call in flight; others are dropped. */
-static void qcom_md_rm_rx(struct mbox_client *cl, void *data)
+/*
+ * One RPC whose reply must be exactly @resp_size bytes.  Returns 0;
+ * -EREMOTEIO with the RM's code in @rm->last_rm_err; -EPROTO for a reply
+ * of another size; the RM driver's errno otherwise.
+ */
+static int qcom_md_rm_call(struct qcom_md_rm *rm, u32 msg_id, const void *req,
+			   size_t req_size, void *resp, size_t resp_size)
 {
-	struct qcom_md_rm *rm = container_of(cl, struct qcom_md_rm, cl);
-	const struct qcom_md_rm_msg *msg = data;
-	const struct qcom_md_rm_hdr *h = (const void *)msg->data;
+	u32 rm_err = 0;
+	ssize_t n;
 
-	if (msg->len < sizeof(*h) + 4 || msg->len > sizeof(msg->data) ||
-	    h->type != QCOM_MD_RM_TYPE_REPLY ||
-	    le16_to_cpu(h->seq) != rm->seq) {
-		dev_warn(rm->dev, "unexpected RM message dropped\n");
-		return;
+	n = rm->ops->call(rm->rm, msg_id, req, req_size, resp, resp_size,
+			  &rm_err);
+	if (n == -EREMOTEIO)
+		rm->last_rm_err = rm_err;
+	if (n < 0)
+		return n;
+	if (n != resp_size) {
+		dev_warn(rm->dev, "RM call %#x: reply of %zd bytes, expected %zu\n",
+			 msg_id, n, resp_size);
+		return -EPROTO;
 	}
-	rm->reply = *msg;
-	complete(&rm->done);
+	return 0;
+}
+
+/* A u16 slot and u16 reserved, as every minidump reply but one carries. */
+static u16 qcom_md_rm_slot(const u8 *reply)
+{
+	return get_unaligned_le16(reply);
 }
 
 /**
- * qcom_md_rm_call() - one RPC to the resource manager
+ * qcom_md_rm_find_slot() - GET_SLOT_NUMBER: the slot holding a name
  * @rm: the transport
- * @msg_id: message id
- * @req: request payload
- * @req_len: its length
- * @resp: reply payload, or NULL
- * @resp_len: reply payload bytes expected
+ * @name: the name, not NUL-terminated
+ * @nlen: its length
+ * @slot: the slot, on success
  *
- * Context: process context, sleeps; serialised by the caller.
- * Return: 0; -ETIMEDOUT without a reply; -EREMOTEIO when the RM answered
- * an error (its code in @rm->last_rm_err); -EPROTO for a malformed reply.
+ * After a registration timed out the RM may still have carried it out.
+ *
+ * Context: process context, sleeps.
+ * Return: 0, or the error of the call.
  */
-VISIBLE_IF_KUNIT int qcom_md_rm_call(struct qcom_md_rm *rm, u32 msg_id,
-				     const void *req, size_t req_len,
-				     void *resp, size_t resp_len)
+VISIBLE_IF_KUNIT int qcom_md_rm_find_slot(struct qcom_md_rm *rm,
+					  const char *name, size_t nlen,
+					  u16 *slot)
 {
-	struct qcom_md_rm_hdr *h = (void *)rm->req.data;
-	const struct qcom_md_rm_hdr *rh = (const void *)rm->reply.data;
-	u32 err;
+	u8 req[QCOM_MD_RM_SLOT_HDR + MINIDUMP_REGION_NAME_LEN] = {};
+	u8 reply[QCOM_MD_RM_SLOT_REPLY];
 	int ret;
 
-	if (sizeof(*h) + req_len > sizeof(rm->req.data))
-		return -EMSGSIZE;
-	rm->seq++;
-	h->api = QCOM_MD_RM_API;
-	h->type = QCOM_MD_RM_TYPE_REQUEST;
-	h->seq = cpu_to_le16(rm->seq);
-	h->msg_id = cpu_to_le32(msg_id);
-	memcpy(rm->req.data + sizeof(*h), req, req_len);
-	rm->req.len = sizeof(*h) + req_len;
-	reinit_completion(&rm->done);
-	ret = mbox_send_message(rm->chan, &rm->req);
-	if (ret < 0)
-		return ret;
-	if (!wait_for_completion_timeout(&rm->done, rm->timeout)) {
-		/* A late reply for this sequence number is dropped. */
-		rm->seq++;
-		return -ETIMEDOUT;
-	}
-	if (le32_to_cpu(rh->msg_id) != msg_id)
-		return -EPROTO;
-	err = get_unaligned_le32(rm->reply.data + sizeof(*rh));
-	if (err) {
-		rm->last_rm_err = err;
-		return -EREMOTEIO;
-	}
-	if (rm->reply.len < sizeof(*rh) + 4 + resp_len)
-		return -EPROTO;
-	if (resp_len)
-		memcpy(resp, rm->reply.data + sizeof(*rh) + 4, resp_len);
-	return 0;
+	req[0] = nlen;				/* name_len:8, reserved:24 */
+	put_unaligned_le16(0, req + 4);		/* starting slot */
+	memcpy(req + QCOM_MD_RM_SLOT_HDR, name, nlen);
+	ret = qcom_md_rm_call(rm, QCOM_MD_RM_GET_SLOT_NUMBER, req,
+			      QCOM_MD_RM_SLOT_HDR + nlen, reply, sizeof(reply));
+	if (!ret)
+		*slot = qcom_md_rm_slot(reply);
+	return ret;
 }
-EXPORT_SYMBOL_IF_KUNIT(qcom_md_rm_call);
+EXPORT_SYMBOL_IF_KUNIT(qcom_md_rm_find_slot);
 
-/*
- * After a call timed out, the RM may still have carried it out: ask it for
- * the slot holding @name.  Returns 0 with *@slot, or -ETIMEDOUT when the
- * RM does not know the name (or still does not answer).
+/**
+ * qcom_md_rm_register_run() - REGISTER_RANGE for one run
+ * @rm: the transport
+ * @run: the run; its slot is set on success
+ *
+ * Context: process context, sleeps.
+ * Return: 0, or the error of the call.
  */
-static int qcom_md_rm_find_slot(struct qcom_md_rm *rm, const char *name,
-				size_t nlen, __le16 *slot)
+VISIBLE_IF_KUNIT int qcom_md_rm_register_run(struct qcom_md_rm *rm,
+					     struct qcom_md_rm_run *run)
 {
-	u8 req[1 + 2 + MINIDUMP_REGION_NAME_LEN];
-
-	req[0] = nlen;
-	put_unaligned_le16(0, req + 1);		/* from the first slot */
-	memcpy(req + 3, name, nlen);
-	if (qcom_md_rm_call(rm, QCOM_MD_RM_GET_SLOT_NUMBER, req, 3 + nlen,
-			    slot, sizeof(*slot)))
-		return -ETIMEDOUT;
-	return 0;
-}
-
-static int qcom_md_rm_register_run(struct qcom_md_rm *rm,
-				   struct qcom_md_rm_run *run)
-{
-	u8 req[8 + 8 + 1 + 1 + MINIDUMP_REGION_NAME_LEN];
+	u8 req[QCOM_MD_RM_RANGE_HDR + MINIDUMP_REGION_NAME_LEN] = {};
 	size_t nlen = strnlen(run->name, MINIDUMP_REGION_NAME_LEN);
-	__le16 slot;
+	u8 reply[QCOM_MD_RM_SLOT_REPLY];
+	u16 slot = 0;
 	int ret;
 
 	put_unaligned_le64(run->phys, req);
 	put_unaligned_le64(run->size, req + 8);
-	req[16] = nlen;
-	req[17] = 18;		/* the name follows these fields */
-	memcpy(req + 18, run->name, nlen);
-	ret = qcom_md_rm_call(rm, QCOM_MD_RM_REGISTER_RANGE, req, 18 + nlen,
-			      &slot, sizeof(slot));
-	if (ret == -ETIMEDOUT)
-		ret = qcom_md_rm_find_slot(rm, run->name, nlen, &slot) ?: 0;
+	req[16] = nlen;					/* name_size:8 */
+	req[17] = QCOM_MD_RM_RPC_HDR + QCOM_MD_RM_RANGE_HDR;	/* name_offset:8 */
+	memcpy(req + QCOM_MD_RM_RANGE_HDR, run->name, nlen);
+	ret = qcom_md_rm_call(rm, QCOM_MD_RM_REGISTER_RANGE, req,
+			      QCOM_MD_RM_RANGE_HDR + nlen, reply, sizeof(reply));
 	if (!ret)
-		run->slot = le16_to_cpu(slot);
+		slot = qcom_md_rm_slot(reply);
+	else if (ret == -ETIMEDOUT)
+		ret = qcom_md_rm_find_slot(rm, run->name, nlen, &slot) ?
+		      -ETIMEDOUT : 0;
+	if (!ret)
+		run->slot = slot;
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(qcom_md_rm_register_run);
 
-static int qcom_md_rm_deregister(struct qcom_md_rm *rm, int slot)
+/**
+ * qcom_md_rm_deregister() - DEREGISTER_SLOT
+ * @rm: the transport
+ * @slot: the slot
+ *
+ * Context: process context, sleeps.
+ * Return: 0, or the error of the call.
+ */
+VISIBLE_IF_KUNIT int qcom_md_rm_deregister(struct qcom_md_rm *rm, int slot)
 {
-	__le16 req = cpu_to_le16(slot);
+	u8 req[4] = {};
 
-	return qcom_md_rm_call(rm, QCOM_MD_RM_DEREGISTER_SLOT, &req,
-			       sizeof(req), NULL, 0);
+	put_unaligned_le16(slot, req);
+	return qcom_md_rm_call(rm, QCOM_MD_RM_DEREGISTER_SLOT, req, sizeof(req),
+			       NULL, 0);
 }
+EXPORT_SYMBOL_IF_KUNIT(qcom_md_rm_deregister);
 
 static void qcom_md_rm_do_add(struct qcom_md_rm *rm, struct qcom_md_rm_region *r)
 {
@@ -215,7 +222,7 @@ static void qcom_md_rm_work(struct work_struct *work)
 
 	for (;;) {
 		spin_lock_irqsave(&rm->lock, flags);
-		op = list_first_entry_or_null(&rm->ops, struct qcom_md_rm_op, node);
+		op = list_first_entry_or_null(&rm->ops_queue, struct qcom_md_rm_op, node);
 		if (op) {
 			list_del(&op->node);
 			op->queued = false;
@@ -256,7 +263,7 @@ static void qcom_md_rm_queue(struct qcom_md_rm *rm, struct qcom_md_rm_op *op)
 	if (op->queued)
 		return;
 	op->queued = true;
-	list_add_tail(&op->node, &rm->ops);
+	list_add_tail(&op->node, &rm->ops_queue);
 	queue_work(rm->wq, &rm->work);
 }
 
@@ -454,115 +461,101 @@ static void qcom_md_rm_stop(void *data)
 	destroy_workqueue(rm->wq);
 }
 
+/*
+ * Reboot and kexec (kernel_restart_prepare() runs the reboot notifiers):
+ * free every slot, so that the RM does not dump the next kernel's memory
+ * under this one's names.  A crash kernel started by a panic does not
+ * come here and finds the slots intact.
+ */
+static int qcom_md_rm_reboot(struct notifier_block *nb, unsigned long action,
+			     void *data)
+{
+	struct qcom_md_rm *rm = container_of(nb, struct qcom_md_rm, reboot_nb);
+
+	if (!rm->detached) {
+		rm->detached = true;
+		devm_dumpregion_provider_unregister(rm->dev, &rm->prov);
+		flush_work(&rm->work);
+	}
+	return NOTIFY_DONE;
+}
+
 /**
- * devm_qcom_md_rm_register() - publish dump regions through the Gunyah RM
- * @dev: device the provider's lifetime is tied to
- * @rm: zeroed transport state, @rm->prefix set by the caller
- * @chan: mailbox channel to the RM, bound to @rm->cl (whose rx_callback
- *	this sets) by the caller
- *
- * Asks the RM how many slots it offers, then registers the provider,
- * which receives every dump region already registered.
+ * __devm_qcom_md_rm_attach() - devm_qcom_md_rm_attach(), returning the state
+ * @dev: as for devm_qcom_md_rm_attach()
+ * @ops: as for devm_qcom_md_rm_attach()
+ * @rm: as for devm_qcom_md_rm_attach()
+ * @prefix: as for devm_qcom_md_rm_attach()
  *
  * Context: may sleep.
- * Return: 0 or a negative errno (-ENODEV when the RM offers no slot).
+ * Return: the transport, or an ERR_PTR() as devm_qcom_md_rm_attach() fails.
  */
-VISIBLE_IF_KUNIT int devm_qcom_md_rm_register(struct device *dev,
-					      struct qcom_md_rm *rm,
-					      struct mbox_chan *chan)
+VISIBLE_IF_KUNIT struct qcom_md_rm *
+__devm_qcom_md_rm_attach(struct device *dev, const struct qcom_md_rm_ops *ops,
+			 void *rm, const char *prefix)
 {
-	__le32 req = 0;
-	__le16 slots;
+	u8 req[4] = {}, reply[4];
+	struct qcom_md_rm *md;
 	int ret;
 
-	rm->dev = dev;
-	rm->chan = chan;
-	rm->cl.rx_callback = qcom_md_rm_rx;
-	spin_lock_init(&rm->lock);
-	INIT_LIST_HEAD(&rm->regions);
-	INIT_LIST_HEAD(&rm->ops);
-	INIT_WORK(&rm->work, qcom_md_rm_work);
-	init_completion(&rm->done);
-	if (!rm->timeout)
-		rm->timeout = QCOM_MD_RM_TIMEOUT;
-	rm->wq = alloc_ordered_workqueue("qcom_md_rm", 0);
-	if (!rm->wq)
-		return -ENOMEM;
-	ret = devm_add_action_or_reset(dev, qcom_md_rm_stop, rm);
+	if (!ops || !ops->call)
+		return ERR_PTR(-EINVAL);
+	md = devm_kzalloc(dev, sizeof(*md), GFP_KERNEL);
+	if (!md)
+		return ERR_PTR(-ENOMEM);
+	if (prefix && strscpy(md->prefix, prefix) < 0)
+		return ERR_PTR(-ENAMETOOLONG);
+	md->dev = dev;
+	md->ops = ops;
+	md->rm = rm;
+	spin_lock_init(&md->lock);
+	INIT_LIST_HEAD(&md->regions);
+	INIT_LIST_HEAD(&md->ops_queue);
+	INIT_WORK(&md->work, qcom_md_rm_work);
+	md->wq = alloc_ordered_workqueue("qcom_md_rm", 0);
+	if (!md->wq)
+		return ERR_PTR(-ENOMEM);
+	ret = devm_add_action_or_reset(dev, qcom_md_rm_stop, md);
 	if (ret)
-		return ret;
-	ret = qcom_md_rm_call(rm, QCOM_MD_RM_GET_INFO, &req, sizeof(req),
-			      &slots, sizeof(slots));
+		return ERR_PTR(ret);
+	ret = qcom_md_rm_call(md, QCOM_MD_RM_GET_INFO, req, sizeof(req), reply,
+			      sizeof(reply));
 	if (ret)
-		return ret;
-	rm->nr_slots = le16_to_cpu(slots);
-	if (!rm->nr_slots)
-		return -ENODEV;
-	rm->prov.name = dev_name(dev);
-	rm->prov.ops = &qcom_md_rm_ops;
-	rm->prov.dev = dev;
-	return devm_dumpregion_provider_register(dev, &rm->prov);
+		return ERR_PTR(ret);
+	md->nr_slots = qcom_md_rm_slot(reply);
+	if (!md->nr_slots)
+		return ERR_PTR(-ENODEV);
+	md->prov.name = dev_name(dev);
+	md->prov.ops = &qcom_md_rm_ops;
+	md->prov.dev = dev;
+	ret = devm_dumpregion_provider_register(dev, &md->prov);
+	if (ret)
+		return ERR_PTR(ret);
+	md->reboot_nb.notifier_call = qcom_md_rm_reboot;
+	ret = devm_register_reboot_notifier(dev, &md->reboot_nb);
+	return ret ? ERR_PTR(ret) : md;
 }
-EXPORT_SYMBOL_IF_KUNIT(devm_qcom_md_rm_register);
+EXPORT_SYMBOL_IF_KUNIT(__devm_qcom_md_rm_attach);
 
-static void qcom_md_rm_free_chan(void *data)
+/**
+ * devm_qcom_md_rm_attach() - publish dump regions through the Gunyah RM
+ * @dev: the RM driver's device for this service; the provider lives as
+ *	long as it stays bound
+ * @ops: the RM driver's call into the RM (see struct qcom_md_rm_ops)
+ * @rm: the RM driver's handle, passed back to @ops
+ * @prefix: prepended to every region name (e.g. "<vmid>_"), or NULL
+ *
+ * For the Gunyah RM driver, which owns the RM message queue: asks the RM
+ * how many minidump slots it offers, then registers a dump region provider
+ * that receives every region already registered and follows every change.
+ *
+ * Context: may sleep.
+ * Return: 0; -ENODEV when the RM offers no slot; -ENAMETOOLONG for a
+ * prefix longer than 7 characters; the RM call's errno; -ENOMEM.
+ */
+int devm_qcom_md_rm_attach(struct device *dev, const struct qcom_md_rm_ops *ops,
+			   void *rm, const char *prefix)
 {
-	mbox_free_channel(data);
+	return PTR_ERR_OR_ZERO(__devm_qcom_md_rm_attach(dev, ops, rm, prefix));
 }
-
-static int qcom_md_rm_probe(struct platform_device *pdev)
-{
-	struct device *dev = &pdev->dev;
-	struct mbox_chan *chan;
-	struct qcom_md_rm *rm;
-	u32 vmid;
-	int ret;
-
-	rm = devm_kzalloc(dev, sizeof(*rm), GFP_KERNEL);
-	if (!rm)
-		return -ENOMEM;
-	if (!of_property_read_u32(dev->of_node, "qcom,vmid", &vmid)) {
-		snprintf(rm->prefix, sizeof(rm->prefix), "%u_", vmid);
-		if (strlen(rm->prefix) + 6 > QCOM_MD_NAME_CHARS)
-			return dev_err_probe(dev, -EINVAL, "qcom,vmid %u too long for names\n",
-					     vmid);
-	}
-	rm->cl.dev = dev;
-	rm->cl.tx_block = false;
-	chan = mbox_request_channel(&rm->cl, 0);
-	if (IS_ERR(chan))
-		return dev_err_probe(dev, PTR_ERR(chan), "no channel to the resource manager\n");
-	ret = devm_add_action_or_reset(dev, qcom_md_rm_free_chan, chan);
-	if (ret)
-		return ret;
-	ret = devm_qcom_md_rm_register(dev, rm, chan);
-	if (ret)
-		return dev_err_probe(dev, ret, "resource manager refused minidump\n");
-	platform_set_drvdata(pdev, rm);
-	dev_dbg(dev, "%u RM slots\n", rm->nr_slots);
-	return 0;
-}
-
-static const struct of_device_id qcom_md_rm_of_match[] = {
-	{ .compatible = "qcom,minidump-gunyah-rm" },
-	{}
-};
-MODULE_DEVICE_TABLE(of, qcom_md_rm_of_match);
-
-/* Withdraw every slot before a reboot or kexec (see qcom_md_shutdown()). */
-static void qcom_md_rm_shutdown(struct platform_device *pdev)
-{
-	struct qcom_md_rm *rm = platform_get_drvdata(pdev);
-
-	devm_dumpregion_provider_unregister(&pdev->dev, &rm->prov);
-	flush_work(&rm->work);
-}
-
-struct platform_driver qcom_md_rm_driver = {
-	.probe = qcom_md_rm_probe,
-	.shutdown = qcom_md_rm_shutdown,
-	.driver = {
-		.name = "qcom-minidump-gunyah-rm",
-		.of_match_table = qcom_md_rm_of_match,
-	},
-};
+EXPORT_SYMBOL_GPL(devm_qcom_md_rm_attach);

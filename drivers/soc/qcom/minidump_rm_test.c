@@ -1,19 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * KUnit tests for the minidump Gunyah RM transport, against an emulated
- * resource manager: a mailbox controller that decodes every message byte
- * by byte, keeps its own slot table, and can be told to fail, run out of
- * slots or answer late.  No Gunyah hypervisor runs here; this emulation
- * is all the transport has been tested against.
+ * resource manager.  The emulator is written from the message table
+ * (payload offsets, sizes, reserved bytes that must be zero), not from the
+ * transport's code: it decodes every request byte by byte, keeps its own
+ * slot table, and answers as the real RM does, with an RM error code for
+ * what it refuses.  It stands in for the RM driver's call (struct
+ * qcom_md_rm_ops).  Golden byte arrays pin each request down: one offset
+ * changed in the transport fails a test.
  */
 
 #include <kunit/device.h>
 #include <kunit/test.h>
 #include <linux/delay.h>
+#include <linux/device.h>
 #include <linux/dumpregion.h>
-#include <linux/mailbox_controller.h>
+#include <linux/mutex.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
+#include <linux/soc/qcom/minidump.h>
 #include <linux/unaligned.h>
 #include <linux/workqueue.h>
 
@@ -21,162 +26,142 @@
 
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 
-#define EMU_SLOTS	256
-#define EMU_ERR_NOSLOT	0x10	/* RM error codes the emulator answers */
-#define EMU_ERR_BADSLOT	0x11
+#define EMU_SLOTS		256
+/* RM error codes the emulator answers (the RM's own numbering). */
+#define RM_ERR_NORESOURCE	2
+#define RM_ERR_ARG_INVALID	6
+#define RM_ERR_LOOKUP_FAILED	14
+#define RM_ERR_UNIMPLEMENTED	0xffffffff
 
 struct emu_slot {
 	bool used;
-	char name[MINIDUMP_REGION_NAME_LEN + 1];
+	char name[17];
 	u64 base, size;
 };
 
 struct rm_emu {
-	struct mbox_controller mbox;
-	struct mbox_chan chan;
-	struct kunit *test;
+	struct mutex lock;		/* one call at a time, as the RM */
 	struct emu_slot slots[EMU_SLOTS];
 	unsigned int nr_slots;		/* offered by GET_INFO */
-	u16 expect_seq;
 	u32 fail_next;			/* RM error for the next REGISTER_RANGE */
-	unsigned long delay_ms;		/* answer the next message this late */
+	bool lose_next;			/* do the next REGISTER_RANGE, then time out */
+	int reply_size;			/* >= 0: size of the next reply payload */
+	unsigned long delay_ms;		/* answer the next call this late */
 	unsigned int nr_register, nr_deregister, nr_lookup, bad;
-	struct qcom_md_rm_msg reply;
-	struct delayed_work answer;
+	u32 last_id;			/* the last request, as received */
+	u8 last_req[64];
+	size_t last_len;
 };
 
-static struct rm_emu *chan_emu(struct mbox_chan *chan)
+/* The RM's side of a call: request bytes in, reply bytes or an error out. */
+static ssize_t emu_call(void *rm, u32 msg_id, const void *req, size_t len,
+			void *resp, size_t resp_size, u32 *rm_err)
 {
-	return container_of(chan->mbox, struct rm_emu, mbox);
-}
-
-static void emu_reply(struct rm_emu *e, const struct qcom_md_rm_hdr *h,
-		      u32 err, const void *payload, size_t len)
-{
-	struct qcom_md_rm_hdr *r = (void *)e->reply.data;
-
-	r->api = QCOM_MD_RM_API;
-	r->type = QCOM_MD_RM_TYPE_REPLY;
-	r->seq = h->seq;
-	r->msg_id = h->msg_id;
-	put_unaligned_le32(err, e->reply.data + sizeof(*r));
-	memcpy(e->reply.data + sizeof(*r) + 4, payload, len);
-	e->reply.len = sizeof(*r) + 4 + len;
-}
-
-/* Decode a request exactly as the RM would; anything odd counts as bad. */
-static void emu_handle(struct rm_emu *e, const struct qcom_md_rm_msg *m)
-{
-	const struct qcom_md_rm_hdr *h = (const void *)m->data;
-	const u8 *p = m->data + sizeof(*h);
-	size_t plen = m->len - sizeof(*h);
-	__le16 out;
+	struct rm_emu *e = rm;
+	const u8 *p = req;
+	u8 out[4] = {};
+	size_t out_len = 4;
 	unsigned int i;
+	u32 err = 0;
+	bool lose = false;
 
-	/* A timed-out call's number is skipped: numbers only have to change. */
-	if (m->len < sizeof(*h) || h->api != QCOM_MD_RM_API ||
-	    h->type != QCOM_MD_RM_TYPE_REQUEST ||
-	    le16_to_cpu(h->seq) == e->expect_seq) {
-		e->bad++;
-		return;
-	}
-	e->expect_seq = le16_to_cpu(h->seq);
-	switch (le32_to_cpu(h->msg_id)) {
-	case QCOM_MD_RM_GET_INFO:
-		if (plen != 4 || get_unaligned_le32(p))
+	mutex_lock(&e->lock);
+	e->last_id = msg_id;
+	e->last_len = min(len, sizeof(e->last_req));
+	memcpy(e->last_req, req, e->last_len);
+	switch (msg_id) {
+	case 0x56000040:			/* GET_INFO: u32 reserved */
+		if (len != 4 || get_unaligned_le32(p)) {
 			e->bad++;
-		out = cpu_to_le16(e->nr_slots);
-		emu_reply(e, h, 0, &out, sizeof(out));
-		return;
-	case QCOM_MD_RM_REGISTER_RANGE:
+			err = RM_ERR_ARG_INVALID;
+			break;
+		}
+		put_unaligned_le16(e->nr_slots, out);
+		break;
+	case 0x56000041:			/* REGISTER_RANGE */
 		e->nr_register++;
-		if (plen < 18 || p[17] != 18 || plen != 18 + p[16] ||
-		    !p[16] || p[16] > MINIDUMP_REGION_NAME_LEN) {
+		/* u64 base, u64 size, name_size, name_offset 28, 2 reserved */
+		if (len < 20 || !p[16] || p[16] > 16 || p[17] != 28 || p[18] ||
+		    p[19] || len != 20 + p[16]) {
 			e->bad++;
-			emu_reply(e, h, EMU_ERR_BADSLOT, NULL, 0);
-			return;
+			err = RM_ERR_ARG_INVALID;
+			break;
 		}
 		if (e->fail_next) {
-			emu_reply(e, h, e->fail_next, NULL, 0);
+			err = e->fail_next;
 			e->fail_next = 0;
-			return;
+			break;
 		}
-		for (i = 0; i < e->nr_slots; i++)
-			if (!e->slots[i].used)
-				break;
+		for (i = 0; i < e->nr_slots && e->slots[i].used; i++)
+			;
 		if (i == e->nr_slots) {
-			emu_reply(e, h, EMU_ERR_NOSLOT, NULL, 0);
-			return;
+			err = RM_ERR_NORESOURCE;
+			break;
 		}
 		e->slots[i].used = true;
 		e->slots[i].base = get_unaligned_le64(p);
 		e->slots[i].size = get_unaligned_le64(p + 8);
-		memcpy(e->slots[i].name, p + 18, p[16]);
+		memcpy(e->slots[i].name, p + 20, p[16]);
 		e->slots[i].name[p[16]] = 0;
-		out = cpu_to_le16(i);
-		emu_reply(e, h, 0, &out, sizeof(out));
-		return;
-	case QCOM_MD_RM_DEREGISTER_SLOT:
+		put_unaligned_le16(i, out);
+		lose = e->lose_next;
+		e->lose_next = false;
+		break;
+	case 0x56000042:			/* DEREGISTER_SLOT: u16, u16 reserved */
 		e->nr_deregister++;
-		i = plen == 2 ? get_unaligned_le16(p) : EMU_SLOTS;
+		i = len == 4 && !p[2] && !p[3] ? get_unaligned_le16(p) : EMU_SLOTS;
 		if (i >= e->nr_slots || !e->slots[i].used) {
 			e->bad++;
-			emu_reply(e, h, EMU_ERR_BADSLOT, NULL, 0);
-			return;
+			err = RM_ERR_ARG_INVALID;
+			break;
 		}
 		memset(&e->slots[i], 0, sizeof(e->slots[i]));
-		emu_reply(e, h, 0, NULL, 0);
-		return;
-	case QCOM_MD_RM_GET_SLOT_NUMBER:
+		out_len = 0;
+		break;
+	case 0x56000043:			/* GET_SLOT_NUMBER */
 		e->nr_lookup++;
-		if (plen < 3 || plen != 3 + p[0] || !p[0] ||
-		    p[0] > MINIDUMP_REGION_NAME_LEN) {
+		/* name_len, 3 reserved, u16 starting slot, 2 reserved, name */
+		if (len < 8 || !p[0] || p[0] > 16 || p[1] || p[2] || p[3] ||
+		    p[6] || p[7] || len != 8 + p[0]) {
 			e->bad++;
-			emu_reply(e, h, EMU_ERR_BADSLOT, NULL, 0);
-			return;
+			err = RM_ERR_ARG_INVALID;
+			break;
 		}
-		for (i = get_unaligned_le16(p + 1); i < e->nr_slots; i++)
+		for (i = get_unaligned_le16(p + 4); i < e->nr_slots; i++)
 			if (e->slots[i].used && strlen(e->slots[i].name) == p[0] &&
-			    !memcmp(e->slots[i].name, p + 3, p[0]))
+			    !memcmp(e->slots[i].name, p + 8, p[0]))
 				break;
 		if (i >= e->nr_slots) {
-			emu_reply(e, h, EMU_ERR_BADSLOT, NULL, 0);
-			return;
+			err = RM_ERR_LOOKUP_FAILED;
+			break;
 		}
-		out = cpu_to_le16(i);
-		emu_reply(e, h, 0, &out, sizeof(out));
-		return;
+		put_unaligned_le16(i, out);
+		break;
 	default:
 		e->bad++;
-		emu_reply(e, h, EMU_ERR_BADSLOT, NULL, 0);
+		err = RM_ERR_UNIMPLEMENTED;
 	}
+	if (e->reply_size >= 0 && !err) {
+		out_len = e->reply_size;
+		e->reply_size = -1;
+	}
+	if (e->delay_ms) {
+		msleep(e->delay_ms);
+		e->delay_ms = 0;
+	}
+	mutex_unlock(&e->lock);
+	if (err) {
+		*rm_err = err;
+		return -EREMOTEIO;
+	}
+	if (lose)
+		return -ETIMEDOUT;	/* done, but the answer never came */
+	memcpy(resp, out, min3(out_len, resp_size, sizeof(out)));
+	return out_len;
 }
 
-static void emu_answer(struct work_struct *work)
-{
-	struct rm_emu *e = container_of(to_delayed_work(work), struct rm_emu,
-					answer);
-
-	/* The reply first: txdone may submit the next request at once. */
-	if (e->reply.len)
-		mbox_chan_received_data(&e->chan, &e->reply);
-	mbox_chan_txdone(&e->chan, 0);
-}
-
-static int emu_send_data(struct mbox_chan *chan, void *data)
-{
-	struct rm_emu *e = chan_emu(chan);
-
-	e->reply.len = 0;
-	emu_handle(e, data);
-	/* Like a message queue interrupt: the answer comes later. */
-	schedule_delayed_work(&e->answer, msecs_to_jiffies(e->delay_ms));
-	e->delay_ms = 0;
-	return 0;
-}
-
-static const struct mbox_chan_ops emu_ops = {
-	.send_data = emu_send_data,
+static const struct qcom_md_rm_ops emu_ops = {
+	.call = emu_call,
 };
 
 struct rm_env {
@@ -185,13 +170,6 @@ struct rm_env {
 	struct device *dev;
 	unsigned int base;	/* slots the KELF index and boot regions take */
 };
-
-static void emu_stop(void *data)
-{
-	struct rm_emu *e = data;
-
-	cancel_delayed_work_sync(&e->answer);
-}
 
 static struct rm_env *__rm_env_start(struct kunit *test, unsigned int slots,
 				     int *reg_ret)
@@ -204,30 +182,23 @@ static struct rm_env *__rm_env_start(struct kunit *test, unsigned int slots,
 	KUNIT_ASSERT_FALSE(test, IS_ERR(env->dev));
 	e = devm_kzalloc(env->dev, sizeof(*e), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, e);
-	e->test = test;
+	mutex_init(&e->lock);
 	e->nr_slots = slots;
-	INIT_DELAYED_WORK(&e->answer, emu_answer);
-	e->mbox.dev = env->dev;
-	e->mbox.chans = &e->chan;
-	e->mbox.num_chans = 1;
-	e->mbox.ops = &emu_ops;
-	e->mbox.txdone_irq = true;
-	KUNIT_ASSERT_EQ(test, devm_mbox_controller_register(env->dev, &e->mbox), 0);
-	KUNIT_ASSERT_EQ(test, devm_add_action_or_reset(env->dev, emu_stop, e), 0);
+	e->reply_size = -1;
 	env->emu = e;
-
-	env->rm = devm_kzalloc(env->dev, sizeof(*env->rm), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, env->rm);
-	env->rm->cl.dev = env->dev;
-	env->rm->cl.tx_block = false;
-	env->rm->timeout = msecs_to_jiffies(500);
-	strscpy(env->rm->prefix, "9_");
-	KUNIT_ASSERT_EQ(test, mbox_bind_client(&e->chan, &env->rm->cl), 0);
-	*reg_ret = devm_qcom_md_rm_register(env->dev, env->rm, &e->chan);
+	env->rm = __devm_qcom_md_rm_attach(env->dev, &emu_ops, e, "9_");
+	*reg_ret = PTR_ERR_OR_ZERO(env->rm);
 	return env;
 }
 
-static unsigned int emu_used(struct rm_emu *e);
+static unsigned int emu_used(struct rm_emu *e)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < e->nr_slots; i++)
+		n += e->slots[i].used;
+	return n;
+}
 
 /*
  * An RM offering the slots the KELF index and the regions registered at
@@ -261,13 +232,98 @@ static const struct emu_slot *emu_find(struct rm_emu *e, const char *name)
 	return NULL;
 }
 
-static unsigned int emu_used(struct rm_emu *e)
+/* Each request, byte for byte, as the RM receives it. */
+static void qcom_md_rm_test_wire(struct kunit *test)
 {
-	unsigned int i, n = 0;
+	static const u8 info[] = { 0, 0, 0, 0 };
+	static const u8 range[] = {
+		0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0x00, 0x00,	/* base */
+		0x00, 0x20, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,	/* size */
+		0x03, 0x1c, 0x00, 0x00,		/* name_size 3, name_offset 28 */
+		'a', 'b', 'c',
+	};
+	static const u8 lookup[] = {
+		0x03, 0x00, 0x00, 0x00,		/* name_len 3 */
+		0x00, 0x00, 0x00, 0x00,		/* starting slot 0 */
+		'a', 'b', 'c',
+	};
+	u8 dereg[] = { 0, 0, 0, 0 };
+	struct qcom_md_rm_run run = {
+		.name = "abc", .phys = 0x80001000, .size = 0x2000, .slot = -1,
+	};
+	struct rm_env *env;
+	u16 slot;
+	int ret;
 
-	for (i = 0; i < e->nr_slots; i++)
-		n += e->slots[i].used;
-	return n;
+	env = __rm_env_start(test, 0, &ret);
+	KUNIT_EXPECT_EQ(test, ret, -ENODEV);	/* 0 slots: no provider */
+	KUNIT_EXPECT_EQ(test, env->emu->last_id, 0x56000040);
+	KUNIT_EXPECT_EQ(test, env->emu->last_len, sizeof(info));
+	KUNIT_EXPECT_MEMEQ(test, env->emu->last_req, info, sizeof(info));
+	kunit_device_unregister(test, env->dev);
+
+	env = rm_env_start(test, 8, &ret);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	flush_work(&env->rm->work);
+	KUNIT_ASSERT_EQ(test, qcom_md_rm_register_run(env->rm, &run), 0);
+	KUNIT_EXPECT_EQ(test, env->emu->last_id, 0x56000041);
+	KUNIT_EXPECT_EQ(test, env->emu->last_len, sizeof(range));
+	KUNIT_EXPECT_MEMEQ(test, env->emu->last_req, range, sizeof(range));
+	KUNIT_ASSERT_GE(test, run.slot, 0);
+	KUNIT_EXPECT_EQ(test, env->emu->slots[run.slot].base, 0x80001000);
+	KUNIT_EXPECT_EQ(test, env->emu->slots[run.slot].size, 0x2000);
+	KUNIT_EXPECT_STREQ(test, env->emu->slots[run.slot].name, "abc");
+
+	KUNIT_ASSERT_EQ(test, qcom_md_rm_find_slot(env->rm, "abc", 3, &slot), 0);
+	KUNIT_EXPECT_EQ(test, env->emu->last_id, 0x56000043);
+	KUNIT_EXPECT_EQ(test, env->emu->last_len, sizeof(lookup));
+	KUNIT_EXPECT_MEMEQ(test, env->emu->last_req, lookup, sizeof(lookup));
+	KUNIT_EXPECT_EQ(test, slot, run.slot);
+
+	put_unaligned_le16(run.slot, dereg);
+	KUNIT_EXPECT_EQ(test, qcom_md_rm_deregister(env->rm, run.slot), 0);
+	KUNIT_EXPECT_EQ(test, env->emu->last_id, 0x56000042);
+	KUNIT_EXPECT_EQ(test, env->emu->last_len, sizeof(dereg));
+	KUNIT_EXPECT_MEMEQ(test, env->emu->last_req, dereg, sizeof(dereg));
+	KUNIT_EXPECT_FALSE(test, env->emu->slots[run.slot].used);
+	KUNIT_EXPECT_EQ(test, env->emu->bad, 0);
+	kunit_device_unregister(test, env->dev);
+}
+
+/*
+ * Replies of the wrong size are refused, as the RM driver's callers do
+ * downstream; an RM error code reaches the caller.
+ */
+static void qcom_md_rm_test_bad_replies(struct kunit *test)
+{
+	struct qcom_md_rm_run run = {
+		.name = "bad", .phys = 0x80001000, .size = 0x1000, .slot = -1,
+	};
+	struct rm_env *env;
+	u16 slot;
+	int ret;
+
+	env = rm_env_start(test, 8, &ret);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	flush_work(&env->rm->work);
+	env->emu->reply_size = 2;		/* a bare u16 */
+	KUNIT_EXPECT_EQ(test, qcom_md_rm_register_run(env->rm, &run), -EPROTO);
+	KUNIT_EXPECT_EQ(test, run.slot, -1);
+	env->emu->reply_size = 6;
+	KUNIT_EXPECT_EQ(test, qcom_md_rm_find_slot(env->rm, "bad", 3, &slot),
+			-EPROTO);
+	KUNIT_ASSERT_EQ(test, qcom_md_rm_find_slot(env->rm, "bad", 3, &slot), 0);
+	env->emu->reply_size = 4;		/* DEREGISTER answers nothing */
+	KUNIT_EXPECT_EQ(test, qcom_md_rm_deregister(env->rm, slot), -EPROTO);
+	env->emu->fail_next = RM_ERR_NORESOURCE;
+	KUNIT_EXPECT_EQ(test, qcom_md_rm_register_run(env->rm, &run), -EREMOTEIO);
+	KUNIT_EXPECT_EQ(test, env->rm->last_rm_err, RM_ERR_NORESOURCE);
+	/* A name the RM does not know: its LOOKUP_FAILED. */
+	KUNIT_EXPECT_EQ(test, qcom_md_rm_find_slot(env->rm, "none", 4, &slot),
+			-EREMOTEIO);
+	KUNIT_EXPECT_EQ(test, env->rm->last_rm_err, RM_ERR_LOOKUP_FAILED);
+	KUNIT_EXPECT_EQ(test, env->emu->bad, 0);
+	kunit_device_unregister(test, env->dev);
 }
 
 /*
@@ -328,7 +384,7 @@ static void qcom_md_rm_test_exhausted(struct kunit *test)
 	kunit_device_unregister(test, env->dev);
 }
 
-/* An RM error and a late reply are reported for the region concerned. */
+/* An RM error and a lost reply are handled for the region concerned. */
 static void qcom_md_rm_test_failures(struct kunit *test)
 {
 	char *buf = kunit_kzalloc(test, 256, GFP_KERNEL);
@@ -348,18 +404,16 @@ static void qcom_md_rm_test_failures(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, emu_find(env->emu, "9_rm_fail"));
 
 	/*
-	 * A registration answered after the timeout: the transport asks the
-	 * RM by name, finds the slot it did give, and keeps it; the late
-	 * answer is dropped.
+	 * A registration the RM carried out but whose answer never came: the
+	 * transport asks the RM by name and keeps the slot it did give.
 	 */
-	env->emu->delay_ms = 700;
+	env->emu->lose_next = true;
 	b = dumpregion_register("rm_late", buf + 128, 64);
 	KUNIT_ASSERT_GT(test, b, 0);
 	flush_work(&env->rm->work);
 	KUNIT_EXPECT_EQ(test, qcom_md_rm_region_error(env->rm, b), 0);
 	KUNIT_EXPECT_GE(test, env->emu->nr_lookup, 1);
 	KUNIT_EXPECT_NOT_NULL(test, emu_find(env->emu, "9_rm_late"));
-	msleep(800);
 	KUNIT_EXPECT_EQ(test, dumpregion_unregister(b), 0);
 	KUNIT_EXPECT_NULL(test, emu_find(env->emu, "9_rm_late"));
 	KUNIT_EXPECT_EQ(test, env->emu->bad, 0);
@@ -417,6 +471,8 @@ static void qcom_md_rm_test_no_slots(struct kunit *test)
 }
 
 static struct kunit_case qcom_md_rm_cases[] = {
+	KUNIT_CASE(qcom_md_rm_test_wire),
+	KUNIT_CASE(qcom_md_rm_test_bad_replies),
 	KUNIT_CASE(qcom_md_rm_test_register),
 	KUNIT_CASE(qcom_md_rm_test_exhausted),
 	KUNIT_CASE(qcom_md_rm_test_failures),

@@ -369,13 +369,13 @@ module_param_named(max_regions, qcom_md_max_regions, uint, 0444);
 MODULE_PARM_DESC(max_regions,
 		 "Region entries the firmware accepts from Linux (default 201)");
 
-/* One module, one driver per transport. */
+/*
+ * One module, a platform driver per table transport.  The Gunyah RM
+ * transport has none: the RM driver attaches it (minidump_rm.c).
+ */
 static struct platform_driver * const qcom_md_drivers[] = {
 	&qcom_md_smem_driver,
 	&qcom_md_mmio_driver,
-#ifdef CONFIG_QCOM_MINIDUMP_RM
-	&qcom_md_rm_driver,
-#endif
 };
 
 static int __init qcom_md_init(void)

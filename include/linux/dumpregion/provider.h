@@ -103,9 +103,9 @@ struct dumpregion_layout {
  *	took out.  For providers that defer firmware calls (RPCs that sleep)
  *	from @add, @remove and @update to a workqueue.  Called after those,
  *	before dumpregion_unregister() and dumpregion_update() return, so the
- *	caller may then free or reuse the memory; in process context with
- *	the registration mutex held: may sleep, must not register or
- *	unregister regions or providers.  Optional.
+ *	caller may then free or reuse the memory; in process context,
+ *	without the registration mutex (registrations go on meanwhile): may
+ *	sleep, must not unregister the provider.  Optional.
  * @finalise: the kernel is panicking; make the table final for firmware
  *	(status words, cache maintenance).  Called once per panic on the
  *	panicking CPU, possibly in NMI context, with other CPUs stopped

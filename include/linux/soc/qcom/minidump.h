@@ -97,4 +97,36 @@ static inline size_t minidump_nr_subsystems(size_t size)
 	return (size - hdr) / sizeof(struct minidump_subsystem);
 }
 
+struct device;
+
+/**
+ * struct qcom_md_rm_ops - the Gunyah resource manager as the minidump
+ *	transport uses it
+ * @call: one RPC to the RM: message @msg_id with the request payload @req
+ *	of @req_size bytes.  The RM driver owns the RM message queue, which
+ *	every RM service shares: it adds the RPC header, fragments, numbers
+ *	and matches messages, as gh_rm_call() does downstream.  Waits for the
+ *	reply and copies its payload, at most @resp_size bytes, to @resp.
+ *	Returns the size of the reply payload (which may exceed @resp_size:
+ *	the caller checks it); -EREMOTEIO with *@rm_err set to the RM's error
+ *	code when the RM answered with one; another negative errno when no
+ *	answer came (-ETIMEDOUT, ...).  Process context, may sleep.
+ */
+struct qcom_md_rm_ops {
+	ssize_t (*call)(void *rm, u32 msg_id, const void *req, size_t req_size,
+			void *resp, size_t resp_size, u32 *rm_err);
+};
+
+#if IS_ENABLED(CONFIG_QCOM_MINIDUMP_RM)
+int devm_qcom_md_rm_attach(struct device *dev, const struct qcom_md_rm_ops *ops,
+			   void *rm, const char *prefix);
+#else
+static inline int devm_qcom_md_rm_attach(struct device *dev,
+					 const struct qcom_md_rm_ops *ops,
+					 void *rm, const char *prefix)
+{
+	return -EOPNOTSUPP;
+}
+#endif
+
 #endif /* __QCOM_MINIDUMP_H__ */
