@@ -219,7 +219,9 @@ check_drgn() {
 	else
 		not_ok "$name: no panic from e2e-crasher in the console log"
 	fi
-	if ! mdread "$name" --list --elf "$out/$name.elf" > "$out/$name.mdread"; then
+	rm -rf "$out/$name.md"
+	mkdir -p "$out/$name.md"
+	if ! mdread "$name" --list --dump "$out/$name.md" --elf "$out/$name.elf" > "$out/$name.mdread"; then
 		not_ok "$name: mdread --elf failed"
 		ram=512M
 		return
@@ -240,6 +242,20 @@ check_drgn() {
 	else
 		not_ok "$name: drgn could not answer from the dump (see $f)"
 		grep -i 'error\|Traceback' "$f" | head -3
+	fi
+
+	# Qualcomm's download tool builds minidump.elf itself from the region
+	# files firmware hands it (md_<name>): assemble it by qdl's rules
+	# (tests/tools/qdlasm.c), compare it with mdread's, read it with drgn.
+	local q=$out/$name.qdl.elf
+	if "$out/tools/qdlasm" --table "$out/$name.mdread" --dir "$out/$name.md" -o "$q" \
+		--check "$out/$name.elf" > "$out/$name.qdlasm" 2>&1 &&
+	   timeout 300 /usr/bin/python3 "$qdir/drgn_check.py" "$out/vmlinux" "$q" > "$out/$name.qdl.drgn" 2>&1 &&
+	   diff "$f" "$out/$name.qdl.drgn" >/dev/null; then
+		ok "$name: qdl-style minidump.elf: $(tail -1 "$out/$name.qdlasm" | sed 's/^qdlasm: //'); drgn reads the same log, release and crashing task from it"
+	else
+		not_ok "$name: the qdl-style minidump.elf differs or drgn cannot read it (see $out/$name.qdlasm, $out/$name.qdl.drgn)"
+		tail -3 "$out/$name.qdlasm"
 	fi
 
 	# gdb reads the same variables: the release, the panicking CPU, and
@@ -395,10 +411,10 @@ check_mmio() {
 	a=$(awk '$1 == "region" { print $4, $5, $6 }' <<< "$list" | sort)
 	b=$(awk '$1 == "region" { print $4, $5, $6 }' <<< "$smem" | sort)
 	if [ -n "$a" ] && [ "$a" = "$b" ] &&
-	   ! awk '$1 == "region" && $2 !~ /^7_/' <<< "$list" | grep -q . &&
+	   ! awk '$1 == "region" && $2 !~ /^7_/ && $2 != "KELF"' <<< "$list" | grep -q . &&
 	   readelf -a "$out/$name.elf" >/dev/null 2>&1 &&
 	   [ "$(grep -c '^load ' <<< "$list")" -eq $(( $(grep -c '^region ' <<< "$list") - 1 )) ]; then
-		ok "$name: $(grep -c '^region ' <<< "$list") regions read through the registers, identical to SMEM's (address, size, CRC), names \"7_...\", ELF from KELF"
+		ok "$name: $(grep -c '^region ' <<< "$list") regions read through the registers, identical to SMEM's (address, size, CRC), names \"7_...\" (the index \"KELF\", as qdl wants it), ELF from KELF"
 	else
 		not_ok "$name: MMIO table and SMEM table differ (see $out/$name.log)"
 		diff <(echo "$a") <(echo "$b") | head -5

@@ -56,6 +56,7 @@ build_all() {
 	"${cc[@]}" -o "$out/tools/kdmesg" "$DR_TOP/tools/kdmesg.c" "$DR_TOP/tools/kcore.c" "$DR_TOP/tools/util.c" || return 1
 	"${cc[@]}" -o "$out/tools/kpstore" "$DR_TOP/tools/kpstore.c" "$DR_TOP/tools/ramoops.c" \
 		"$DR_TOP/tools/fdt.c" "$DR_TOP/tools/kcore.c" "$DR_TOP/tools/util.c" || return 1
+	"${cc[@]}" -o "$out/tools/qdlasm" "$DR_TOP/tests/tools/qdlasm.c" || return 1
 	gcc -O2 -o "$out/tools/gen_init_cpio" "$tree/usr/gen_init_cpio.c" || return 1
 
 	aarch64-linux-gnu-gcc -static -O2 -Wall -Wextra -Werror -o "$out/init" "$qdir/init.c" || return 1

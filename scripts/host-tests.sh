@@ -39,6 +39,7 @@ build() {
 	# Without sanitizers: their shadow memory would hide the collector's own.
 	gcc -Wall -Wextra -Werror -O2 -I"$t" -o "$out/mdread-plain" "${collector[@]}" &&
 	gcc -Wall -Wextra -Werror -O2 -I"$t" -o "$out/mkimage" "$tt/mkimage.c" "$t/smem_build.c" "$t/util.c" &&
+	gcc "${cflags[@]}" -o "$out/qdlasm" "$tt/qdlasm.c" &&
 	clang-14 "${fuzzflags[@]}" -o "$out/fuzz_minidump" "$tt/fuzz_minidump.c" \
 		"$t/minidump.c" "$t/kelf.c" "$t/util.c" &&
 	clang-14 "${fuzzflags[@]}" -o "$out/fuzz_collector" "$tt/fuzz_collector.c" \

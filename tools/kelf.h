@@ -11,6 +11,8 @@
 #include "minidump.h"
 
 #define KELF_NAME	"kelf"
+/* Its name in a Qualcomm minidump table (what qdl ramdump looks for). */
+#define KELF_FW_NAME	"KELF"
 
 /*
  * Write the ELF core described by the KELF index at @kelf_addr (@kelf_size

@@ -231,11 +231,16 @@ static int check_overlaps(const struct md_region *regions, unsigned int n)
 	return ret;
 }
 
-/* "kelf", or "<vmid>_kelf" when the transport prefixes names with a VM id. */
+/*
+ * "KELF" as the Qualcomm provider names it for qdl ramdump; "kelf" or
+ * "<vmid>_kelf" from earlier kernels.
+ */
 static int is_kelf_name(const char *name)
 {
 	size_t n = strspn(name, "0123456789");
 
+	if (!strcmp(name, KELF_FW_NAME))
+		return 1;
 	if (n && name[n] == '_')
 		name += n + 1;
 	return !strcmp(name, KELF_NAME);

@@ -327,6 +327,7 @@ static void dr_panic_publish(struct dumpregion *r,
 			     const struct dumpregion_layout *view)
 {
 	struct dr_link *link;
+	bool stale = false;
 	int err;
 
 	list_for_each_entry(link, &r->links, node) {
@@ -341,7 +342,10 @@ static void dr_panic_publish(struct dumpregion *r,
 		else if (!err && link->stale)
 			atomic_dec(&prov->nr_stale);
 		link->stale = err;
+		if (err)
+			stale = true;
 	}
+	WRITE_ONCE(r->panic_stale, stale);
 }
 
 /*
@@ -364,6 +368,7 @@ static void dr_publish(struct dumpregion *r)
 		dr_panic_publish(r, &new_view);
 		return;
 	}
+	WRITE_ONCE(r->panic_stale, false);
 
 	list_for_each_entry(link, &r->links, node) {
 		const struct dumpregion_provider_ops *ops = link->prov->ops;

@@ -226,6 +226,7 @@ static void fake_finalise(struct dumpregion_provider *prov)
 }
 
 static unsigned int fake_nr_held(struct fake_prov *fp);
+static const struct elf64_phdr *kelf_load(struct kunit *test, phys_addr_t pa);
 static char *show(struct kunit *test,
 		  int (*fn)(struct seq_file *s, void *unused));
 
@@ -1500,6 +1501,15 @@ static void dr_test_panic_contract(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, fake_holds(fp, id));
 	KUNIT_EXPECT_TRUE(test, fake_holds(nu, id));
 	KUNIT_EXPECT_EQ(test, atomic_read(&fp->prov.nr_refused), 0);
+	/*
+	 * The KELF index describes the layout the stale providers still
+	 * publish, so collectors matching the two by address agree.
+	 */
+	preempt_disable();
+	dr_kelf_panic();
+	preempt_enable();
+	KUNIT_EXPECT_NOT_NULL(test, kelf_load(test, virt_to_phys(buf)));
+	KUNIT_EXPECT_NULL(test, kelf_load(test, virt_to_phys(buf + 64)));
 
 	/* The lock is free again: the next move reaches the provider. */
 	dumpregion_test_release(h);
@@ -1524,6 +1534,8 @@ static void dr_test_panic_contract(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dumpregion_unregister(id), 0);
 	KUNIT_EXPECT_FALSE(test, fp->bogus);
 	KUNIT_EXPECT_FALSE(test, nu->bogus);
+	dr_kelf_forget_cpu_regs();
+	dr_kelf_restore();
 }
 
 static void save_regs_fn(void *info)

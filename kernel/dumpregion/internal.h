@@ -44,6 +44,9 @@ struct dr_layout {
  * @dead: set under @lock when the region is unregistered
  * @internal: the core's own region (the KELF index): no client may move
  *	or unregister it
+ * @panic_stale: a provider could not follow the region's last move during
+ *	a panic and publishes the layout in @spare: the KELF index describes
+ *	that one too, so that collectors matching the two by address agree
  * @rcu: deferred free
  */
 struct dumpregion {
@@ -58,6 +61,7 @@ struct dumpregion {
 	struct list_head links;
 	bool dead;
 	bool internal;
+	bool panic_stale;
 	struct rcu_head rcu;
 };
 

@@ -399,7 +399,8 @@ static int fill_loads_locked(void *buf, unsigned int nslots)
 
 /*
  * At panic, without locks: rewrite the PT_LOAD slots of the published
- * @buf from each region's published layout.  Nothing is written unless
+ * @buf from each region's published layout (its previous one when a
+ * provider could not follow the move: see dumpregion.panic_stale).  Nothing is written unless
  * every region fits (a registration a stopped CPU left half done may have
  * grown the registry past the header).
  */
@@ -417,10 +418,14 @@ static void fill_loads_panic(void *buf, unsigned int nslots)
 	if (need > nslots)
 		return;
 	list_for_each_entry_rcu(r, dr_region_list(), node) {
+		const struct dr_layout *l = rcu_dereference(r->cur);
+
 		if (dr_is_kelf(r))
 			continue;
-		if (!put_loads(ph, nslots, &slot, &off, rcu_dereference(r->cur),
-			       READ_ONCE(r->capacity)))
+		/* A provider kept the layout before the move: describe that. */
+		if (READ_ONCE(r->panic_stale))
+			l = r->spare;
+		if (!put_loads(ph, nslots, &slot, &off, l, READ_ONCE(r->capacity)))
 			break;
 	}
 	clear_slots(ph, slot, nslots);

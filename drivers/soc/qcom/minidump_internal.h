@@ -19,6 +19,9 @@ struct qcom_md_slot;
 /* Name characters the firmware leaves to Linux (16 bytes, 4 reserved). */
 #define QCOM_MD_NAME_CHARS	(MINIDUMP_REGION_NAME_LEN - 4 - 1)
 
+/* The KELF index's entry name, as Qualcomm's qdl ramdump looks for it. */
+#define QCOM_MD_KELF_NAME	"KELF"
+
 /* Region entries Linux uses on shipping firmware. */
 #define QCOM_MD_DEFAULT_ENTRIES	201
 

@@ -345,7 +345,7 @@ static void qcom_md_rm_test_register(struct kunit *test)
 	KUNIT_ASSERT_GT(test, id, 0);
 	flush_work(&env->rm->work);
 	/* The KELF index first, then the region; names carry the prefix. */
-	KUNIT_EXPECT_NOT_NULL(test, emu_find(env->emu, "9_kelf"));
+	KUNIT_EXPECT_NOT_NULL(test, emu_find(env->emu, "KELF"));
 	s = emu_find(env->emu, "9_rm_region");
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	KUNIT_EXPECT_EQ(test, s->base, (u64)virt_to_phys(buf));

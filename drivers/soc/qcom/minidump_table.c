@@ -53,17 +53,31 @@ struct qcom_md_slot {
  * @full: the run's name as given by dumpregion_run_name()
  * @out: MINIDUMP_REGION_NAME_LEN bytes, NUL-padded on return
  *
+ * Qualcomm's download tool (qdl ramdump) assembles minidump.elf from the
+ * region files firmware hands it, named "md_<entry name>": the entry named
+ * "KELF" is the ELF header, and another "md_K..." entry whose address no
+ * load of that header names would be taken for VMCOREINFO data.  So the
+ * core's KELF index is "KELF", without prefix, and no other name starts
+ * with 'K': such a name gets a leading '_'.
+ *
  * Return: 0, or -ENAMETOOLONG when @prefix leaves no room for a name.
  */
 int qcom_md_short_name(const char *prefix, const char *full, char *out)
 {
 	size_t plen = strlen(prefix), flen = strlen(full), room;
 
+	memset(out, 0, MINIDUMP_REGION_NAME_LEN);
+	if (!strcmp(full, DUMPREGION_KELF_NAME)) {
+		strscpy(out, QCOM_MD_KELF_NAME, MINIDUMP_REGION_NAME_LEN);
+		return 0;
+	}
+	if (!plen && full[0] == 'K')
+		prefix = "_";
+	plen = strlen(prefix);
 	/* At least one character, '~' and four hex digits after the prefix. */
 	if (plen + 6 > QCOM_MD_NAME_CHARS)
 		return -ENAMETOOLONG;
 	room = QCOM_MD_NAME_CHARS - plen;
-	memset(out, 0, MINIDUMP_REGION_NAME_LEN);
 	if (flen <= room)
 		snprintf(out, MINIDUMP_REGION_NAME_LEN, "%s%s", prefix, full);
 	else

@@ -250,7 +250,7 @@ static void qcom_md_test_enable(struct kunit *test)
 	KUNIT_EXPECT_MEMEQ(test, ss + 12, "RN\0\0", 4);	/* 'NR' */
 	/* The core's KELF index comes first. */
 	KUNIT_EXPECT_EQ(test, le32_at(ss, 16), env->base);
-	KUNIT_EXPECT_STREQ(test, env->md->regions[0].name, DUMPREGION_KELF_NAME);
+	KUNIT_EXPECT_STREQ(test, env->md->regions[0].name, "KELF");
 	KUNIT_EXPECT_EQ(test, le64_at(ss, 24), (u64)env->md->regions_phys);
 	KUNIT_EXPECT_EQ(test, env->md->regions_phys,
 			virt_to_phys(env->md->regions));
@@ -383,6 +383,11 @@ static const struct name_case name_cases[] = {
 	{ "with prefix", "3_", "alpha", "3_alpha", false, 0 },
 	{ "prefix and long name", "3_", "log_buf_text", "3_log_", true, 0 },
 	{ "prefix too long", "123456", "alpha", "", false, -ENAMETOOLONG },
+	/* qdl ramdump: "md_KELF" is the index, other "md_K" names are not. */
+	{ "KELF index", "", "kelf", "KELF", false, 0 },
+	{ "KELF index, prefix", "3_", "kelf", "KELF", false, 0 },
+	{ "capital K", "", "Kvmcore", "_Kvmcore", false, 0 },
+	{ "capital K, prefix", "3_", "Kvmcore", "3_Kvmcore", false, 0 },
 };
 
 KUNIT_ARRAY_PARAM_DESC(name, name_cases, desc);
