@@ -5,7 +5,7 @@
 
 SHELL := /bin/bash
 
-.PHONY: all deps tree check host kunit kcsan e2e test demo bench clean distclean
+.PHONY: all deps tree tools check host kunit kcsan e2e test demo bench clean distclean
 
 all: test
 
@@ -14,6 +14,10 @@ deps:
 
 tree: deps
 	@scripts/prepare-tree.sh
+
+# the host tools alone, without a kernel (build/tools/)
+tools: deps
+	@scripts/build-tools.sh
 
 check: deps
 	@scripts/check.sh

@@ -24,7 +24,7 @@ boot_extra=()
 machine=(-M $machine_type -cpu max -smp 2 -nodefaults -display none)
 
 build_all() {
-	local frag=$qdir/e2e.config opt cc=(gcc -Wall -Wextra -Werror -O2)
+	local frag=$qdir/e2e.config opt
 
 	dr_log "e2e: building the guest kernel in $build"
 	"${kmake[@]}" KCONFIG_ALLCONFIG="$frag" allnoconfig >"$out/build.log" 2>&1 || return 1
@@ -49,14 +49,7 @@ build_all() {
 	cp "$build/arch/arm64/boot/Image" "$build/vmlinux" "$out/"
 	cp "$build/include/config/kernel.release" "$out/kernel.release"
 
-	mkdir -p "$out/tools"
-	"${cc[@]}" -o "$out/tools/mksmem" "$DR_TOP/tools/mksmem.c" "$DR_TOP/tools/smem_build.c" "$DR_TOP/tools/util.c" || return 1
-	"${cc[@]}" -o "$out/tools/mdread" "$DR_TOP/tools/mdread.c" "$DR_TOP/tools/minidump.c" \
-		"$DR_TOP/tools/kelf.c" "$DR_TOP/tools/fdt.c" "$DR_TOP/tools/util.c" || return 1
-	"${cc[@]}" -o "$out/tools/kdmesg" "$DR_TOP/tools/kdmesg.c" "$DR_TOP/tools/kcore.c" "$DR_TOP/tools/util.c" || return 1
-	"${cc[@]}" -o "$out/tools/kpstore" "$DR_TOP/tools/kpstore.c" "$DR_TOP/tools/ramoops.c" \
-		"$DR_TOP/tools/fdt.c" "$DR_TOP/tools/kcore.c" "$DR_TOP/tools/util.c" || return 1
-	"${cc[@]}" -o "$out/tools/qdlasm" "$DR_TOP/tests/tools/qdlasm.c" || return 1
+	"$DR_TOP/scripts/build-tools.sh" "$out/tools" >/dev/null || return 1
 	gcc -O2 -o "$out/tools/gen_init_cpio" "$tree/usr/gen_init_cpio.c" || return 1
 
 	aarch64-linux-gnu-gcc -static -O2 -Wall -Wextra -Werror -o "$out/init" "$qdir/init.c" || return 1

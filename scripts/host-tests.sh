@@ -28,22 +28,23 @@ not_ok() { failed=$((failed + 1)); echo "not ok - $*"; }
 
 build() {
 	gcc "${cflags[@]}" -o "$out/mksmem" "$t/mksmem.c" "$t/smem_build.c" "$t/util.c" &&
-	gcc "${cflags[@]}" -o "$out/mdread" "${collector[@]}" &&
+	gcc "${cflags[@]}" -o "$out/mdread" "${collector[@]}" -lz &&
 	gcc "${cflags[@]}" -o "$out/kdmesg" "$t/kdmesg.c" "$t/kcore.c" "$t/util.c" &&
 	gcc "${cflags[@]}" -o "$out/test_minidump" "$tt/test_minidump.c" \
 		"$t/minidump.c" "$t/smem_build.c" "$t/util.c" "$t/kelf.c" -lcmocka &&
-	gcc "${cflags[@]}" -o "$out/kpstore" "$t/kpstore.c" "$t/ramoops.c" "$t/fdt.c" "$t/kcore.c" "$t/util.c" &&
+	gcc "${cflags[@]}" -o "$out/kpstore" "$t/kpstore.c" "$t/ramoops.c" "$t/fdt.c" "$t/kcore.c" "$t/util.c" -lz &&
 	gcc "${cflags[@]}" -o "$out/test_collector" "$tt/test_collector.c" \
-		"$t/fdt.c" "$t/kcore.c" "$t/kelf.c" "$t/minidump.c" "$t/ramoops.c" "$t/util.c" -lcmocka &&
+		"$t/fdt.c" "$t/kcore.c" "$t/kelf.c" "$t/minidump.c" "$t/ramoops.c" "$t/util.c" -lcmocka -lz &&
 	gcc "${cflags[@]}" -o "$out/mkseed" "$tt/mkseed.c" "$t/smem_build.c" "$t/util.c" &&
 	# Without sanitizers: their shadow memory would hide the collector's own.
-	gcc -Wall -Wextra -Werror -O2 -I"$t" -o "$out/mdread-plain" "${collector[@]}" &&
+	gcc -Wall -Wextra -Werror -O2 -I"$t" -o "$out/mdread-plain" "${collector[@]}" -lz &&
 	gcc -Wall -Wextra -Werror -O2 -I"$t" -o "$out/mkimage" "$tt/mkimage.c" "$t/smem_build.c" "$t/util.c" &&
+	gcc -Wall -Wextra -Werror -O2 -shared -fPIC -o "$out/eio.so" "$tt/eio_preload.c" -ldl &&
 	gcc "${cflags[@]}" -o "$out/qdlasm" "$tt/qdlasm.c" &&
 	clang-14 "${fuzzflags[@]}" -o "$out/fuzz_minidump" "$tt/fuzz_minidump.c" \
 		"$t/minidump.c" "$t/kelf.c" "$t/util.c" &&
 	clang-14 "${fuzzflags[@]}" -o "$out/fuzz_collector" "$tt/fuzz_collector.c" \
-		"$t/fdt.c" "$t/kcore.c" "$t/ramoops.c" "$t/util.c"
+		"$t/fdt.c" "$t/kcore.c" "$t/ramoops.c" "$t/util.c" -lz
 }
 
 cmocka() {
@@ -104,14 +105,79 @@ collector_checks() {
 	else
 		not_ok "collector: bad --dtb gave exit $rc"
 	fi
-	rm -f "$img"
+	# Never destroy the input: an output that is the image (directly or
+	# through a link) is refused and the image stays as it was.
+	local sum rc2 rc3 link=$out/link.img
+	sum=$(sha256sum < "$img")
+	"$out/mdread" -q --image "$img" "${args[@]}" --elf "$img" 2>"$out/same.err"
+	rc=$?
+	ln -sf "$img" "$link"
+	"$out/mdread" -q --image "$img" "${args[@]}" --elf "$link" 2>>"$out/same.err"
+	rc2=$?
+	if [ "$rc" -eq 2 ] && [ "$rc2" -eq 2 ] && [ "$(sha256sum < "$img")" = "$sum" ] &&
+	   [ "$(grep -c 'is the RAM image' "$out/same.err")" -eq 2 ]; then
+		ok "collector: --elf naming the image (or a link to it) is refused, exit 2, image intact"
+	else
+		not_ok "collector: --elf over the image: exit $rc, $(cat "$out/same.err")"
+	fi
+	# A write error names the path and leaves no partial file behind.
+	"$out/mdread" -q --image "$img" "${args[@]}" --elf "$out/nodir/x.elf" 2>"$out/nodir.err"
+	rc=$?
+	if [ "$rc" -eq 6 ] && grep -q "$out/nodir/x.elf" "$out/nodir.err" && [ ! -e "$out/nodir" ]; then
+		ok "collector: an ELF that cannot be written is reported with its path, exit 6"
+	else
+		not_ok "collector: unwritable ELF gave exit $rc: $(cat "$out/nodir.err")"
+	fi
+	"$out/mdread" -q --image "$img" "${args[@]}" --elf "$out/ok.elf" 2>/dev/null
+	rc=$?
+	# (exit 7: this image's two regions overlap on purpose; the ELF is written)
+	if [ "$rc" -eq 7 ] && [ -s "$out/ok.elf" ] && ! ls "$out"/ok.elf.* >/dev/null 2>&1; then
+		ok "collector: the ELF appears whole under its name, no temporary file left"
+	else
+		not_ok "collector: ELF write exit $rc or a temporary file left"
+	fi
+	"$out/mdread" -q --image "$img" "${args[@]}" 2>"$out/noop.err" >/dev/null
+	rc=$?
+	if [ "$rc" -eq 2 ] && grep -q 'nothing to do' "$out/noop.err"; then
+		ok "collector: no action flag is a usage error (exit 2)"
+	else
+		not_ok "collector: no action flag gave exit $rc"
+	fi
+	# Inputs that are not a raw image get a clear message.
+	gzip -c "$img" > "$out/img.gz"
+	"$out/mdread" -q --image "$out" "${args[@]}" --list 2>"$out/kind.err" >/dev/null
+	rc=$?
+	"$out/mdread" -q --image "$out/img.gz" "${args[@]}" --list 2>>"$out/kind.err" >/dev/null
+	rc2=$?
+	"$out/mdread" -q --image /dev/stdin "${args[@]}" --list < <(cat "$img") 2>>"$out/kind.err" >/dev/null
+	rc3=$?
+	if [ "$rc" -eq 2 ] && [ "$rc2" -eq 2 ] && [ "$rc3" -eq 2 ] &&
+	   grep -q 'is a directory' "$out/kind.err" && grep -q 'gzip-compressed' "$out/kind.err" &&
+	   grep -q 'must be seekable' "$out/kind.err"; then
+		ok "collector: a directory, a gzip file and a pipe are refused with a message each (exit 2)"
+	else
+		not_ok "collector: odd inputs: $(cat "$out/kind.err")"
+	fi
+	# A read error is an I/O error (6) with its cause, not a truncation.
+	EIO_FROM=0x200000 LD_PRELOAD=$out/eio.so "$out/mdread-plain" -q --image "$img" \
+		"${args[@]}" --list >/dev/null 2>"$out/eio.err"
+	rc=$?
+	if [ "$rc" -eq 6 ] && grep -q 'Input/output error' "$out/eio.err"; then
+		ok "collector: a read error from the image is exit 6 with its cause"
+	else
+		not_ok "collector: read error gave exit $rc: $(cat "$out/eio.err")"
+	fi
+	rm -f "$img" "$link" "$out/ok.elf" "$out/img.gz"
 }
 
 fuzz() {
 	local name=$1 corpus=$out/corpus-$1 secs=${FUZZ_SECONDS:-30}
 
-	if "$out/$name" -max_total_time="$secs" -max_len=131072 \
-		-artifact_prefix="$out/" "$corpus" >"$out/$name.log" 2>&1; then
+	# New inputs go to the build's corpus; tests/tools/corpus/ is the
+	# kept one (seeds and inputs worth keeping), read on every run.  A
+	# single input taking over 10 s counts as a hang.
+	if "$out/$name" -max_total_time="$secs" -max_len=131072 -timeout=10 \
+		-artifact_prefix="$out/" "$corpus" "$tt/corpus/$name" >"$out/$name.log" 2>&1; then
 		ok "$name: $(grep -o 'Done [0-9]* runs in [0-9]* second' "$out/$name.log"), no crash"
 	else
 		not_ok "$name found a crash (see $out/$name.log and $out/crash-*)"

@@ -205,7 +205,7 @@ int fdt_layout(const uint8_t *blob, size_t len, struct fdt_layout *l,
 {
 	struct fdt_node *nodes = NULL;
 	uint64_t a, s;
-	int count, i, j, have_ram = 0;
+	int count, i, j, have_ram = 0, seen_smem = 0;
 
 	memset(l, 0, sizeof(*l));
 	count = walk(blob, len, &nodes, err, errlen);
@@ -229,8 +229,11 @@ int fdt_layout(const uint8_t *blob, size_t len, struct fdt_layout *l,
 			l->mmio_base = a;
 			l->mmio_size = s;
 		}
-		if (!l->smem_size && has_compat(&nodes[i], "qcom,smem")) {
+		/* The first qcom,smem node only: one phandle search at most. */
+		if (!seen_smem && has_compat(&nodes[i], "qcom,smem")) {
 			const struct fdt_node *m = &nodes[i];
+
+			seen_smem = 1;
 
 			/* The window is the memory-region if given, else reg. */
 			if (m->region_phandle) {

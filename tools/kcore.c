@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
+#define _GNU_SOURCE
 /*
  * Kernel ELF core reader and printk ring buffer decoder.
  *
@@ -28,6 +29,80 @@
 #define DESC_COMMITTED		1
 #define DESC_FINALIZED		2
 #define LPOS_DATALESS(lpos)	((lpos) & 1)
+
+static uint64_t load_start(const struct kcore_load *l, int phys)
+{
+	return phys ? l->paddr : l->vaddr;
+}
+
+static int by_start(const void *a, const void *b, void *arg)
+{
+	const struct kcore *c = ((const struct kcore **)arg)[0];
+	int phys = ((const struct kcore **)arg)[1] != NULL;
+	uint64_t x = load_start(&c->loads[*(const unsigned int *)a], phys);
+	uint64_t y = load_start(&c->loads[*(const unsigned int *)b], phys);
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Index the loads of each address space, so that a lookup costs
+ * O(log loads) instead of a scan: kdmesg reads every record of the log.
+ */
+static int index_loads(struct kcore *c)
+{
+	unsigned int k, i, n = c->nloads ? c->nloads : 1;
+
+	for (k = 0; k < 2; k++) {
+		const void *arg[2] = { c, k ? c : NULL };
+		uint64_t far = 0;
+
+		c->order[k] = calloc(n, sizeof(unsigned int));
+		c->reach[k] = calloc(n, sizeof(unsigned int));
+		if (!c->order[k] || !c->reach[k])
+			return -1;
+		for (i = 0; i < c->nloads; i++)
+			c->order[k][i] = i;
+		qsort_r(c->order[k], c->nloads, sizeof(unsigned int), by_start, arg);
+		for (i = 0; i < c->nloads; i++) {
+			const struct kcore_load *l = &c->loads[c->order[k][i]];
+			uint64_t end = load_start(l, k) + l->size;
+
+			if (!i || end > far) {
+				far = end;
+				c->reach[k][i] = c->order[k][i];
+			} else {
+				c->reach[k][i] = c->reach[k][i - 1];
+			}
+		}
+	}
+	return 0;
+}
+
+/* The load holding @addr, or NULL. */
+static const struct kcore_load *find_load(const struct kcore *c, int phys,
+					  uint64_t addr)
+{
+	unsigned int lo = 0, hi = c->nloads, mid;
+	const struct kcore_load *l;
+
+	/* The last load starting at or below @addr... */
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (load_start(&c->loads[c->order[phys][mid]], phys) <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!lo)
+		return NULL;
+	l = &c->loads[c->order[phys][lo - 1]];
+	if (addr - load_start(l, phys) < l->size)
+		return l;
+	/* ... or the one reaching furthest among those before it. */
+	l = &c->loads[c->reach[phys][lo - 1]];
+	return addr - load_start(l, phys) < l->size ? l : NULL;
+}
 
 int kcore_open(struct kcore *c, const uint8_t *buf, size_t len, char *err,
 	       size_t errlen)
@@ -93,38 +168,42 @@ int kcore_open(struct kcore *c, const uint8_t *buf, size_t len, char *err,
 			}
 		}
 	}
+	if (index_loads(c)) {
+		kcore_close(c);
+		seterr(err, errlen, "out of memory");
+		return -1;
+	}
 	return 0;
 }
 
 void kcore_close(struct kcore *c)
 {
+	unsigned int k;
+
+	for (k = 0; k < 2; k++) {
+		free(c->order[k]);
+		free(c->reach[k]);
+		c->order[k] = c->reach[k] = NULL;
+	}
 	free(c->loads);
 	c->loads = NULL;
 }
+
 
 /* Copy from the loads, addressed by vaddr or paddr; reads may span loads. */
 static int read_by(const struct kcore *c, int phys, uint64_t addr, void *dst,
 		   size_t n)
 {
 	uint8_t *d = dst;
-	unsigned int i;
 
 	while (n) {
-		const struct kcore_load *l = NULL;
+		const struct kcore_load *l = find_load(c, phys, addr);
 		uint64_t in;
 		size_t k;
 
-		for (i = 0; i < c->nloads; i++) {
-			uint64_t start = phys ? c->loads[i].paddr : c->loads[i].vaddr;
-
-			if (addr >= start && addr - start < c->loads[i].size) {
-				l = &c->loads[i];
-				in = addr - start;
-				break;
-			}
-		}
 		if (!l)
 			return -1;
+		in = addr - load_start(l, phys);
 		k = l->size - in < n ? l->size - in : n;
 		memcpy(d, c->buf + l->offset + in, k);
 		d += k;

@@ -21,6 +21,9 @@ struct kcore {
 	size_t len;
 	struct kcore_load *loads;
 	unsigned int nloads;
+	/* for each address space (0 virtual, 1 physical): loads by start,
+	 * and for each position the one reaching furthest up to it */
+	unsigned int *order[2], *reach[2];
 	const char *vmcoreinfo;		/* not NUL-terminated */
 	size_t vmcoreinfo_len;
 };

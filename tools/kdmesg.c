@@ -79,6 +79,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "kdmesg: %s: %s\n", argv[optind], err);
 		return 3;
 	}
+	if (!n) {
+		fprintf(stderr, "kdmesg: %s: no log record could be decoded\n", argv[optind]);
+		return 3;
+	}
 	if (fflush(stdout)) {
 		perror("kdmesg");
 		return 6;

@@ -118,6 +118,25 @@ int kelf_write(const struct md_image *img, uint64_t kelf_addr,
 		}
 		oph[1 + n++] = ph[i];
 	}
+	/*
+	 * The output is bounded by the input: loads may overlap a little, but
+	 * an index asking for far more bytes than the regions dumped (the same
+	 * region listed over and over) is refused, not written.
+	 */
+	if (covered) {
+		uint64_t want = 0, have = 0;
+
+		for (i = 1; i <= n; i++)
+			want += oph[i].p_filesz;
+		for (i = 0; i < ncovered; i++)
+			have += covered[i].size;
+		if (want > 2 * have + (64u << 10)) {
+			seterr(err, errlen, "KELF index asks for %" PRIu64 " bytes of loads from %" PRIu64
+			       " bytes of dumped regions", want, have);
+			ret = MD_ERR_BADKELF;
+			goto out;
+		}
+	}
 	off = sizeof(eh) + (1 + (uint64_t)n) * sizeof(Elf64_Phdr);
 	xnum = 1 + (uint64_t)n >= PN_XNUM;
 	if (xnum)
@@ -193,6 +212,12 @@ int phys_elf_write(const struct md_image *img, const struct md_region *regions,
 	unsigned int i;
 	int ret = 0;
 
+	/* Null section, one per region, .shstrtab: they must fit e_shnum. */
+	if (n + 2 >= SHN_LORESERVE) {
+		seterr(err, errlen, "%u regions: more than an ELF without extended numbering holds (%u at most)",
+		       n, SHN_LORESERVE - 3);
+		return MD_ERR_BADREGION;
+	}
 	for (i = 0; i < n; i++)
 		strtab_len += section_name(&regions[i], name, sizeof(name)) + 1;
 	strtab_len += sizeof(".shstrtab");

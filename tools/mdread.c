@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "fdt.h"
 #include "kelf.h"
@@ -93,44 +94,14 @@ static int file_read(void *ctx, uint64_t phys, void *buf, uint64_t len)
 	return 0;
 }
 
-/* zlib's CRC-32 (reflected 0xedb88320), eight bytes per step. */
-static uint32_t crc32_update(uint32_t crc, const uint8_t *p, size_t len)
-{
-	static uint32_t t[8][256];
-	size_t i;
-	int k;
-
-	if (!t[0][1]) {
-		for (i = 0; i < 256; i++) {
-			uint32_t c = i;
-
-			for (k = 0; k < 8; k++)
-				c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
-			t[0][i] = c;
-		}
-		for (i = 0; i < 256; i++)
-			for (k = 1; k < 8; k++)
-				t[k][i] = (t[k - 1][i] >> 8) ^ t[0][t[k - 1][i] & 0xff];
-	}
-	crc = ~crc;
-	for (; len >= 8; p += 8, len -= 8) {
-		uint32_t lo = crc ^ ((uint32_t)p[0] | (uint32_t)p[1] << 8 |
-				     (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24);
-
-		crc = t[7][lo & 0xff] ^ t[6][(lo >> 8) & 0xff] ^
-		      t[5][(lo >> 16) & 0xff] ^ t[4][lo >> 24] ^
-		      t[3][p[4]] ^ t[2][p[5]] ^ t[1][p[6]] ^ t[0][p[7]];
-	}
-	for (; len; p++, len--)
-		crc = t[0][(crc ^ *p) & 0xff] ^ (crc >> 8);
-	return ~crc;
-}
 
 struct walk_ctx {
 	const struct md_image *img;
 	const struct opts *o;
 	struct md_region *regions;	/* every region dumped */
 	unsigned int nregions;
+	struct stat image_st;		/* the RAM image, never an output */
+	unsigned int cap;		/* room in @regions */
 };
 
 static void on_subsystem(unsigned int ss, uint32_t count, uint64_t table,
@@ -141,6 +112,56 @@ static void on_subsystem(unsigned int ss, uint32_t count, uint64_t table,
 	if (w->o->list)
 		printf("subsystem %u regions=%u table=0x%" PRIx64 "\n", ss, count,
 		       table);
+}
+
+#define MDREAD_VERSION	"0.3"
+
+/*
+ * A RAM image is a regular file (or a block device) of raw memory: say so
+ * for a directory, a pipe or a compressed file instead of failing later
+ * with "outside the image".  Returns 0 or an exit code.
+ */
+static int check_image(const char *path, int fd, const struct stat *st)
+{
+	static const struct { const char *magic; size_t len; const char *what; } z[] = {
+		{ "\x1f\x8b", 2, "gzip" },
+		{ "\xfd" "7zXZ", 6, "xz" },
+		{ "\x28\xb5\x2f\xfd", 4, "zstd" },
+		{ "BZh", 3, "bzip2" },
+		{ "\x04\x22\x4d\x18", 4, "lz4" },
+	};
+	unsigned char head[8] = { 0 };
+	unsigned int i;
+
+	if (S_ISDIR(st->st_mode)) {
+		fprintf(stderr, "mdread: %s is a directory, not a RAM image\n", path);
+		return EX_USAGE;
+	}
+	if (!S_ISREG(st->st_mode) && !S_ISBLK(st->st_mode)) {
+		fprintf(stderr, "mdread: %s is not a regular file (a pipe?): the RAM image must be seekable\n",
+			path);
+		return EX_USAGE;
+	}
+	if (pread(fd, head, sizeof(head), 0) < 0) {
+		fprintf(stderr, "mdread: %s: %s\n", path, strerror(errno));
+		return EX_IO;
+	}
+	for (i = 0; i < sizeof(z) / sizeof(*z); i++) {
+		if (!memcmp(head, z[i].magic, z[i].len)) {
+			fprintf(stderr, "mdread: %s looks %s-compressed: decompress it first\n",
+				path, z[i].what);
+			return EX_USAGE;
+		}
+	}
+	return 0;
+}
+
+/* 1 when @path names the file @in (the RAM image) is, links followed. */
+static int same_file(const char *path, const struct stat *in)
+{
+	struct stat st;
+
+	return !stat(path, &st) && st.st_dev == in->st_dev && st.st_ino == in->st_ino;
 }
 
 static int on_region(const struct md_region *r, void *arg)
@@ -154,11 +175,29 @@ static int on_region(const struct md_region *r, void *arg)
 	FILE *f = NULL;
 
 	if (w->o->dir) {
+		unsigned int i, dup = 0;
+		char sfx[16] = "";
+
+		/* A corrupt table may repeat a name: never overwrite silently. */
+		for (i = 0; i < w->nregions; i++)
+			dup += w->regions[i].seq == r->seq &&
+			       !strcmp(w->regions[i].name, r->name);
+		if (dup) {
+			snprintf(sfx, sizeof(sfx), "-%u", dup);
+			fprintf(stderr, "mdread: region %s (seq %u) appears %u time(s) before: written as md_%s%s...BIN\n",
+				r->name, r->seq, dup, r->name, sfx);
+		}
 		if (r->seq)
-			snprintf(path, sizeof(path), "%s/md_%s.%u.BIN", w->o->dir,
-				 r->name, r->seq);
+			snprintf(path, sizeof(path), "%s/md_%s.%u%s.BIN", w->o->dir,
+				 r->name, r->seq, sfx);
 		else
-			snprintf(path, sizeof(path), "%s/md_%s.BIN", w->o->dir, r->name);
+			snprintf(path, sizeof(path), "%s/md_%s%s.BIN", w->o->dir, r->name,
+				 sfx);
+		if (same_file(path, &w->image_st)) {
+			fprintf(stderr, "mdread: %s is the RAM image: not overwriting it\n",
+				path);
+			return MD_ERR_IO;
+		}
 		f = fopen(path, "wb");
 		if (!f) {
 			perror(path);
@@ -169,13 +208,21 @@ static int on_region(const struct md_region *r, void *arg)
 	while (left && (w->o->list || f)) {
 		uint64_t n = left < sizeof(buf) ? left : sizeof(buf);
 
-		if (md_read_phys(w->img, addr, buf, n)) {
-			fprintf(stderr, "mdread: region %s: image ends early\n", r->name);
+		int rd = md_read_phys(w->img, addr, buf, n);
+
+		if (rd) {
 			if (f)
 				fclose(f);
-			return MD_ERR_TRUNC;
+			/* A short image is truncated; anything else is I/O. */
+			if (rd == -ERANGE || rd == -ENODATA) {
+				fprintf(stderr, "mdread: region %s: image ends early\n", r->name);
+				return MD_ERR_TRUNC;
+			}
+			fprintf(stderr, "mdread: region %s: reading the image: %s\n", r->name,
+				strerror(-rd));
+			return MD_ERR_IO;
 		}
-		crc = crc32_update(crc, buf, n);
+		crc = crc32(crc, buf, n);	/* zlib: 3x our slice-by-8 here */
 		if (f && fwrite(buf, 1, n, f) != n) {
 			perror(path);
 			fclose(f);
@@ -191,7 +238,13 @@ static int on_region(const struct md_region *r, void *arg)
 	if (w->o->list)
 		printf("region %s seq=%u addr=0x%" PRIx64 " size=%" PRIu64 " crc32=%08x\n",
 		       r->name, r->seq, r->addr, r->size, crc);
-	more = realloc(w->regions, (w->nregions + 1) * sizeof(*more));
+	/* Grown geometrically: a huge table costs no quadratic copying. */
+	if (w->nregions == w->cap) {
+		w->cap = w->cap ? 2 * w->cap : 64;
+		more = realloc(w->regions, w->cap * sizeof(*more));
+	} else {
+		more = w->regions;
+	}
 	if (!more)
 		return MD_ERR_IO;
 	w->regions = more;
@@ -199,37 +252,6 @@ static int on_region(const struct md_region *r, void *arg)
 	return 0;
 }
 
-/* Regions sharing bytes: reported by name, MD_ERR_OVERLAP. */
-static int by_addr(const void *a, const void *b)
-{
-	const struct md_region *x = a, *y = b;
-
-	return x->addr < y->addr ? -1 : x->addr > y->addr;
-}
-
-static int check_overlaps(const struct md_region *regions, unsigned int n)
-{
-	struct md_region *s;
-	unsigned int i;
-	int ret = MD_OK;
-
-	if (n < 2)
-		return MD_OK;
-	s = malloc(n * sizeof(*s));
-	if (!s)
-		return MD_ERR_IO;
-	memcpy(s, regions, n * sizeof(*s));
-	qsort(s, n, sizeof(*s), by_addr);
-	for (i = 1; i < n; i++) {
-		if (s[i].addr - s[i - 1].addr < s[i - 1].size) {
-			fprintf(stderr, "mdread: regions %s and %s overlap at 0x%" PRIx64 "\n",
-				s[i - 1].name, s[i].name, s[i].addr);
-			ret = MD_ERR_OVERLAP;
-		}
-	}
-	free(s);
-	return ret;
-}
 
 /*
  * "KELF" as the Qualcomm provider names it for qdl ramdump; "kelf" or
@@ -246,23 +268,45 @@ static int is_kelf_name(const char *name)
 	return !strcmp(name, KELF_NAME);
 }
 
-/* The ELF core: from the KELF index if one was dumped, else physical. */
+/* mkstemp() makes 0600 files; give the core the usual 0666 & ~umask. */
+static int fchmod_path(const char *path)
+{
+	mode_t mask = umask(0);
+
+	umask(mask);
+	return chmod(path, 0666 & ~mask);
+}
+
+/*
+ * The ELF core: from the KELF index if one was dumped, else physical.
+ * Written to a temporary file next to @path, renamed over it on success:
+ * a failure leaves no partial core and whatever @path was intact.
+ */
 static int write_elf(const struct md_image *img, const struct walk_ctx *w,
 		     const char *path)
 {
 	const struct md_region *k = NULL;
-	char err[256] = "";
+	char err[256] = "", tmp[4096];
 	unsigned int i;
 	FILE *f;
-	int r;
+	int r, fd;
 
 	for (i = 0; i < w->nregions; i++)
 		if (w->regions[i].subsystem == 0 && !w->regions[i].seq &&
 		    is_kelf_name(w->regions[i].name))
 			k = &w->regions[i];
-	f = fopen(path, "wb");
+	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp)) {
+		fprintf(stderr, "mdread: %s: path too long\n", path);
+		return MD_ERR_IO;
+	}
+	fd = mkstemp(tmp);
+	f = fd < 0 ? NULL : fdopen(fd, "wb");
 	if (!f) {
-		perror(path);
+		fprintf(stderr, "mdread: cannot create %s: %s\n", path, strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+			unlink(tmp);
+		}
 		return MD_ERR_IO;
 	}
 	if (k) {
@@ -273,12 +317,22 @@ static int write_elf(const struct md_image *img, const struct walk_ctx *w,
 			path);
 		r = phys_elf_write(img, w->regions, w->nregions, f, err, sizeof(err));
 	}
+	if (ferror(f) && !r) {
+		r = MD_ERR_IO;
+		snprintf(err, sizeof(err), "cannot write %s: %s", path, strerror(errno));
+	}
 	if (fclose(f) && !r) {
 		r = MD_ERR_IO;
-		snprintf(err, sizeof(err), "%s: %s", path, strerror(errno));
+		snprintf(err, sizeof(err), "cannot write %s: %s", path, strerror(errno));
 	}
-	if (r)
+	if (!r && (fchmod_path(tmp) || rename(tmp, path))) {
+		r = MD_ERR_IO;
+		snprintf(err, sizeof(err), "cannot write %s: %s", path, strerror(errno));
+	}
+	if (r) {
+		unlink(tmp);
 		fprintf(stderr, "mdread: %s\n", err[0] ? err : "cannot write the ELF");
+	}
 	return r;
 }
 
@@ -363,9 +417,21 @@ static void usage(FILE *f)
 		"                         physical addresses and a section per region\n"
 		"  -p, --progress         show progress on stderr (default: when a terminal)\n"
 		"  -q, --quiet            no progress\n"
-		"exit codes: 0 ok, 2 usage, 3 no minidump table, 4 truncated image,\n"
-		"            5 region outside RAM, 6 I/O error, 7 overlapping regions,\n"
-		"            8 corrupt KELF index\n");
+		"  -V, --version          print the version\n"
+		"examples:\n"
+		"  mdread --image ram.img --dtb board.dtb --list\n"
+		"  mdread --image ram.img --dtb board.dtb --dump md/ --elf vmcore.elf\n"
+		"  mdread --image ram.img --ram-base 0x80000000 --smem 0x86000000,0x200000 --elf vmcore.elf\n"
+		"exit codes: 0 ok, 2 usage (or an image that is not a raw file),\n"
+		"            3 no minidump table, 4 truncated image, 5 region outside RAM,\n"
+		"            6 I/O error, 7 overlapping regions, 8 corrupt KELF index\n");
+}
+
+/* A usage error that names the argument at fault. */
+static int bad_arg(const char *opt, const char *val, const char *want)
+{
+	fprintf(stderr, "mdread: %s '%s': expected %s (see --help)\n", opt, val, want);
+	return EX_USAGE;
 }
 
 static int parse_u64(const char *s, uint64_t *v, char **end)
@@ -390,6 +456,7 @@ int main(int argc, char **argv)
 		{ "progress", no_argument, NULL, 'p' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct file_image im = { .img = { .read = file_read } };
@@ -403,24 +470,20 @@ int main(int argc, char **argv)
 	char *end;
 
 	im.img.ctx = &im;
-	while ((c = getopt_long(argc, argv, "i:r:s:ld:e:t:mM:pqh", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "i:r:s:ld:e:t:mM:pqhV", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
 			image = optarg;
 			break;
 		case 'r':
-			if (parse_u64(optarg, &im.img.ram_base, &end) || *end) {
-				usage(stderr);
-				return EX_USAGE;
-			}
+			if (parse_u64(optarg, &im.img.ram_base, &end) || *end)
+				return bad_arg("--ram-base", optarg, "an address");
 			have_base = 1;
 			break;
 		case 's':
 			if (parse_u64(optarg, &smem_base, &end) || *end != ',' ||
-			    parse_u64(end + 1, &smem_size, &end) || *end) {
-				usage(stderr);
-				return EX_USAGE;
-			}
+			    parse_u64(end + 1, &smem_size, &end) || *end)
+				return bad_arg("--smem", optarg, "ADDR,SIZE");
 			break;
 		case 'l':
 			o.list = 1;
@@ -438,10 +501,8 @@ int main(int argc, char **argv)
 			mmio = 1;
 			break;
 		case 'M':
-			if (parse_u64(optarg, &mmio_base, &end) || *end || !mmio_base) {
-				usage(stderr);
-				return EX_USAGE;
-			}
+			if (parse_u64(optarg, &mmio_base, &end) || *end || !mmio_base)
+				return bad_arg("--mmio-base", optarg, "a non-zero address");
 			mmio = 1;
 			break;
 		case 'p':
@@ -450,6 +511,9 @@ int main(int argc, char **argv)
 		case 'q':
 			prog = 0;
 			break;
+		case 'V':
+			printf("mdread (dumpregion) %s\n", MDREAD_VERSION);
+			return 0;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -466,10 +530,27 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return EX_USAGE;
 	}
+	if (!o.list && !o.dir && !o.elf) {
+		fprintf(stderr, "mdread: nothing to do: give --list, --dump or --elf\n");
+		usage(stderr);
+		return EX_USAGE;
+	}
 	im.fd = open(image, O_RDONLY);
 	if (im.fd < 0 || fstat(im.fd, &st)) {
 		perror(image);
 		return EX_IO;
+	}
+	w.image_st = st;
+	ret = check_image(image, im.fd, &st);
+	if (ret) {
+		close(im.fd);
+		return ret;
+	}
+	if (o.elf && same_file(o.elf, &st)) {
+		fprintf(stderr, "mdread: --elf %s is the RAM image: not overwriting it\n",
+			o.elf);
+		close(im.fd);
+		return EX_USAGE;
 	}
 	im.img.ram_size = st.st_size;
 	im.progress = prog;
@@ -483,7 +564,7 @@ int main(int argc, char **argv)
 	if (ret && err[0])
 		fprintf(stderr, "mdread: %s\n", err);
 	if (!ret || ret == MD_ERR_BADREGION) {
-		int r = check_overlaps(w.regions, w.nregions);
+		int r = md_check_overlaps(w.regions, w.nregions);
 
 		ret = ret ? ret : r;
 	}

@@ -161,6 +161,19 @@ static int walk_subsystem(const struct md_image *img, unsigned int ss,
 	uint8_t e[MD_REGION_LEN];
 	int ret = MD_OK, r, c;
 
+	/*
+	 * No more entries than fit between the table and the end of RAM: the
+	 * work is bounded by the image, whatever the count says.
+	 */
+	if (base >= img->ram_base && base - img->ram_base < img->ram_size &&
+	    count > (img->ram_size - (base - img->ram_base)) / MD_REGION_LEN) {
+		uint32_t room = (img->ram_size - (base - img->ram_base)) / MD_REGION_LEN;
+
+		fprintf(stderr, "minidump: subsystem %u: count %u runs past the end of RAM: reading %u entries\n",
+			ss, count, room);
+		count = room;
+		ret = MD_ERR_BADREGION;
+	}
 	for (i = 0; i < count; i++) {
 		struct md_region reg = { .subsystem = ss };
 
@@ -183,6 +196,8 @@ static int walk_subsystem(const struct md_image *img, unsigned int ss,
 		    reg.size > img->ram_size - (reg.addr - img->ram_base)) {
 			seterr(err, errlen, "region %s at 0x%" PRIx64 "+0x%" PRIx64 " is outside RAM",
 			       reg.name, reg.addr, reg.size);
+			/* Every one skipped is reported, not only the last. */
+			fprintf(stderr, "minidump: %s: skipped\n", err);
 			ret = MD_ERR_BADREGION;
 			continue;
 		}
@@ -197,7 +212,7 @@ int md_walk(const struct md_image *img, uint64_t smem_base, uint64_t smem_size,
 	    md_subsystem_fn ss_fn, md_region_fn fn, void *arg,
 	    char *err, size_t errlen)
 {
-	uint64_t off, len, nss, ss;
+	uint64_t off, len, nss, ss, enabled = 0;
 	uint8_t *smem;
 	int ret = MD_OK, r;
 
@@ -238,6 +253,7 @@ int md_walk(const struct md_image *img, uint64_t smem_base, uint64_t smem_size,
 		    get_le32(s + MD_SS_ENABLED) != MD_SS_ENABLED_MAGIC ||
 		    get_le32(s + MD_SS_ENCR_STATUS) != MD_SS_ENCR_DONE)
 			continue;
+		enabled++;
 		if (ss_fn)
 			ss_fn(ss, get_le32(s + MD_SS_REGION_COUNT),
 			      get_le64(s + MD_SS_BASEPTR), arg);
@@ -248,6 +264,10 @@ int md_walk(const struct md_image *img, uint64_t smem_base, uint64_t smem_size,
 		}
 		if (r)
 			ret = r;
+	}
+	if (!enabled) {
+		seterr(err, errlen, "no subsystem table is enabled and initialised: nothing was registered for a dump");
+		ret = MD_ERR_NOTABLE;
 	}
 out:
 	free(smem);
@@ -284,4 +304,40 @@ int md_walk_mmio(const struct md_image *img, uint64_t base,
 	if (ss_fn)
 		ss_fn(0, get_le32(r + MD_MMIO_SS_COUNT), table, arg);
 	return walk_subsystem(img, 0, s, fn, arg, err, errlen);
+}
+
+static int by_addr(const void *a, const void *b)
+{
+	const struct md_region *x = a, *y = b;
+
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+int md_check_overlaps(const struct md_region *regions, unsigned int n)
+{
+	const struct md_region *reach;
+	struct md_region *s;
+	unsigned int i;
+	int ret = MD_OK;
+
+	if (n < 2)
+		return MD_OK;
+	s = malloc(n * sizeof(*s));
+	if (!s)
+		return MD_ERR_IO;
+	memcpy(s, regions, n * sizeof(*s));
+	qsort(s, n, sizeof(*s), by_addr);
+	/* Against the region reaching furthest so far: containment counts. */
+	reach = &s[0];
+	for (i = 1; i < n; i++) {
+		if (s[i].addr - reach->addr < reach->size) {
+			fprintf(stderr, "mdread: regions %s and %s overlap at 0x%" PRIx64 "\n",
+				reach->name, s[i].name, s[i].addr);
+			ret = MD_ERR_OVERLAP;
+		}
+		if (s[i].addr + s[i].size > reach->addr + reach->size)
+			reach = &s[i];
+	}
+	free(s);
+	return ret;
 }

@@ -74,4 +74,11 @@ int md_walk_mmio(const struct md_image *img, uint64_t base,
 		 md_subsystem_fn ss_fn, md_region_fn fn, void *arg,
 		 char *err, size_t errlen);
 
+/*
+ * Report (on stderr, by name) regions that share bytes, a region inside
+ * another included.  O(n log n).  Returns MD_OK, MD_ERR_OVERLAP or
+ * MD_ERR_IO (out of memory).
+ */
+int md_check_overlaps(const struct md_region *regions, unsigned int n);
+
 #endif

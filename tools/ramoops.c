@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "le.h"
 #include "ramoops.h"
@@ -96,6 +97,40 @@ static void text(FILE *out, const uint8_t *t, size_t len)
 		fputc('\n', out);
 }
 
+/*
+ * A record pstore compressed: raw deflate, as pstore_compress() writes it.
+ * The output is bounded (RO_MAX_TEXT); a stream that does not inflate is
+ * reported and its bytes shown as they are.
+ */
+#define RO_MAX_TEXT	(4u << 20)
+
+static void inflated(FILE *out, const uint8_t *p, size_t len)
+{
+	uint8_t *dst = malloc(RO_MAX_TEXT);
+	z_stream zs = { 0 };
+	int ret;
+
+	if (!dst || inflateInit2(&zs, -MAX_WBITS) != Z_OK) {
+		free(dst);
+		fprintf(out, "(compressed record: cannot inflate: out of memory)\n");
+		return;
+	}
+	zs.next_in = (uint8_t *)p;
+	zs.avail_in = len;
+	zs.next_out = dst;
+	zs.avail_out = RO_MAX_TEXT;
+	ret = inflate(&zs, Z_FINISH);
+	if (ret == Z_STREAM_END || (ret == Z_BUF_ERROR && zs.total_out)) {
+		text(out, dst, zs.total_out);
+	} else {
+		fprintf(out, "(compressed record does not inflate: %s)\n",
+			zs.msg ? zs.msg : "corrupt data");
+		text(out, p, len);
+	}
+	inflateEnd(&zs);
+	free(dst);
+}
+
 static void name(FILE *out, const struct ro_zone *z)
 {
 	if (z->index < 0)
@@ -164,7 +199,11 @@ int ro_print(const struct kcore *c, const struct ro_zone *z, int nz, FILE *out)
 
 			fprintf(out, "%u bytes, record %.*s ==\n", size,
 				(int)(hl - 5), (const char *)log + 4);
-			text(out, log + hl, size - hl);
+			/* "-C": pstore compressed the record (raw deflate). */
+			if (nl && hl >= 7 && !memcmp(nl - 2, "-C", 2))
+				inflated(out, log + hl, size - hl);
+			else
+				text(out, log + hl, size - hl);
 			continue;
 		}
 		fprintf(out, "%u bytes ==\n", size);

@@ -3,7 +3,9 @@
  * libFuzzer target for the minidump table reader: the input is a RAM image
  * at 0x80000000 whose first 64 KiB (or less, rounded down to 4 KiB) is the
  * SMEM window.  Every region found is read back, and a region named
- * "kelf" is turned into an ELF core (written to /dev/null).
+ * "kelf" or "KELF" is turned into an ELF core; then the regions found go
+ * through the overlap check and the physical ELF writer (output to
+ * /dev/null).
  */
 #include <stdint.h>
 #include <string.h>
@@ -28,6 +30,10 @@ static int blob_read(void *ctx, uint64_t phys, void *buf, uint64_t len)
 
 static FILE *devnull;
 
+#define MAX_SEEN	256
+static struct md_region seen[MAX_SEEN];
+static unsigned int nseen;
+
 static int touch(const struct md_region *r, void *arg)
 {
 	static uint8_t buf[4096];
@@ -37,9 +43,11 @@ static int touch(const struct md_region *r, void *arg)
 
 	if (md_read_phys(img, r->addr, buf, n))
 		return 1;
-	if (!strcmp(r->name, KELF_NAME))
+	if (!strcmp(r->name, KELF_NAME) || !strcmp(r->name, KELF_FW_NAME))
 		kelf_write(img, r->addr, r->size, r, 1, devnull, 0, err,
 			   sizeof(err));
+	if (nseen < MAX_SEEN)
+		seen[nseen++] = *r;
 	return 0;
 }
 
@@ -56,6 +64,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	if (!devnull)
 		devnull = fopen("/dev/null", "wb");
+	nseen = 0;
 	md_walk(&img, BASE, smem, NULL, touch, &img, err, sizeof(err));
+	md_check_overlaps(seen, nseen);
+	phys_elf_write(&img, seen, nseen, devnull, err, sizeof(err));
 	return 0;
 }

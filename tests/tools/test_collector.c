@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <zlib.h>
 #include <elf.h>
 
 #include "fdt.h"
@@ -196,6 +197,31 @@ static int phys_read(void *ctx, uint64_t phys, void *buf, uint64_t len)
 	(void)ctx;
 	memcpy(buf, phys_ram + (phys - 0x1000), len);
 	return 0;
+}
+
+/* More regions than e_shnum counts: refused, not wrapped. */
+static void test_phys_elf_too_many(void **state)
+{
+	struct md_image img = { .ram_base = 0x1000, .ram_size = sizeof(phys_ram),
+				.read = phys_read };
+	unsigned int n = 70000, i;
+	struct md_region *r = calloc(n, sizeof(*r));
+	FILE *f = fopen("/dev/null", "wb");
+	char err[160] = "";
+
+	(void)state;
+	assert_non_null(r);
+	assert_non_null(f);
+	for (i = 0; i < n; i++) {
+		snprintf(r[i].name, sizeof(r[i].name), "r%u", i);
+		r[i].addr = 0x1100;
+		r[i].size = 1;
+	}
+	assert_int_equal(phys_elf_write(&img, r, n, f, err, sizeof(err)),
+			 MD_ERR_BADREGION);
+	assert_non_null(strstr(err, "70000 regions"));
+	fclose(f);
+	free(r);
 }
 
 static void test_phys_elf(void **state)
@@ -559,6 +585,54 @@ static void zone_hdr(uint8_t *z, uint32_t sig, uint32_t start, uint32_t size)
 	memcpy(z + 8, &size, 4);
 }
 
+/* A record pstore compressed (6.12's default): inflated, then printed. */
+static void test_ro_compressed(void **state)
+{
+	static const char msg[] = "Kernel panic - not syncing: compressed record\n";
+	static uint8_t mem[0x200];
+	struct ro_zone z[1] = { { "dmesg", 0, 0x1000, 0x200 } };
+	static const char hdr[] = "====7.000000001-C\n";
+	uint8_t packed[128];
+	char err[128], *out;
+	z_stream zs = { 0 };
+	uint8_t *file;
+	size_t flen, olen, n;
+	struct kcore c;
+	FILE *f;
+
+	(void)state;
+	/* Raw deflate, as pstore_compress() writes records. */
+	assert_int_equal(deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -MAX_WBITS,
+				      8, Z_DEFAULT_STRATEGY), Z_OK);
+	zs.next_in = (uint8_t *)msg;
+	zs.avail_in = sizeof(msg) - 1;
+	zs.next_out = packed;
+	zs.avail_out = sizeof(packed);
+	assert_int_equal(deflate(&zs, Z_FINISH), Z_STREAM_END);
+	n = zs.total_out;
+	deflateEnd(&zs);
+	memset(mem, 0, sizeof(mem));
+	zone_hdr(mem, 0x43474244, sizeof(hdr) - 1 + n, sizeof(hdr) - 1 + n);
+	memcpy(mem + 12, hdr, sizeof(hdr) - 1);
+	memcpy(mem + 12 + sizeof(hdr) - 1, packed, n);
+	file = phys_core(mem, sizeof(mem), 0x1000, &flen);
+	assert_int_equal(kcore_open(&c, file, flen, err, sizeof(err)), 0);
+	f = open_memstream(&out, &olen);
+	assert_int_equal(ro_print(&c, z, 1, f), 1);
+	fclose(f);
+	assert_non_null(strstr(out, "record 7.000000001-C ==\nKernel panic - not syncing: compressed record\n"));
+	free(out);
+	/* Corrupt compressed bytes: said, not a crash. */
+	memset(file + flen - sizeof(mem) + 12 + sizeof(hdr) - 1, 0xff, n);
+	f = open_memstream(&out, &olen);
+	ro_print(&c, z, 1, f);
+	fclose(f);
+	assert_non_null(strstr(out, "does not inflate"));
+	free(out);
+	kcore_close(&c);
+	free(file);
+}
+
 static void test_ro_print(void **state)
 {
 	static uint8_t mem[0x400];
@@ -638,10 +712,12 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_fdt_board),
 		cmocka_unit_test(test_fdt_bad),
 		cmocka_unit_test(test_phys_elf),
+		cmocka_unit_test(test_phys_elf_too_many),
 		cmocka_unit_test(test_kcore_dmesg),
 		cmocka_unit_test(test_kcore_bad),
 		cmocka_unit_test(test_ro_layout),
 		cmocka_unit_test(test_ro_print),
+		cmocka_unit_test(test_ro_compressed),
 	};
 
 	if (argc == 3 && !strcmp(argv[1], "--seeds"))

@@ -317,12 +317,14 @@ static void test_disabled_subsystem(void **state)
 	struct ram *r = two_regions(&good);
 
 	(void)state;
+	/* No enabled subsystem: said, and not a success. */
 	put_le32(subsystem(r, 0) + MD_SS_ENCR_STATUS, 0);
-	assert_int_equal(walk(r), MD_OK);
+	assert_int_equal(walk(r), MD_ERR_NOTABLE);
+	assert_non_null(strstr(r->err, "no subsystem table is enabled"));
 	assert_int_equal(r->nseen, 0);
 	enable_ss(r, 0, TABLE_OFF, 3);
 	put_le32(subsystem(r, 0) + MD_SS_ENABLED, 0);
-	assert_int_equal(walk(r), MD_OK);
+	assert_int_equal(walk(r), MD_ERR_NOTABLE);
 	assert_int_equal(r->nseen, 0);
 	ram_free(r);
 }
@@ -454,6 +456,35 @@ static void test_kelf_xnum(void **state)
 	ram_free(r);
 }
 
+/* Loads repeating one dumped region: refused, not a huge output. */
+static void test_kelf_amplified(void **state)
+{
+	struct ram *r = two_regions(&good);
+	Elf64_Ehdr *eh = (Elf64_Ehdr *)(r->mem + 0x40000);
+	Elf64_Phdr *ph = (Elf64_Phdr *)(eh + 1);
+	unsigned int i, n = 2000;
+	FILE *f = fopen("/dev/null", "wb");
+
+	(void)state;
+	assert_non_null(f);
+	put_kelf(r, 0x40000);
+	assert_int_equal(walk(r), MD_OK);	/* the regions dumped */
+	eh->e_phnum = n;
+	ph[0].p_offset = sizeof(*eh) + n * sizeof(*ph);
+	for (i = 1; i < n; i++) {
+		memset(&ph[i], 0, sizeof(ph[i]));
+		ph[i].p_type = PT_LOAD;
+		ph[i].p_paddr = RAM_BASE + DATA_OFF;
+		ph[i].p_filesz = 100;
+	}
+	assert_int_equal(kelf_write(&r->img, RAM_BASE + 0x40000,
+				    sizeof(*eh) + n * sizeof(*ph), r->seen, r->nseen,
+				    f, 0, r->err, sizeof(r->err)), MD_ERR_BADKELF);
+	assert_non_null(strstr(r->err, "bytes of loads"));
+	fclose(f);
+	ram_free(r);
+}
+
 static void test_kelf_corrupt(void **state)
 {
 	struct ram *r = two_regions(&good);
@@ -505,6 +536,7 @@ int main(void)
 		cmocka_unit_test(test_callback_stops),
 		cmocka_unit_test(test_kelf_elf),
 		cmocka_unit_test(test_kelf_xnum),
+		cmocka_unit_test(test_kelf_amplified),
 		cmocka_unit_test(test_kelf_corrupt),
 	};
 
