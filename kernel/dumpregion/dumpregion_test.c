@@ -1389,14 +1389,6 @@ static const char *past_kelf(const char *out)
 	return p ?: "";
 }
 
-/* Undo what a test's run of the panic finaliser changed. */
-static void dr_test_undo_panic(void)
-{
-	dr_clients_panic_undo();
-	dr_kelf_forget_cpu_regs();
-	dr_kelf_restore();
-}
-
 struct holder_ctx {
 	struct completion locked;
 	struct completion release;
@@ -1446,7 +1438,7 @@ static void dr_test_panic_finalise(struct kunit *test)
 	dumpregion_panic_finalise();
 	KUNIT_EXPECT_EQ(test, a->nr_finalise, 2);
 	KUNIT_EXPECT_EQ(test, c->nr_finalise, 1);
-	dr_test_undo_panic();
+	dumpregion_test_undo_panic();
 }
 
 static void dr_test_not_panicking(void *unused)
@@ -1583,7 +1575,7 @@ static void dr_test_panic_restores(struct kunit *test)
 	preempt_disable();
 	dumpregion_panic_finalise();
 	preempt_enable();
-	dr_test_undo_panic();
+	dumpregion_test_undo_panic();
 	after = show(test, dumpregion_regions_show);
 	/* The KELF buffer may have changed; everything else is as before. */
 	KUNIT_EXPECT_STREQ(test, past_kelf(after), past_kelf(before));

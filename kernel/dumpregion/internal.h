@@ -89,7 +89,6 @@ void dr_clients_panic(void);
 #if IS_ENABLED(CONFIG_KUNIT)
 /* The lock that registration and provider changes take. */
 struct mutex *dumpregion_registration_lock(void);
-void dumpregion_panic_finalise(void);
 void dr_kelf_restore(void);
 void dr_clients_panic_undo(void);
 size_t dr_kelf_write_ehdr(void *buf, unsigned int nslots, size_t notes_len);

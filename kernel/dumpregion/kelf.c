@@ -615,4 +615,19 @@ void dr_kelf_restore(void)
 	mutex_unlock(dumpregion_registration_lock());
 }
 EXPORT_SYMBOL_IF_KUNIT(dr_kelf_restore);
+
+/**
+ * dumpregion_test_undo_panic() - undo a test's run of the panic finaliser
+ *
+ * Points the built-in clients' task and stack regions back at the idle
+ * tasks, forgets saved CPU registers and rebuilds the KELF index, so the
+ * registry is as before the test (KUnit only).
+ */
+void dumpregion_test_undo_panic(void)
+{
+	dr_clients_panic_undo();
+	dr_kelf_forget_cpu_regs();
+	dr_kelf_restore();
+}
+EXPORT_SYMBOL_IF_KUNIT(dumpregion_test_undo_panic);
 #endif

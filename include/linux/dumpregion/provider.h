@@ -200,6 +200,8 @@ static inline int dumpregion_run_name(const struct dumpregion_layout *region,
 #if IS_ENABLED(CONFIG_DUMPREGION) && IS_ENABLED(CONFIG_KUNIT)
 /* For providers' KUnit suites: run the panic-time paths without a panic. */
 void dumpregion_test_set_panicking(bool on);
+void dumpregion_panic_finalise(void);
+void dumpregion_test_undo_panic(void);
 #endif
 
 #if IS_ENABLED(CONFIG_DUMPREGION_KUNIT_TEST)
