@@ -421,6 +421,26 @@ check_mmio() {
 	fi
 }
 
+# A RAM image cut short (a dump whose transfer stopped): the board's DTB
+# says how much RAM there is, so regions past the end are "the image ends
+# early" (exit 4), reported one by one, and the others are still collected.
+check_truncated() {
+	local name=$1 t=$out/$1.trunc.ram rc n
+
+	cp --sparse=always "$out/$name.ram" "$t" && truncate -s $((0x1f000000)) "$t" ||
+		{ not_ok "$name: cannot make a truncated copy"; return; }
+	"$out/tools/mdread" --quiet --image "$t" --dtb "$out/board-$ram.dtb" --list \
+		> "$out/$name.trunc.list" 2> "$out/$name.trunc.err"
+	rc=$?
+	n=$(grep -c 'the image ends early; skipped' "$out/$name.trunc.err")
+	if [ "$rc" -eq 4 ] && [ "$n" -ge 1 ] && grep -q '^region ' "$out/$name.trunc.list"; then
+		ok "$name: truncated image: $n region(s) past its end reported, the rest listed, exit 4"
+	else
+		not_ok "$name: truncated image gave exit $rc: $(head -3 "$out/$name.trunc.err")"
+	fi
+	rm -f "$t"
+}
+
 # crash_kexec_post_notifiers (common with pstore) stops the other CPUs with
 # the "crash stop" IPI: their registers must reach the dump all the same.
 # gdb shows a thread per CPU; one whose registers were lost has pc 0.
@@ -503,7 +523,7 @@ ok "build the e2e kernel, tools, initramfs and devicetree (dtc without warnings,
 cases=("$@")
 run() { [ ${#cases[@]} -eq 0 ] || [[ " ${cases[*]} " == *" $1 "* ]]; }
 
-run good && check_regions good
+run good && { check_regions good; check_truncated good; }
 run cached30 && check_regions cached30 --cached --subsystems 30
 run panic && { check_regions panic; check_consumers panic; }
 run crashstop && check_crashstop

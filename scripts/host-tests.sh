@@ -115,7 +115,7 @@ collector_checks() {
 	"$out/mdread" -q --image "$img" "${args[@]}" --elf "$link" 2>>"$out/same.err"
 	rc2=$?
 	if [ "$rc" -eq 2 ] && [ "$rc2" -eq 2 ] && [ "$(sha256sum < "$img")" = "$sum" ] &&
-	   [ "$(grep -c 'is the RAM image' "$out/same.err")" -eq 2 ]; then
+	   [ "$(grep -c 'is a memory file given' "$out/same.err")" -eq 2 ]; then
 		ok "collector: --elf naming the image (or a link to it) is refused, exit 2, image intact"
 	else
 		not_ok "collector: --elf over the image: exit $rc, $(cat "$out/same.err")"
@@ -167,7 +167,34 @@ collector_checks() {
 	else
 		not_ok "collector: read error gave exit $rc: $(cat "$out/eio.err")"
 	fi
-	rm -f "$img" "$link" "$out/ok.elf" "$out/img.gz"
+	# Dumps as they come: several raw files at their bases, an ELF core;
+	# a region in a hole between files is reported and skipped (exit 4).
+	local mem=$out/mem.img
+	"$out/mkimage" -o "$mem" -s 0x1000000 -r one,0x200000,0x2000 -r two,0x900000,0x100 ||
+		{ not_ok "mkimage"; return; }
+	"$out/mdread" -q --image "$mem" "${args[@]}" --list > "$out/one.list" 2>/dev/null
+	head -c $((8 << 20)) "$mem" > "$out/lo.bin"
+	tail -c +$(((8 << 20) + 1)) "$mem" > "$out/hi.bin"
+	"$out/mdread" -q --image "$out/lo.bin@0x80000000" --image "$out/hi.bin@0x80800000" \
+		--smem 0x80000000,0x100000 --list > "$out/two.list" 2>"$out/two.err"
+	rc=$?
+	/usr/bin/python3 "$tt/raw2core.py" "$mem" 0x80000000 "$out/img.core" $((8 << 20))
+	"$out/mdread" -q --image "$out/img.core" --smem 0x80000000,0x100000 --list \
+		> "$out/core.list" 2>"$out/core.err"
+	rc2=$?
+	head -c $((2 << 20)) "$mem" > "$out/lo.bin"
+	"$out/mdread" -q --image "$out/lo.bin@0x80000000" --image "$out/hi.bin@0x80800000" \
+		--smem 0x80000000,0x100000 --list > "$out/hole.list" 2>"$out/hole.err"
+	rc3=$?
+	if [ "$rc" -eq 0 ] && cmp -s "$out/one.list" "$out/two.list" && [ "$rc2" -eq 0 ] &&
+	   cmp -s "$out/one.list" "$out/core.list" && [ "$rc3" -eq 4 ] &&
+	   grep -q 'region one at 0x80200000: in a hole' "$out/hole.err" &&
+	   grep -q '^region two ' "$out/hole.list"; then
+		ok "collector: two raw files at their bases and an ELF core read as the single image; a hole is reported (exit 4), the rest collected"
+	else
+		not_ok "collector: memory files: exit $rc/$rc2/$rc3: $(cat "$out/two.err" "$out/core.err" "$out/hole.err")"
+	fi
+	rm -f "$img" "$mem" "$link" "$out/ok.elf" "$out/img.gz" "$out/lo.bin" "$out/hi.bin" "$out/img.core"
 }
 
 fuzz() {

@@ -200,6 +200,31 @@ bad:
 	return -1;
 }
 
+/* Every (address, size) pair of a memory node's reg. */
+static void add_banks(const struct fdt_node *n, struct fdt_layout *l)
+{
+	unsigned int cells = n->acells + n->scells, i, k;
+	uint64_t a, s;
+
+	if (!n->reg || n->acells < 1 || n->acells > 2 || n->scells < 1 ||
+	    n->scells > 2)
+		return;
+	for (k = 0; (k + 1) * 4 * cells <= n->reg_len && l->nbanks < FDT_MAX_BANKS; k++) {
+		const uint8_t *r = n->reg + k * 4 * cells;
+
+		a = 0;
+		s = 0;
+		for (i = 0; i < n->acells; i++)
+			a = a << 32 | be32(r + 4 * i);
+		for (i = 0; i < n->scells; i++)
+			s = s << 32 | be32(r + 4 * (n->acells + i));
+		if (s) {
+			l->bank_base[l->nbanks] = a;
+			l->bank_size[l->nbanks++] = s;
+		}
+	}
+}
+
 int fdt_layout(const uint8_t *blob, size_t len, struct fdt_layout *l,
 	       char *err, size_t errlen)
 {
@@ -212,6 +237,8 @@ int fdt_layout(const uint8_t *blob, size_t len, struct fdt_layout *l,
 	if (count < 0)
 		return -1;
 	for (i = 0; i < count; i++) {
+		if (nodes[i].is_memory)
+			add_banks(&nodes[i], l);
 		if (nodes[i].is_memory && reg_entry(&nodes[i], &a, &s) && s &&
 		    (!have_ram || a < l->ram_base)) {
 			l->ram_base = a;

@@ -8,6 +8,7 @@
  * use does not depend on the image size.
  */
 #define _FILE_OFFSET_BITS 64
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -44,10 +45,26 @@ static const int exit_codes[] = {
 	[MD_ERR_BADKELF] = EX_BADKELF,
 };
 
-/* An image file; md_image.ctx points back at it. */
+#define MAX_SOURCES	16
+#define MAX_SEGS	4096
+
+/* A stretch of physical memory held in a file. */
+struct seg {
+	uint64_t base, size;	/* physical */
+	uint64_t off;		/* in the file */
+	int fd;
+};
+
+/*
+ * The memory given: raw files at physical bases, or ELF cores (one
+ * segment per PT_LOAD); md_image.ctx points back at it.  Physical
+ * addresses no segment holds are holes.
+ */
 struct file_image {
 	struct md_image img;
-	int fd;
+	struct seg *seg;
+	unsigned int nseg;
+	uint64_t end;		/* end of the last byte any file holds */
 	int progress;		/* show bytes read on stderr */
 	uint64_t done;		/* bytes read so far */
 	struct timespec last;	/* last progress line */
@@ -72,23 +89,41 @@ struct opts {
 	int list;
 };
 
+/* The segment holding @phys, or NULL (a hole). */
+static const struct seg *find_seg(const struct file_image *fi, uint64_t phys)
+{
+	unsigned int i;
+
+	for (i = 0; i < fi->nseg; i++)
+		if (phys >= fi->seg[i].base && phys - fi->seg[i].base < fi->seg[i].size)
+			return &fi->seg[i];
+	return NULL;
+}
+
 static int file_read(void *ctx, uint64_t phys, void *buf, uint64_t len)
 {
 	struct file_image *fi = ctx;
-	uint64_t off = phys - fi->img.ram_base;
+	const struct seg *sg;
+	uint64_t k;
 	ssize_t n;
 
 	fi->done += len;
 	if (fi->progress)
 		progress(fi, 0);
 	while (len) {
-		n = pread(fi->fd, buf, len > (1u << 30) ? 1u << 30 : len, off);
+		sg = find_seg(fi, phys);
+		if (!sg)	/* past every file: truncated; else a hole */
+			return phys >= fi->end ? -ENODATA : -EFAULT;
+		k = sg->size - (phys - sg->base);
+		k = k < len ? k : len;
+		k = k > (1u << 30) ? 1u << 30 : k;
+		n = pread(sg->fd, buf, k, sg->off + (phys - sg->base));
 		if (n < 0)
 			return -errno;
 		if (n == 0)
 			return -ENODATA;
 		buf = (uint8_t *)buf + n;
-		off += n;
+		phys += n;
 		len -= n;
 	}
 	return 0;
@@ -100,8 +135,10 @@ struct walk_ctx {
 	const struct opts *o;
 	struct md_region *regions;	/* every region dumped */
 	unsigned int nregions;
-	struct stat image_st;		/* the RAM image, never an output */
+	struct stat image_st[MAX_SOURCES];	/* the memory files, never outputs */
+	unsigned int nimages;
 	unsigned int cap;		/* room in @regions */
+	int missing;			/* a region was not in the memory given */
 };
 
 static void on_subsystem(unsigned int ss, uint32_t count, uint64_t table,
@@ -164,6 +201,17 @@ static int same_file(const char *path, const struct stat *in)
 	return !stat(path, &st) && st.st_dev == in->st_dev && st.st_ino == in->st_ino;
 }
 
+/* 1 when @path is one of the memory files. */
+static int same_input(const char *path, const struct walk_ctx *w)
+{
+	unsigned int i;
+
+	for (i = 0; i < w->nimages; i++)
+		if (same_file(path, &w->image_st[i]))
+			return 1;
+	return 0;
+}
+
 static int on_region(const struct md_region *r, void *arg)
 {
 	struct walk_ctx *w = arg;
@@ -193,8 +241,8 @@ static int on_region(const struct md_region *r, void *arg)
 		else
 			snprintf(path, sizeof(path), "%s/md_%s%s.BIN", w->o->dir, r->name,
 				 sfx);
-		if (same_file(path, &w->image_st)) {
-			fprintf(stderr, "mdread: %s is the RAM image: not overwriting it\n",
+		if (same_input(path, w)) {
+			fprintf(stderr, "mdread: %s is a memory file given: not overwriting it\n",
 				path);
 			return MD_ERR_IO;
 		}
@@ -213,10 +261,18 @@ static int on_region(const struct md_region *r, void *arg)
 		if (rd) {
 			if (f)
 				fclose(f);
-			/* A short image is truncated; anything else is I/O. */
-			if (rd == -ERANGE || rd == -ENODATA) {
-				fprintf(stderr, "mdread: region %s: image ends early\n", r->name);
-				return MD_ERR_TRUNC;
+			/*
+			 * Not in the memory given (a truncated image, or a hole
+			 * between files): reported, skipped, the rest collected.
+			 */
+			if (rd == -ERANGE || rd == -ENODATA || rd == -EFAULT) {
+				fprintf(stderr, "mdread: region %s at 0x%" PRIx64 ": %s; skipped\n",
+					r->name, addr, rd == -EFAULT ?
+					"in a hole of the memory files" : "the image ends early");
+				if (f)
+					unlink(path);
+				w->missing = 1;
+				return 0;
 			}
 			fprintf(stderr, "mdread: region %s: reading the image: %s\n", r->name,
 				strerror(-rd));
@@ -342,7 +398,7 @@ static int write_elf(const struct md_image *img, const struct walk_ctx *w,
  */
 static int read_dtb(const char *path, uint64_t *ram_base, int *have_base,
 		    uint64_t *smem_base, uint64_t *smem_size, int mmio,
-		    uint64_t *mmio_base)
+		    uint64_t *mmio_base, struct fdt_layout *lo)
 {
 	struct fdt_layout l;
 	char err[256] = "";
@@ -374,6 +430,7 @@ static int read_dtb(const char *path, uint64_t *ram_base, int *have_base,
 		return -1;
 	}
 	free(blob);
+	*lo = l;
 	if (!*have_base) {
 		*ram_base = l.ram_base;
 		*have_base = 1;
@@ -400,10 +457,13 @@ static int read_dtb(const char *path, uint64_t *ram_base, int *have_base,
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: mdread --image RAM (--dtb DTB | --ram-base ADDR --smem ADDR,SIZE)\n"
+		"usage: mdread --image MEM [--image MEM ...] (--dtb DTB | [--ram-base ADDR] --smem ADDR,SIZE)\n"
 		"              [--mmio [--mmio-base ADDR]]\n"
 		"              [--list] [--dump DIR] [--elf FILE] [--progress]\n"
-		"  -i, --image FILE       raw RAM image (physical memory from the RAM base)\n"
+		"  -i, --image FILE[@ADDR] memory: a raw file of physical memory from ADDR\n"
+		"                         (the first one without @ADDR: from the RAM base), or\n"
+		"                         an ELF core (kdump vmcore, QEMU dump-guest-memory);\n"
+		"                         repeat for a dump in several files (DDRCS0.BIN, ...)\n"
 		"  -t, --dtb FILE         devicetree blob the machine booted with: gives the\n"
 		"                         RAM base and the SMEM window (qcom,smem node)\n"
 		"  -r, --ram-base ADDR    physical address of the image's first byte\n"
@@ -422,6 +482,8 @@ static void usage(FILE *f)
 		"  mdread --image ram.img --dtb board.dtb --list\n"
 		"  mdread --image ram.img --dtb board.dtb --dump md/ --elf vmcore.elf\n"
 		"  mdread --image ram.img --ram-base 0x80000000 --smem 0x86000000,0x200000 --elf vmcore.elf\n"
+		"  mdread --image DDRCS0.BIN@0x80000000 --image DDRCS1.BIN@0x880000000 --dtb board.dtb --elf md.elf\n"
+		"  mdread --image vmcore --dtb board.dtb --elf minidump.elf\n"
 		"exit codes: 0 ok, 2 usage (or an image that is not a raw file),\n"
 		"            3 no minidump table, 4 truncated image, 5 region outside RAM,\n"
 		"            6 I/O error, 7 overlapping regions, 8 corrupt KELF index\n");
@@ -439,6 +501,159 @@ static int parse_u64(const char *s, uint64_t *v, char **end)
 	errno = 0;
 	*v = strtoull(s, end, 0);
 	return errno || *end == s;
+}
+
+/* A memory file: FILE, or FILE@ADDR for a raw file at a physical base. */
+struct source {
+	const char *path;
+	char buf[4096];
+	uint64_t base;
+	int have_base;
+	int fd;
+};
+
+static int parse_source(const char *arg, struct source *sr)
+{
+	const char *at = strrchr(arg, '@');
+	char *end;
+
+	memset(sr, 0, sizeof(*sr));
+	sr->fd = -1;
+	if (at && !parse_u64(at + 1, &sr->base, &end) && !*end) {
+		if ((size_t)(at - arg) >= sizeof(sr->buf) || at == arg)
+			return -1;
+		memcpy(sr->buf, arg, at - arg);
+		sr->have_base = 1;
+	} else if (snprintf(sr->buf, sizeof(sr->buf), "%s", arg) >= (int)sizeof(sr->buf)) {
+		return -1;
+	}
+	sr->path = sr->buf;
+	return 0;
+}
+
+static int add_seg(struct file_image *fi, int fd, uint64_t base, uint64_t size,
+		   uint64_t off)
+{
+	struct seg *more;
+
+	if (!size)
+		return 0;
+	if (fi->nseg == MAX_SEGS)
+		return -1;
+	more = realloc(fi->seg, (fi->nseg + 1) * sizeof(*more));
+	if (!more)
+		return -1;
+	fi->seg = more;
+	fi->seg[fi->nseg++] = (struct seg){ base, size, off, fd };
+	return 0;
+}
+
+/*
+ * An ELF core as memory (kdump's /proc/vmcore, QEMU's dump-guest-memory):
+ * one segment per PT_LOAD, at its physical address.  Returns 0 or an exit
+ * code.
+ */
+static int add_elf(struct file_image *fi, const struct source *sr, uint64_t fsize)
+{
+	unsigned char eh[64], ph[56];
+	uint64_t phoff, off, filesz, paddr, i;
+	uint16_t phnum, phentsize;
+
+	if (pread(sr->fd, eh, sizeof(eh), 0) != sizeof(eh) || eh[EI_CLASS] != ELFCLASS64 ||
+	    eh[EI_DATA] != ELFDATA2LSB) {
+		fprintf(stderr, "mdread: %s: not a little-endian ELF64 core\n", sr->path);
+		return EX_USAGE;
+	}
+	memcpy(&phoff, eh + 32, 8);
+	memcpy(&phentsize, eh + 54, 2);
+	memcpy(&phnum, eh + 56, 2);
+	if (phentsize != sizeof(ph) || phoff > fsize || phnum * sizeof(ph) > fsize - phoff) {
+		fprintf(stderr, "mdread: %s: program headers outside the file\n", sr->path);
+		return EX_USAGE;
+	}
+	for (i = 0; i < phnum; i++) {
+		uint32_t type;
+
+		if (pread(sr->fd, ph, sizeof(ph), phoff + i * sizeof(ph)) != sizeof(ph))
+			return EX_IO;
+		memcpy(&type, ph, 4);
+		memcpy(&off, ph + 8, 8);
+		memcpy(&paddr, ph + 24, 8);
+		memcpy(&filesz, ph + 32, 8);
+		if (type != PT_LOAD || off > fsize || filesz > fsize - off)
+			continue;
+		if (add_seg(fi, sr->fd, paddr, filesz, off)) {
+			fprintf(stderr, "mdread: %s: too many segments\n", sr->path);
+			return EX_USAGE;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Open the memory files: raw ones at their base (the first one without
+ * "@ADDR" at @ram_base), ELF cores by their PT_LOADs.  The physical extent
+ * known to the walk covers the files and the DTB's memory banks, so a
+ * region inside RAM but in no file is reported as missing (a truncated
+ * image, or a hole), one outside RAM as outside.  Returns 0 or an exit code.
+ */
+static int open_sources(struct file_image *fi, struct source *src, unsigned int n,
+			const uint64_t *ram_base, const struct fdt_layout *l,
+			struct walk_ctx *w)
+{
+	uint64_t lo = UINT64_MAX, hi = 0, end;
+	unsigned char magic[4];
+	unsigned int i, k;
+	int ret, used_base = 0;
+	struct stat st;
+
+	for (i = 0; i < n; i++) {
+		src[i].fd = open(src[i].path, O_RDONLY);
+		if (src[i].fd < 0 || fstat(src[i].fd, &st)) {
+			perror(src[i].path);
+			return EX_IO;
+		}
+		w->image_st[w->nimages++] = st;
+		ret = check_image(src[i].path, src[i].fd, &st);
+		if (ret)
+			return ret;
+		if (pread(src[i].fd, magic, 4, 0) == 4 && !memcmp(magic, ELFMAG, SELFMAG) &&
+		    !src[i].have_base) {
+			ret = add_elf(fi, &src[i], st.st_size);
+			if (ret)
+				return ret;
+			continue;
+		}
+		if (!src[i].have_base) {
+			if (!ram_base || used_base) {
+				fprintf(stderr, "mdread: %s: give its physical base (FILE@ADDR)\n",
+					src[i].path);
+				return EX_USAGE;
+			}
+			src[i].base = *ram_base;
+			used_base = 1;
+		}
+		if (add_seg(fi, src[i].fd, src[i].base, st.st_size, 0))
+			return EX_USAGE;
+	}
+	if (!fi->nseg) {
+		fprintf(stderr, "mdread: no memory in the files given\n");
+		return EX_USAGE;
+	}
+	for (k = 0; k < fi->nseg; k++) {
+		end = fi->seg[k].base + fi->seg[k].size;
+		lo = fi->seg[k].base < lo ? fi->seg[k].base : lo;
+		hi = end > hi ? end : hi;
+	}
+	fi->end = hi;
+	for (k = 0; k < l->nbanks; k++) {
+		end = l->bank_base[k] + l->bank_size[k];
+		lo = l->bank_base[k] < lo ? l->bank_base[k] : lo;
+		hi = end > hi ? end : hi;
+	}
+	fi->img.ram_base = lo;
+	fi->img.ram_size = hi - lo;
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -463,17 +678,23 @@ int main(int argc, char **argv)
 	uint64_t smem_base = 0, smem_size = 0, mmio_base = 0;
 	struct opts o = { 0 };
 	struct walk_ctx w = { .img = &im.img, .o = &o };
-	const char *image = NULL, *dtb = NULL;
+	const char *dtb = NULL;
+	struct source src[MAX_SOURCES];
+	unsigned int nsrc = 0, i;
+	struct fdt_layout l = { 0 };
 	int c, ret, have_base = 0, prog = isatty(2), mmio = 0;
 	char err[256] = "";
-	struct stat st;
 	char *end;
 
 	im.img.ctx = &im;
 	while ((c = getopt_long(argc, argv, "i:r:s:ld:e:t:mM:pqhV", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
-			image = optarg;
+			if (nsrc == MAX_SOURCES)
+				return bad_arg("--image", optarg, "at most 16 memory files");
+			if (parse_source(optarg, &src[nsrc]))
+				return bad_arg("--image", optarg, "FILE or FILE@ADDR");
+			nsrc++;
 			break;
 		case 'r':
 			if (parse_u64(optarg, &im.img.ram_base, &end) || *end)
@@ -523,10 +744,9 @@ int main(int argc, char **argv)
 		}
 	}
 	if (dtb && read_dtb(dtb, &im.img.ram_base, &have_base, &smem_base,
-			    &smem_size, mmio, &mmio_base))
+			    &smem_size, mmio, &mmio_base, &l))
 		return EX_USAGE;
-	if (!image || !have_base || (mmio ? !mmio_base : !smem_size) ||
-	    optind != argc) {
+	if (!nsrc || (mmio ? !mmio_base : !smem_size) || optind != argc) {
 		usage(stderr);
 		return EX_USAGE;
 	}
@@ -535,24 +755,15 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return EX_USAGE;
 	}
-	im.fd = open(image, O_RDONLY);
-	if (im.fd < 0 || fstat(im.fd, &st)) {
-		perror(image);
-		return EX_IO;
-	}
-	w.image_st = st;
-	ret = check_image(image, im.fd, &st);
-	if (ret) {
-		close(im.fd);
-		return ret;
-	}
-	if (o.elf && same_file(o.elf, &st)) {
-		fprintf(stderr, "mdread: --elf %s is the RAM image: not overwriting it\n",
+	ret = open_sources(&im, src, nsrc, have_base ? &im.img.ram_base : NULL, &l, &w);
+	if (ret)
+		goto out_close;
+	if (o.elf && same_input(o.elf, &w)) {
+		fprintf(stderr, "mdread: --elf %s is a memory file given: not overwriting it\n",
 			o.elf);
-		close(im.fd);
-		return EX_USAGE;
+		ret = EX_USAGE;
+		goto out_close;
 	}
-	im.img.ram_size = st.st_size;
 	im.progress = prog;
 
 	if (mmio)
@@ -563,6 +774,9 @@ int main(int argc, char **argv)
 			      &w, err, sizeof(err));
 	if (ret && err[0])
 		fprintf(stderr, "mdread: %s\n", err);
+	/* Regions the memory given did not hold were skipped: truncated. */
+	if (!ret && w.missing)
+		ret = MD_ERR_TRUNC;
 	if (!ret || ret == MD_ERR_BADREGION) {
 		int r = md_check_overlaps(w.regions, w.nregions);
 
@@ -576,7 +790,12 @@ int main(int argc, char **argv)
 	if (im.progress)
 		progress(&im, 1);
 	free(w.regions);
-	close(im.fd);
-	return ret >= 0 && ret < (int)(sizeof(exit_codes) / sizeof(*exit_codes)) ?
-	       exit_codes[ret] : EX_IO;
+	ret = ret >= 0 && ret < (int)(sizeof(exit_codes) / sizeof(*exit_codes)) ?
+	      exit_codes[ret] : EX_IO;
+out_close:
+	for (i = 0; i < nsrc; i++)
+		if (src[i].fd >= 0)
+			close(src[i].fd);
+	free(im.seg);
+	return ret;
 }

@@ -1,0 +1,28 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Wrap a raw RAM image in an ELF64 core file, as kdump or QEMU's
+dump-guest-memory would give it: one PT_LOAD per CHUNK bytes at its
+physical address.
+
+usage: raw2core.py RAW BASE OUT CHUNK
+"""
+import struct
+import sys
+
+
+def main():
+    raw, base, out, chunk = sys.argv[1], int(sys.argv[2], 0), sys.argv[3], int(sys.argv[4], 0)
+    data = open(raw, "rb").read()
+    segs = [(base + o, o, min(chunk, len(data) - o)) for o in range(0, len(data), chunk)]
+    ident = b"\x7fELF\x02\x01\x01" + b"\0" * 9
+    eh = struct.pack("<16sHHIQQQIHHHHHH", ident, 4, 183, 1, 0, 64, 0, 0, 64, 56,
+                     len(segs), 0, 0, 0)
+    off = 64 + 56 * len(segs)
+    with open(out, "wb") as f:
+        f.write(eh)
+        for pa, o, size in segs:
+            f.write(struct.pack("<IIQQQQQQ", 1, 7, off + o, 0, pa, size, size, 0))
+        f.write(data)
+
+
+if __name__ == "__main__":
+    main()
