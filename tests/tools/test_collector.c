@@ -88,18 +88,19 @@ static void prop_cells(struct dtb *d, const char *name, int n, ...)
 static void finish(struct dtb *d)
 {
 	tok(d, 9);
-	memset(d->blob, 0, 40);
+	/* Header, an empty reservation map, structure, strings. */
+	memset(d->blob, 0, 56);
 	be32put(d->blob, 0xd00dfeed);
-	be32put(d->blob + 8, 40);			/* off_dt_struct */
-	be32put(d->blob + 12, 40 + d->stlen);		/* off_dt_strings */
-	be32put(d->blob + 16, 40);			/* mem_rsvmap (unused) */
+	be32put(d->blob + 8, 56);			/* off_dt_struct */
+	be32put(d->blob + 12, 56 + d->stlen);		/* off_dt_strings */
+	be32put(d->blob + 16, 40);			/* off_mem_rsvmap */
 	be32put(d->blob + 20, 17);
 	be32put(d->blob + 24, 16);
 	be32put(d->blob + 32, d->strlen_);
 	be32put(d->blob + 36, d->stlen);
-	memcpy(d->blob + 40, d->st, d->stlen);
-	memcpy(d->blob + 40 + d->stlen, d->str, d->strlen_);
-	d->len = 40 + d->stlen + d->strlen_;
+	memcpy(d->blob + 56, d->st, d->stlen);
+	memcpy(d->blob + 56 + d->stlen, d->str, d->strlen_);
+	d->len = 56 + d->stlen + d->strlen_;
 	be32put(d->blob + 4, d->len);
 }
 
@@ -176,7 +177,7 @@ static void test_fdt_bad(void **state)
 	}
 	/* A property longer than the structure block. */
 	board(&d, 1);
-	be32put(d.blob + 40 + 4 + 4 + 4, 0x7fffffff);
+	be32put(d.blob + 56 + 4 + 4 + 4, 0x7fffffff);
 	assert_int_equal(fdt_layout(d.blob, d.len, &l, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "corrupt"));
 	/* No memory node. */
