@@ -76,6 +76,14 @@ collector_checks() {
 	else
 		not_ok "collector: max RSS ${rss:-?} KiB (limit 16 MiB) or short ELF"
 	fi
+	# The region is a hole in the image: it stays one in the ELF.
+	local used
+	used=$(du -B1 "$elf" | cut -f1)
+	if [ "$used" -lt $((16 << 20)) ] && [ "$(stat -c %s "$elf")" -gt $((256 << 20)) ]; then
+		ok "collector: the ELF keeps the image's holes ($((used >> 10)) KiB on disk for $(($(stat -c %s "$elf") >> 20)) MiB)"
+	else
+		not_ok "collector: the ELF takes $used bytes on disk (holes written out)"
+	fi
 	if readelf -S "$elf" 2>&1 | grep -q ' big ' && readelf -S "$elf" | grep -q ' small ' &&
 	   ! readelf -a "$elf" 2>&1 | grep -qi 'warning\|error'; then
 		ok "collector: without KELF, readelf accepts the physical ELF with a section per region"

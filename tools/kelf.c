@@ -2,11 +2,13 @@
 /*
  * Turning a dump into one ELF core file with the KELF index.
  */
+#define _FILE_OFFSET_BITS 64
 #include <elf.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "kelf.h"
 #include "util.h"
@@ -27,6 +29,27 @@ static int covered_by(const struct md_region *c, unsigned int n, uint64_t pa,
 	return 0;
 }
 
+/*
+ * Write @n bytes, or, when they are all zero and @out is a regular file,
+ * seek over them: a dump's holes stay holes on disk (the caller sizes the
+ * file at the end).
+ */
+static int put_bytes(FILE *out, const uint8_t *buf, uint64_t n)
+{
+	static const uint8_t zero[4096];
+	struct stat st;
+	uint64_t i;
+	int fd;
+
+	for (i = 0; i < n; i += sizeof(zero))
+		if (memcmp(buf + i, zero, n - i < sizeof(zero) ? n - i : sizeof(zero)))
+			break;
+	fd = fileno(out);
+	if (i >= n && fd >= 0 && !fstat(fd, &st) && S_ISREG(st.st_mode))
+		return fseeko(out, n, SEEK_CUR) ? MD_ERR_IO : 0;
+	return fwrite(buf, 1, n, out) == n ? 0 : MD_ERR_IO;
+}
+
 static int copy_out(const struct md_image *img, uint64_t pa, uint64_t size,
 		    FILE *out)
 {
@@ -37,7 +60,7 @@ static int copy_out(const struct md_image *img, uint64_t pa, uint64_t size,
 
 		if (md_read_phys(img, pa, buf, n))
 			return MD_ERR_TRUNC;
-		if (fwrite(buf, 1, n, out) != n)
+		if (put_bytes(out, buf, n))
 			return MD_ERR_IO;
 		pa += n;
 		size -= n;

@@ -373,6 +373,11 @@ static int write_elf(const struct md_image *img, const struct walk_ctx *w,
 			path);
 		r = phys_elf_write(img, w->regions, w->nregions, f, err, sizeof(err));
 	}
+	/* Skipped zeros at the end still count: size the file. */
+	if (!r && (fflush(f) || ftruncate(fileno(f), ftello(f)))) {
+		r = MD_ERR_IO;
+		snprintf(err, sizeof(err), "cannot write %s: %s", path, strerror(errno));
+	}
 	if (ferror(f) && !r) {
 		r = MD_ERR_IO;
 		snprintf(err, sizeof(err), "cannot write %s: %s", path, strerror(errno));
