@@ -113,7 +113,7 @@ absolute_paths() {
 		grep -oE '(^|[^a-zA-Z0-9_.~/-])/(usr/)?s?bin/[a-zA-Z0-9_.+-]+' |
 		sed 's|^[^/]*||' | sort -u); do
 		[ -e "$DR_PATH/${p##*/}" ] && [ "$(realpath "$DR_PATH/${p##*/}")" = "$(realpath "$p")" ] ||
-			echo "$p: not provided by a package in scripts/packages"
+			echo "$p: not provided by a package in scripts/deps.sh"
 	done
 }
 
@@ -123,7 +123,7 @@ gate "kernel-doc -none -Wall" kerneldoc
 gate "every export has kernel-doc" exports_documented
 gate "GPL-only exports, no BUG_ON, no -ENOTSUPP" no_forbidden
 gate "shell scripts parse (bash -n)" shells_parse
-gate "programs named by absolute path come from scripts/packages" absolute_paths
+gate "programs named by absolute path come from scripts/deps.sh" absolute_paths
 gate "devicetree bindings: dt-doc-validate, examples through dtc and dt-validate" bindings
 
 dr_result check "$passed" "$failed"

@@ -1,11 +1,54 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# Install the packages scripts/packages lists from Debian's archive, only
-# those missing.  Recommended packages are not installed: the harness must
-# not need them (scripts/hermetic-path.sh makes sure of it).
+# Install the Debian packages the harness needs, only those missing.
+# Recommended packages are not installed: the harness must not need them
+# (scripts/hermetic-path.sh makes sure of it).
+#
+#   scripts/deps.sh          install what is missing
+#   scripts/deps.sh --list   print the package names
 set -euo pipefail
 
-pkgs=$(sed -e 's/#.*//' -e 's/[[:space:]].*//' -e '/^$/d' "$(dirname "$0")/packages")
+# One per line: package, then what needs it.
+read -r -d '' PACKAGES <<'LIST' || true
+linux-source-6.12	the kernel source (tarball under /usr/src)
+gcc	host tools, the kernel's host programs
+libc6-dev	host tools
+make	everything
+bc	kernel build, demo arithmetic
+flex	kernel build (Kconfig, dtc)
+bison	kernel build
+libssl-dev	kernel build (scripts/sign-file, extract-cert)
+libelf-dev	kernel build (objtool, resolve_btfids)
+cpio	kernel build (kheaders), initramfs
+xz-utils	extracting the kernel source tarball
+patch	applying patches/ to the kernel tree
+git	the cached tree's LICENSES commit (checkpatch's SPDX check)
+rsync	laying the project's files over the tree
+perl	kernel build, checkpatch.pl, kernel-doc
+python3	kunit.py, result parsing
+python3-ply	checkpatch's SPDX check
+python3-git	checkpatch's SPDX check
+gcc-aarch64-linux-gnu	the arm64 kernels and the guest's /init
+libc6-dev-arm64-cross	the guest's static /init
+ccache	compiler cache for kernel builds
+qemu-system-arm	qemu-system-aarch64 for KUnit, e2e and the demo
+device-tree-compiler	dtc and fdtoverlay: board DTBs, binding examples
+dt-schema	dt-doc-validate, dt-mk-schema, dt-validate
+clang-14	libFuzzer targets
+libclang-rt-14-dev	libFuzzer and sanitizer runtimes for clang
+libcmocka-dev	host tools' unit tests
+zlib1g-dev	mdread's CRC-32, kpstore inflating compressed pstore records
+binutils	readelf on the collected ELF
+gdb-multiarch	reading the dump with gdb
+python3-drgn	reading the dump with drgn
+time	/usr/bin/time: the collector's peak memory
+LIST
+
+pkgs=$(printf '%s\n' "$PACKAGES" | cut -f1)
+if [ "${1:-}" = --list ]; then
+	printf '%s\n' "$pkgs"
+	exit 0
+fi
 
 missing=
 for p in $pkgs; do

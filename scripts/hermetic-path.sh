@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Print a directory to use as the harness's whole PATH: links to the
-# programs of the packages scripts/packages names, of what they depend on,
+# programs of the packages scripts/deps.sh names, of what they depend on,
 # and of Debian's essential and required packages; nothing else.  A tool
 # that merely happens to be installed on this machine (or a python3 from
 # pyenv, an option ROM package, ...) is then not found, and the step that
@@ -12,8 +12,7 @@ set -euo pipefail
 export LC_ALL=C
 . "$(dirname "$0")/lib.sh"
 
-list=$DR_TOP/scripts/packages
-key=$( { cat "$list"; stat -c %Y /var/lib/dpkg/status; } | sha256sum | cut -c1-16)
+key=$( { cat "$DR_TOP/scripts/deps.sh"; stat -c %Y /var/lib/dpkg/status; } | sha256sum | cut -c1-16)
 dir=$DR_CACHE/path-$key
 if [ -d "$dir" ]; then
 	echo "$dir"
@@ -24,7 +23,7 @@ mkdir -p "$DR_CACHE"
 tmp=$(mktemp -d "$DR_CACHE/path.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
-pkgs=$(sed -e 's/#.*//' -e 's/[[:space:]].*//' -e '/^$/d' "$list")
+pkgs=$("$DR_TOP/scripts/deps.sh" --list)
 {
 	# shellcheck disable=SC2086
 	apt-cache depends --recurse --installed --no-recommends --no-suggests \

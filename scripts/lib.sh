@@ -74,7 +74,7 @@ dr_progress_stop() {
 	DR_PROGRESS_PID=
 }
 
-# Run the harness with nothing on PATH but what scripts/packages installs
+# Run the harness with nothing on PATH but what scripts/deps.sh installs
 # (scripts/hermetic-path.sh), so that a tool this machine merely happens to
 # have cannot make a run pass that would fail on a fresh machine.
 if [ -z "${DR_PATH:-}" ] && [ -z "${DR_HERMETIC_BUILDING:-}" ]; then
