@@ -144,6 +144,20 @@ collector_checks() {
 	else
 		not_ok "collector: ELF write exit $rc or a temporary file left"
 	fi
+	# A pipe (or a device such as /dev/null) is written to, never replaced.
+	rm -f "$out/elf.fifo" "$out/fifo.out"
+	mkfifo "$out/elf.fifo"
+	cat "$out/elf.fifo" > "$out/fifo.out" &
+	"$out/mdread" -q --image "$img" "${args[@]}" --elf "$out/elf.fifo" 2>/dev/null
+	rc=$?
+	wait
+	if [ "$rc" -eq 7 ] && [ -p "$out/elf.fifo" ] && [ -s "$out/fifo.out" ] &&
+	   cmp -s "$out/fifo.out" "$out/ok.elf"; then
+		ok "collector: --elf into a pipe streams the ELF and leaves the pipe a pipe"
+	else
+		not_ok "collector: --elf into a pipe: exit $rc"
+	fi
+	rm -f "$out/elf.fifo" "$out/fifo.out"
 	"$out/mdread" -q --image "$img" "${args[@]}" 2>"$out/noop.err" >/dev/null
 	rc=$?
 	if [ "$rc" -eq 2 ] && grep -q 'nothing to do' "$out/noop.err"; then

@@ -344,6 +344,7 @@ static int write_elf(const struct md_image *img, const struct walk_ctx *w,
 	const struct md_region *k = NULL;
 	char err[256] = "", tmp[4096];
 	unsigned int i;
+	struct stat st;
 	FILE *f;
 	int r, fd;
 
@@ -351,6 +352,27 @@ static int write_elf(const struct md_image *img, const struct walk_ctx *w,
 		if (w->regions[i].subsystem == 0 && !w->regions[i].seq &&
 		    is_kelf_name(w->regions[i].name))
 			k = &w->regions[i];
+	/*
+	 * A device or a pipe (/dev/null, /dev/stdout) is written as it is:
+	 * renaming a temporary file over it would replace the device.
+	 */
+	if (!stat(path, &st) && !S_ISREG(st.st_mode)) {
+		f = fopen(path, "wb");
+		if (!f) {
+			fprintf(stderr, "mdread: cannot write %s: %s\n", path, strerror(errno));
+			return MD_ERR_IO;
+		}
+		r = k ? kelf_write(img, k->addr, k->size, w->regions, w->nregions, f,
+				   w->o->list, err, sizeof(err)) :
+			phys_elf_write(img, w->regions, w->nregions, f, err, sizeof(err));
+		if ((ferror(f) | fclose(f)) && !r) {
+			r = MD_ERR_IO;
+			snprintf(err, sizeof(err), "cannot write %s: %s", path, strerror(errno));
+		}
+		if (r)
+			fprintf(stderr, "mdread: %s\n", err[0] ? err : "cannot write the ELF");
+		return r;
+	}
 	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp)) {
 		fprintf(stderr, "mdread: %s: path too long\n", path);
 		return MD_ERR_IO;
