@@ -22,7 +22,7 @@ region=$((size - (2 << 20)))
 img=$out/ram.img
 
 gcc -Wall -Wextra -Werror -O2 -I"$t" -o "$out/mdread" "$t/mdread.c" "$t/minidump.c" \
-	"$t/kelf.c" "$t/fdt.c" "$t/util.c" -lz || exit 1
+	"$t/kelf.c" "$t/drindex.c" "$t/fdt.c" "$t/util.c" -lz || exit 1
 gcc -Wall -Wextra -Werror -O2 -I"$t" -o "$out/mkimage" "$DR_TOP/tests/tools/mkimage.c" \
 	"$t/smem_build.c" "$t/util.c" || exit 1
 "$out/mkimage" -o "$img" -s $size -f -r ram,0x200000,$region || exit 1

@@ -15,7 +15,7 @@ t=$DR_TOP/tools
 cc=(gcc -Wall -Wextra -Werror -O2)
 mkdir -p "$out"
 "${cc[@]}" -o "$out/mksmem" "$t/mksmem.c" "$t/smem_build.c" "$t/util.c"
-"${cc[@]}" -o "$out/mdread" "$t/mdread.c" "$t/minidump.c" "$t/kelf.c" "$t/fdt.c" "$t/util.c" -lz
+"${cc[@]}" -o "$out/mdread" "$t/mdread.c" "$t/minidump.c" "$t/kelf.c" "$t/drindex.c" "$t/fdt.c" "$t/util.c" -lz
 "${cc[@]}" -o "$out/kdmesg" "$t/kdmesg.c" "$t/kcore.c" "$t/util.c"
 "${cc[@]}" -o "$out/kpstore" "$t/kpstore.c" "$t/ramoops.c" "$t/fdt.c" "$t/kcore.c" "$t/util.c" -lz
 "${cc[@]}" -o "$out/qdlasm" "$DR_TOP/tests/tools/qdlasm.c"

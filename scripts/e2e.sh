@@ -195,6 +195,30 @@ check_consumers() {
 	fi
 }
 
+# drgn_asserts NAME ELF PID: drgn with vmlinux reads from ELF the release,
+# the kernel log with boot lines and the panic of e2e-crasher[PID], that
+# task as the panicking CPU's, and a stack trace through e2e_crash().
+# Leaves drgn's answers in NAME.drgn.
+drgn_asserts() {
+	local name=$1 f=$out/$1.drgn pid=$3 rel bad=0
+
+	rel=$(cat "$out/kernel.release")
+	timeout 300 /usr/bin/python3 "$qdir/drgn_check.py" "$out/vmlinux" "$2" > "$f" 2>&1
+	grep -qx "RELEASE $rel" "$f" || { echo "  drgn: release is not $rel"; bad=1; }
+	grep -q "^DMESG_PANIC .*Kernel panic - not syncing: dumpregion_e2e: crash requested by e2e-crasher\[$pid\]" "$f" ||
+		{ echo "  drgn: panic message not in the log"; bad=1; }
+	grep -q '^DMESG_BOOT ' "$f" || { echo "  drgn: boot lines not in the log"; bad=1; }
+	grep -qx "TASK e2e-crasher $pid" "$f" || { echo "  drgn: crashing task not e2e-crasher $pid"; bad=1; }
+	grep -qx 'FRAME e2e_crash' "$f" && grep -qx 'FRAME ctl_write' "$f" ||
+		{ echo "  drgn: no e2e_crash <- ctl_write in the stack trace"; bad=1; }
+	if [ "$bad" -eq 0 ]; then
+		ok "$name: drgn: log ($(sed -n 's/^DMESG //p' "$f") lines) with boot and panic, release $rel, task e2e-crasher $pid, trace through e2e_crash"
+	else
+		not_ok "$name: drgn could not answer from the dump (see $f)"
+		grep -i 'error\|Traceback' "$f" | head -3
+	fi
+}
+
 # A guest panicking from a known call in the test module (e2e_crash(),
 # from a child process named e2e-crasher), read with vmlinux by drgn and
 # gdb: the kernel log with the panic, the release, the crashing task by
@@ -227,22 +251,8 @@ check_drgn() {
 		return
 	fi
 
-	timeout 300 /usr/bin/python3 "$qdir/drgn_check.py" "$out/vmlinux" "$out/$name.elf" \
-		> "$out/$name.drgn" 2>&1
+	drgn_asserts "$name" "$out/$name.elf" "$pid"
 	f=$out/$name.drgn
-	grep -qx "RELEASE $rel" "$f" || { echo "  drgn: release is not $rel"; bad=1; }
-	grep -q "^DMESG_PANIC .*Kernel panic - not syncing: dumpregion_e2e: crash requested by e2e-crasher\[$pid\]" "$f" ||
-		{ echo "  drgn: panic message not in the log"; bad=1; }
-	grep -q '^DMESG_BOOT ' "$f" || { echo "  drgn: boot lines not in the log"; bad=1; }
-	grep -qx "TASK e2e-crasher $pid" "$f" || { echo "  drgn: crashing task not e2e-crasher $pid"; bad=1; }
-	grep -qx 'FRAME e2e_crash' "$f" && grep -qx 'FRAME ctl_write' "$f" ||
-		{ echo "  drgn: no e2e_crash <- ctl_write in the stack trace"; bad=1; }
-	if [ "$bad" -eq 0 ]; then
-		ok "$name: drgn: log ($(sed -n 's/^DMESG //p' "$f") lines) with boot and panic, release $rel, task e2e-crasher $pid, trace through e2e_crash"
-	else
-		not_ok "$name: drgn could not answer from the dump (see $f)"
-		grep -i 'error\|Traceback' "$f" | head -3
-	fi
 
 	# Qualcomm's download tool builds minidump.elf itself from the region
 	# files firmware hands it (md_<name>): assemble it by qdl's rules
@@ -421,6 +431,144 @@ check_mmio() {
 	fi
 }
 
+# A board with no Qualcomm node at all (QEMU virt plus the dump index
+# overlay, nothing loaded by "firmware"): the vendor-neutral provider alone
+# publishes; the test module panics; mdread finds the dump index through
+# the DTB, follows it to KELF and writes an ELF that drgn reads.
+check_index() {
+	local name=index dtb=$out/board-$ram-index.dtb pid list nload nph rc
+
+	if dtc -I dtb -O dts "$dtb" 2>/dev/null | grep -qi 'qcom'; then
+		not_ok "$name: the board's DTB has Qualcomm nodes"
+		return
+	fi
+	boot_dtb=$dtb no_smem=1 boot "$name" "regions e2e.crash=module"
+	rc=$?
+	if [ "$rc" -ne 0 ]; then
+		not_ok "$name: guest did not finish (see $out/$name.log)"
+		return
+	fi
+	if section "$name" providers | grep -q '^5f000000.dump-index accepted=[1-9][0-9]* refused=0 stale=0$' &&
+	   [ "$(section "$name" providers | grep -c .)" -eq 1 ] &&
+	   ! grep -qi 'qcom\|minidump' "$out/$name.log"; then
+		ok "$name: on a board without Qualcomm nodes the dump index is the only provider, and takes every region"
+	else
+		not_ok "$name: providers: $(section "$name" providers | tr '\n' ' ')"
+	fi
+	pid=$(tr -d '\r' < "$out/$name.log" | sed -n 's/^E2E-CRASHER pid=//p')
+	if ! list=$("$out/tools/mdread" --quiet --image "$out/$name.ram" --dtb "$dtb" --list \
+			--elf "$out/$name.elf"); then
+		not_ok "$name: mdread through the dump index failed"
+		return
+	fi
+	printf '%s\n' "$list" > "$out/$name.mdread"
+	nload=$(grep -c '^region load ' <<< "$list")
+	nph=$(readelf -lW "$out/$name.elf" 2>/dev/null | grep -c '^  LOAD ')
+	if grep -q '^index at=0x5f000000 slot=[01] generation=[0-9]* flags=panic kelf=[0-9]* runs=1$' <<< "$list" &&
+	   [ "$nload" -gt 0 ] && [ "$nload" -eq "$nph" ]; then
+		ok "$name: mdread with the DTB alone: $(grep '^index ' <<< "$list" | cut -d' ' -f3-5), $nload loads, ELF with $nph PT_LOAD"
+	else
+		not_ok "$name: index listing or ELF wrong (see $out/$name.mdread)"
+	fi
+	drgn_asserts "$name" "$out/$name.elf" "$pid"
+}
+
+# Bad input to the dump index: what a previous boot left (a warm reboot on
+# the RAM of the index case: the index it published is reported, then
+# replaced), a header of another version and a corrupt slot (reported,
+# reinitialised), and a carve-out too small (refused; the core carries on).
+check_index_bad() {
+	local name dtb=$out/board-$ram-index.dtb gen junk=$out/index-junk.bin rc list
+
+	name=index-reboot
+	gen=$(sed -n 's/^index at=[^ ]* slot=[01] generation=\([0-9]*\) flags=panic .*/\1/p' "$out/index.mdread" 2>/dev/null)
+	if [ -z "$gen" ] || ! cp "$out/index.ram" "$out/$name.ram"; then
+		not_ok "$name: needs the index case's RAM and listing"
+	elif ! keep_ram=1 boot_dtb=$dtb no_smem=1 boot "$name" regions; then
+		not_ok "$name: guest did not finish (see $out/$name.log)"
+	elif grep -q "index left by the previous boot: generation $gen, panicked, KELF of [0-9]* bytes; starting a new one" "$out/$name.log" &&
+	     list=$("$out/tools/mdread" --quiet --image "$out/$name.ram" --dtb "$dtb" --list) &&
+	     grep -q '^index .* flags=none ' <<< "$list"; then
+		ok "$name: after a warm reboot the provider reports the panicked generation $gen the previous boot left, and publishes a new index"
+	else
+		not_ok "$name: previous boot's index not reported (see $out/$name.log)"
+	fi
+
+	name=index-junk
+	# Slot 0: a version 2 header; slot 1 (at 32 KiB): bytes of no index.
+	{ printf 'DRIX\002\000\100\000'; head -c 32760 /dev/zero; printf 'garbage!'; } > "$junk"
+	boot_extra=(-device loader,file="$junk",addr=0x5f000000,force-raw=on)
+	boot_dtb=$dtb no_smem=1 boot "$name" regions
+	rc=$?
+	boot_extra=()
+	if [ "$rc" -ne 0 ]; then
+		not_ok "$name: guest did not finish (see $out/$name.log)"
+	elif grep -q 'slot 0 holds index version 2, this kernel writes version 1: reinitialising' "$out/$name.log" &&
+	     grep -q 'slot 1 is corrupt (bad magic or checksum): reinitialising' "$out/$name.log" &&
+	     section "$name" providers | grep -q '^5f000000.dump-index accepted=[1-9][0-9]* refused=0 stale=0$' &&
+	     "$out/tools/mdread" --quiet --image "$out/$name.ram" --dtb "$dtb" --list --elf "$out/$name.elf" >/dev/null; then
+		ok "$name: a version 2 header and a corrupt slot are reported and replaced; the index works"
+	else
+		not_ok "$name: junk in the carve-out not handled (see $out/$name.log)"
+	fi
+
+	name=index-small
+	cp "$dtb" "$out/board-$ram-index-small.dtb"
+	fdtput -t x "$out/board-$ram-index-small.dtb" /reserved-memory/dump-index@5f000000 reg 0 0x5f000000 0 0x80
+	if ! boot_dtb=$out/board-$ram-index-small.dtb no_smem=1 boot "$name" regions; then
+		not_ok "$name: guest did not finish (see $out/$name.log)"
+		return
+	fi
+	"$out/tools/mdread" --quiet --image "$out/$name.ram" --dtb "$out/board-$ram-index-small.dtb" --list \
+		> /dev/null 2> "$out/$name.mdread.err"
+	rc=$?
+	if grep -q 'carve-out of 128 bytes is too small: the index needs at least 256' "$out/$name.log" &&
+	   ! section "$name" providers | grep -q . &&
+	   section "$name" regions | grep -q '^[0-9].* kelf ' &&
+	   ! grep -Eq 'BUG:|WARNING:|Oops' "$out/$name.log" &&
+	   [ "$rc" -eq 3 ] && grep -q 'at least 256 needed' "$out/$name.mdread.err"; then
+		ok "$name: a 128-byte carve-out is refused with a message, the core keeps its regions, mdread exits 3"
+	else
+		not_ok "$name: small carve-out: exit $rc (see $out/$name.log)"
+	fi
+}
+
+# Both providers at once (SMEM overlay plus dump index): the Qualcomm table
+# lists every run of every region, the dump index's KELF one load per run:
+# the same addresses, sizes and bytes, and both point at the same KELF.
+check_both() {
+	local name=both dtb=$out/board-$ram-both.dtb smem index a b k1 k2 rc
+
+	boot_dtb=$dtb boot "$name" "regions e2e.crash"
+	rc=$?
+	if [ "$rc" -ne 0 ]; then
+		not_ok "$name: guest did not finish (see $out/$name.log)"
+		return
+	fi
+	if section "$name" providers | grep -q '^qcom-minidump-smem accepted=[1-9][0-9]* refused=0 stale=0$' &&
+	   section "$name" providers | grep -q '^5f000000.dump-index accepted=[1-9][0-9]* refused=0 stale=0$'; then
+		ok "$name: the SMEM and dump index providers both took every region"
+	else
+		not_ok "$name: providers: $(section "$name" providers | tr '\n' ' ')"
+	fi
+	smem=$("$out/tools/mdread" --quiet --image "$out/$name.ram" --dtb "$dtb" --list) ||
+		{ not_ok "$name: mdread (SMEM) failed"; return; }
+	index=$("$out/tools/mdread" --quiet --image "$out/$name.ram" --dtb "$dtb" --index --list) ||
+		{ not_ok "$name: mdread --index failed"; return; }
+	printf '%s\n' "$smem" > "$out/$name.smem.mdread"
+	printf '%s\n' "$index" > "$out/$name.index.mdread"
+	a=$(awk '$1 == "region" && $2 != "KELF" { print $4, $5, $6 }' <<< "$smem" | sort)
+	b=$(awk '$1 == "region" && $2 == "load" { print $4, $5, $6 }' <<< "$index" | sort)
+	k1=$(awk '$1 == "region" && $2 == "KELF" { print $4, $5 }' <<< "$smem")
+	k2=$(awk '$1 == "region" && $2 == "kelf" { print $4, $5 }' <<< "$index")
+	if [ -n "$a" ] && [ "$a" = "$b" ] && [ -n "$k1" ] && [ "$k1" = "$k2" ]; then
+		ok "$name: $(grep -c . <<< "$a") runs identical through SMEM and the dump index (address, size, CRC), same KELF ($k1)"
+	else
+		not_ok "$name: the two providers disagree"
+		diff <(echo "$a") <(echo "$b") | head -5
+	fi
+}
+
 # A RAM image cut short (a dump whose transfer stopped): the board's DTB
 # says how much RAM there is, so regions past the end are "the image ends
 # early" (exit 4), reported one by one, and the others are still collected.
@@ -534,6 +682,9 @@ run drgn2g && check_drgn drgn2g 2G log_buf_len=1M
 run pstore && check_pstore
 run mmio && check_mmio mmio yes
 run mmio-uninit && check_mmio mmio-uninit no
+run index && check_index
+run index-bad && check_index_bad
+run both && check_both
 run legacy && check_broken legacy "cannot read SMEM item 602" 1 --variant legacy
 run no-siii && check_broken no-siii "cannot read SMEM item 602" 1 --variant no-siii
 run no-item && check_broken no-item "no minidump table in SMEM item 602" 0 --variant no-item

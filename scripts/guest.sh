@@ -66,28 +66,38 @@ LIST
 		[ ! -s "$out/dtc.log" ] || { cat "$out/dtc.log"; return 1; }
 	dtc -q -@ -I dts -O dtb -o "$out/mmio.dtbo" "$qdir/mmio.dtso" 2>"$out/dtc.log" &&
 		[ ! -s "$out/dtc.log" ] || { cat "$out/dtc.log"; return 1; }
+	dtc -q -@ -I dts -O dtb -o "$out/index.dtbo" "$qdir/index.dtso" 2>"$out/dtc.log" &&
+		[ ! -s "$out/dtc.log" ] || { cat "$out/dtc.log"; return 1; }
 	board_dtb "$ram" || return 1
 	cp "$out/board-$ram.dtb" "$out/board.dtb"
-	board_dtb "$ram" mmio || return 1
-	validate_dtb "$out/board.dtb" || return 1
-	validate_dtb "$out/board-$ram-mmio.dtb" || return 1
+	local v
+	for v in mmio index both; do
+		board_dtb "$ram" $v || return 1
+	done
+	for v in "" -mmio -index -both; do
+		validate_dtb "$out/board-$ram$v.dtb" || return 1
+	done
 }
 
-# board_dtb RAM [mmio]: QEMU's own DTB for RAM bytes of memory plus the
-# overlay (and the MMIO overlay), as $out/board-RAM[-mmio].dtb.
+# board_dtb RAM [mmio|index|both]: QEMU's own DTB for RAM bytes of memory
+# plus the SMEM overlay (and the MMIO overlay), or the dump index overlay
+# alone (a board with no Qualcomm node), or both, as
+# $out/board-RAM[-VARIANT].dtb.
 board_dtb() {
-	local extra=() name=board-$1
+	local ov=("$out/smem.dtbo") name=board-$1
 
-	if [ "${2:-}" = mmio ]; then
-		extra=("$out/mmio.dtbo")
-		name=$name-mmio
-	fi
+	case "${2:-}" in
+	mmio) ov+=("$out/mmio.dtbo") ;;
+	index) ov=("$out/index.dtbo") ;;
+	both) ov+=("$out/index.dtbo") ;;
+	esac
+	[ -n "${2:-}" ] && name=$name-$2
 	rm -f "$out/dtb.ram"
 	qemu-system-aarch64 "${machine[@]}" -m "$1" -M "$machine_type,dumpdtb=$out/virt-$1.dtb" \
 		-object memory-backend-file,id=ram,size="$1",mem-path="$out/dtb.ram",share=on \
 		>"$out/dumpdtb.log" 2>&1 || { cat "$out/dumpdtb.log"; return 1; }
 	rm -f "$out/dtb.ram"
-	fdtoverlay -i "$out/virt-$1.dtb" -o "$out/$name.dtb" "$out/smem.dtbo" "${extra[@]}" || return 1
+	fdtoverlay -i "$out/virt-$1.dtb" -o "$out/$name.dtb" "${ov[@]}" || return 1
 	dtc -I dtb -O dts -o /dev/null "$out/$name.dtb" 2>"$out/dtc.log" &&
 		[ ! -s "$out/dtc.log" ] || { cat "$out/dtc.log"; return 1; }
 }
@@ -119,7 +129,12 @@ validate_dtb() {
 boot() {
 	local name=$1 step=$2 start
 	shift 2
-	"$out/tools/mksmem" -o "$out/$name.smem" "$@" || return 1
+	local smem=()
+	# no_smem=1: a board without SMEM, where firmware loads nothing.
+	if [ -z "${no_smem:-}" ]; then
+		"$out/tools/mksmem" -o "$out/$name.smem" "$@" || return 1
+		smem=(-device loader,file="$out/$name.smem",addr=$smem_base,force-raw=on)
+	fi
 	# keep_ram=1: boot on the RAM a previous boot left (a warm reboot).
 	[ -n "${keep_ram:-}" ] || rm -f "$out/$name.ram"
 	start=$(date +%s)
@@ -127,7 +142,7 @@ boot() {
 		-m "$ram" -object memory-backend-file,id=ram,size="$ram",mem-path="$out/$name.ram",share=on \
 		-kernel "$out/Image" -initrd "$out/initramfs.cpio" -dtb "${boot_dtb:-$out/board-$ram.dtb}" \
 		-append "console=ttyAMA0 panic=-1 nokaslr e2e.step=$step" \
-		-device loader,file="$out/$name.smem",addr=$smem_base,force-raw=on "${boot_extra[@]}" \
+		"${smem[@]}" "${boot_extra[@]}" \
 		-serial stdio -no-reboot </dev/null >"$out/$name.log" 2>&1
 	echo "e2e: $name booted and halted in $(( $(date +%s) - start ))s" >&2
 	grep -q '^E2E-DONE' "$out/$name.log"

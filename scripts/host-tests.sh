@@ -21,7 +21,7 @@ cflags=(-Wall -Wextra -Werror -g -O1 -fsanitize=address,undefined
 fuzzflags=(-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -I"$DR_TOP/tools")
 t=$DR_TOP/tools
 tt=$DR_TOP/tests/tools
-collector=("$t/mdread.c" "$t/minidump.c" "$t/kelf.c" "$t/fdt.c" "$t/util.c")
+collector=("$t/mdread.c" "$t/minidump.c" "$t/kelf.c" "$t/drindex.c" "$t/fdt.c" "$t/util.c")
 
 ok() { passed=$((passed + 1)); echo "ok - $*"; }
 not_ok() { failed=$((failed + 1)); echo "not ok - $*"; }
@@ -34,7 +34,8 @@ build() {
 		"$t/minidump.c" "$t/smem_build.c" "$t/util.c" "$t/kelf.c" -lcmocka &&
 	gcc "${cflags[@]}" -o "$out/kpstore" "$t/kpstore.c" "$t/ramoops.c" "$t/fdt.c" "$t/kcore.c" "$t/util.c" -lz &&
 	gcc "${cflags[@]}" -o "$out/test_collector" "$tt/test_collector.c" \
-		"$t/fdt.c" "$t/kcore.c" "$t/kelf.c" "$t/minidump.c" "$t/ramoops.c" "$t/util.c" -lcmocka -lz &&
+		"$t/fdt.c" "$t/kcore.c" "$t/kelf.c" "$t/drindex.c" "$t/minidump.c" "$t/ramoops.c" \
+		"$t/util.c" -lcmocka -lz &&
 	gcc "${cflags[@]}" -o "$out/mkseed" "$tt/mkseed.c" "$t/smem_build.c" "$t/util.c" &&
 	# Without sanitizers: their shadow memory would hide the collector's own.
 	gcc -Wall -Wextra -Werror -O2 -I"$t" -o "$out/mdread-plain" "${collector[@]}" -lz &&
@@ -44,7 +45,8 @@ build() {
 	clang-14 "${fuzzflags[@]}" -o "$out/fuzz_minidump" "$tt/fuzz_minidump.c" \
 		"$t/minidump.c" "$t/kelf.c" "$t/util.c" &&
 	clang-14 "${fuzzflags[@]}" -o "$out/fuzz_collector" "$tt/fuzz_collector.c" \
-		"$t/fdt.c" "$t/kcore.c" "$t/ramoops.c" "$t/util.c" -lz
+		"$t/fdt.c" "$t/kcore.c" "$t/ramoops.c" "$t/drindex.c" "$t/kelf.c" "$t/minidump.c" \
+		"$t/util.c" -lz
 }
 
 cmocka() {

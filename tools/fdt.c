@@ -257,6 +257,11 @@ int fdt_layout(const uint8_t *blob, size_t len, struct fdt_layout *l,
 			l->ramoops_size = s;
 			memcpy(l->ramoops, nodes[i].ro, sizeof(l->ramoops));
 		}
+		if (!l->index_size && has_compat(&nodes[i], "linux,dumpregion-index") &&
+		    reg_entry(&nodes[i], &a, &s) && s) {
+			l->index_base = a;
+			l->index_size = s;
+		}
 		if (!l->mmio_size && has_compat(&nodes[i], "qcom,minidump-mmio") &&
 		    reg_entry(&nodes[i], &a, &s) && s) {
 			l->mmio_base = a;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Just enough of a flattened devicetree reader for the collector: where
- * RAM starts and where the firmware's minidump table lives.  Nothing in
+ * RAM starts and where the firmware's minidump table or the dump index
+ * lives.  Nothing in
  * the blob is trusted.
  */
 #ifndef DUMPREGION_TOOLS_FDT_H
@@ -26,6 +27,7 @@ struct fdt_layout {
 	uint64_t smem_base, smem_size;	/* 0 size: no qcom,smem node */
 	uint64_t ramoops_base, ramoops_size;	/* 0 size: no ramoops node */
 	uint64_t mmio_base, mmio_size;	/* 0 size: no qcom,minidump-mmio node */
+	uint64_t index_base, index_size; /* 0 size: no linux,dumpregion-index */
 	uint32_t ramoops[FDT_RO_NR];	/* record-size, console-size, ... */
 };
 

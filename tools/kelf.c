@@ -68,28 +68,17 @@ static int copy_out(const struct md_image *img, uint64_t pa, uint64_t size,
 	return 0;
 }
 
-int kelf_write(const struct md_image *img, uint64_t kelf_addr,
-	       uint64_t kelf_size, const struct md_region *covered,
-	       unsigned int ncovered, FILE *out, int verbose,
-	       char *err, size_t errlen)
+int kelf_phdrs(const uint8_t *k, uint64_t kelf_size, Elf64_Phdr **php,
+	       uint64_t *phnump, char *err, size_t errlen)
 {
 	Elf64_Ehdr eh;
-	Elf64_Phdr *ph = NULL, *oph = NULL, note;
 	Elf64_Shdr sh0;
-	uint8_t *k = NULL;
-	uint64_t off, notes_len, phnum, xnum;
-	unsigned int i, n = 0;
-	int ret = MD_ERR_BADKELF;
+	uint64_t phnum;
 
+	*php = NULL;
 	if (kelf_size < sizeof(eh) || kelf_size > KELF_MAX_SIZE) {
 		seterr(err, errlen, "KELF region of %" PRIu64 " bytes", kelf_size);
 		return MD_ERR_BADKELF;
-	}
-	k = malloc(kelf_size);
-	if (!k || md_read_phys(img, kelf_addr, k, kelf_size)) {
-		seterr(err, errlen, "cannot read the KELF region");
-		ret = k ? MD_ERR_TRUNC : MD_ERR_IO;
-		goto out;
 	}
 	memcpy(&eh, k, sizeof(eh));
 	phnum = eh.e_phnum;
@@ -98,7 +87,7 @@ int kelf_write(const struct md_image *img, uint64_t kelf_addr,
 		if (eh.e_shoff > kelf_size || sizeof(sh0) > kelf_size - eh.e_shoff ||
 		    eh.e_shentsize != sizeof(sh0)) {
 			seterr(err, errlen, "corrupt KELF header (extended numbering)");
-			goto out;
+			return MD_ERR_BADKELF;
 		}
 		memcpy(&sh0, k + eh.e_shoff, sizeof(sh0));
 		phnum = sh0.sh_info;
@@ -109,15 +98,62 @@ int kelf_write(const struct md_image *img, uint64_t kelf_addr,
 	    eh.e_phoff > kelf_size ||
 	    phnum * sizeof(Elf64_Phdr) > kelf_size - eh.e_phoff) {
 		seterr(err, errlen, "corrupt KELF header");
-		goto out;
+		return MD_ERR_BADKELF;
 	}
-	ph = (Elf64_Phdr *)malloc(phnum * sizeof(*ph));
+	*php = (Elf64_Phdr *)malloc(phnum * sizeof(Elf64_Phdr));
+	if (!*php)
+		return MD_ERR_IO;
+	memcpy(*php, k + eh.e_phoff, phnum * sizeof(Elf64_Phdr));
+	*phnump = phnum;
+	return MD_OK;
+}
+
+int kelf_write(const struct md_image *img, uint64_t kelf_addr,
+	       uint64_t kelf_size, const struct md_region *covered,
+	       unsigned int ncovered, FILE *out, int verbose,
+	       char *err, size_t errlen)
+{
+	uint8_t *k;
+	int ret;
+
+	if (kelf_size < sizeof(Elf64_Ehdr) || kelf_size > KELF_MAX_SIZE) {
+		seterr(err, errlen, "KELF region of %" PRIu64 " bytes", kelf_size);
+		return MD_ERR_BADKELF;
+	}
+	k = malloc(kelf_size);
+	if (!k || md_read_phys(img, kelf_addr, k, kelf_size)) {
+		seterr(err, errlen, "cannot read the KELF region");
+		free(k);
+		return k ? MD_ERR_TRUNC : MD_ERR_IO;
+	}
+	ret = kelf_write_buf(img, k, kelf_size, covered, ncovered, out, verbose,
+			     err, errlen);
+	free(k);
+	return ret;
+}
+
+int kelf_write_buf(const struct md_image *img, const uint8_t *k,
+		   uint64_t kelf_size, const struct md_region *covered,
+		   unsigned int ncovered, FILE *out, int verbose,
+		   char *err, size_t errlen)
+{
+	Elf64_Ehdr eh;
+	Elf64_Phdr *ph = NULL, *oph = NULL, note;
+	Elf64_Shdr sh0;
+	uint64_t off, notes_len, phnum, xnum;
+	unsigned int i, n = 0;
+	int ret;
+
+	ret = kelf_phdrs(k, kelf_size, &ph, &phnum, err, errlen);
+	if (ret)
+		return ret;
+	ret = MD_ERR_BADKELF;
+	memcpy(&eh, k, sizeof(eh));
 	oph = (Elf64_Phdr *)malloc(phnum * sizeof(*oph));
-	if (!ph || !oph) {
+	if (!oph) {
 		ret = MD_ERR_IO;
 		goto out;
 	}
-	memcpy(ph, k + eh.e_phoff, phnum * sizeof(*ph));
 	note = ph[0];
 	if (note.p_type != PT_NOTE || note.p_offset > kelf_size ||
 	    note.p_filesz > kelf_size - note.p_offset) {
@@ -204,7 +240,6 @@ int kelf_write(const struct md_image *img, uint64_t kelf_addr,
 	}
 	ret = MD_OK;
 out:
-	free(k);
 	free(ph);
 	free(oph);
 	return ret;

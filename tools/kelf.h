@@ -6,6 +6,7 @@
 #ifndef DUMPREGION_TOOLS_KELF_H
 #define DUMPREGION_TOOLS_KELF_H
 
+#include <elf.h>
 #include <stdio.h>
 
 #include "minidump.h"
@@ -26,6 +27,21 @@ int kelf_write(const struct md_image *img, uint64_t kelf_addr,
 	       uint64_t kelf_size, const struct md_region *covered,
 	       unsigned int ncovered, FILE *out, int verbose,
 	       char *err, size_t errlen);
+
+/* The same for the index already read into @k. */
+int kelf_write_buf(const struct md_image *img, const uint8_t *k,
+		   uint64_t kelf_size, const struct md_region *covered,
+		   unsigned int ncovered, FILE *out, int verbose,
+		   char *err, size_t errlen);
+
+/*
+ * Check the ELF header of the KELF index in @k (@kelf_size bytes) and copy
+ * out its program headers: *@ph (malloc()ed, the caller frees it) and
+ * their number *@phnum, extended numbering resolved.  Returns MD_OK,
+ * MD_ERR_BADKELF with a message in @err, or MD_ERR_IO.
+ */
+int kelf_phdrs(const uint8_t *k, uint64_t kelf_size, Elf64_Phdr **ph,
+	       uint64_t *phnum, char *err, size_t errlen);
 
 /*
  * Without a KELF index: write an ELF core with one PT_LOAD (physical

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * mdread - find the Qualcomm minidump table in a RAM image, as the boot
- * firmware does in download mode, list its regions with a CRC-32 of their
- * bytes, extract them as md_<name>.BIN, and write one ELF core file: from
- * the KELF index when the kernel left one, else with physical addresses
- * and one section per region.  Reads the image in bounded chunks: memory
+ * firmware does in download mode, or the vendor-neutral dump index
+ * (Documentation/dumpregion/index.rst), list its regions with a CRC-32 of
+ * their bytes, extract them as md_<name>.BIN, and write one ELF core file:
+ * from the KELF index when the kernel left one, else with physical
+ * addresses and one section per region.  Reads the image in bounded chunks: memory
  * use does not depend on the image size.
  */
 #define _FILE_OFFSET_BITS 64
@@ -22,6 +23,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "drindex.h"
 #include "fdt.h"
 #include "kelf.h"
 #include "minidump.h"
@@ -339,7 +341,7 @@ static int fchmod_path(const char *path)
  * a failure leaves no partial core and whatever @path was intact.
  */
 static int write_elf(const struct md_image *img, const struct walk_ctx *w,
-		     const char *path)
+		     const char *path, const uint8_t *kelf, uint64_t kelf_len)
 {
 	const struct md_region *k = NULL;
 	char err[256] = "", tmp[4096];
@@ -362,7 +364,9 @@ static int write_elf(const struct md_image *img, const struct walk_ctx *w,
 			fprintf(stderr, "mdread: cannot write %s: %s\n", path, strerror(errno));
 			return MD_ERR_IO;
 		}
-		r = k ? kelf_write(img, k->addr, k->size, w->regions, w->nregions, f,
+		r = kelf ? kelf_write_buf(img, kelf, kelf_len, w->regions, w->nregions,
+					  f, w->o->list, err, sizeof(err)) :
+		    k ? kelf_write(img, k->addr, k->size, w->regions, w->nregions, f,
 				   w->o->list, err, sizeof(err)) :
 			phys_elf_write(img, w->regions, w->nregions, f, err, sizeof(err));
 		if ((ferror(f) | fclose(f)) && !r) {
@@ -387,7 +391,10 @@ static int write_elf(const struct md_image *img, const struct walk_ctx *w,
 		}
 		return MD_ERR_IO;
 	}
-	if (k) {
+	if (kelf) {
+		r = kelf_write_buf(img, kelf, kelf_len, w->regions, w->nregions, f,
+				   w->o->list, err, sizeof(err));
+	} else if (k) {
 		r = kelf_write(img, k->addr, k->size, w->regions, w->nregions, f,
 			       w->o->list, err, sizeof(err));
 	} else {
@@ -419,19 +426,14 @@ static int write_elf(const struct md_image *img, const struct walk_ctx *w,
 	return r;
 }
 
-/*
- * RAM base and SMEM window (or, with @mmio, the minidump register window)
- * from the devicetree blob at @path.
- */
-static int read_dtb(const char *path, uint64_t *ram_base, int *have_base,
-		    uint64_t *smem_base, uint64_t *smem_size, int mmio,
-		    uint64_t *mmio_base, struct fdt_layout *lo)
+/* The devicetree blob at @path, parsed: RAM, SMEM, MMIO window, dump index. */
+static int load_dtb(const char *path, struct fdt_layout *lo)
 {
-	struct fdt_layout l;
 	char err[256] = "";
 	uint8_t *blob;
 	long len;
 	FILE *f = fopen(path, "rb");
+	int ret;
 
 	if (!f) {
 		perror(path);
@@ -451,53 +453,93 @@ static int read_dtb(const char *path, uint64_t *ram_base, int *have_base,
 		return -1;
 	}
 	fclose(f);
-	if (fdt_layout(blob, len, &l, err, sizeof(err))) {
+	ret = fdt_layout(blob, len, lo, err, sizeof(err));
+	if (ret)
 		fprintf(stderr, "mdread: %s: %s\n", path, err);
-		free(blob);
-		return -1;
-	}
 	free(blob);
-	*lo = l;
-	if (!*have_base) {
-		*ram_base = l.ram_base;
-		*have_base = 1;
+	return ret;
+}
+
+/*
+ * The vendor-neutral dump index: the carve-out's current slot -> the KELF
+ * index (kept in *@kelf for the ELF) -> one region per KELF run ("kelf")
+ * and per PT_LOAD ("load", seq = program header number).
+ */
+static int walk_index(const struct md_image *img, uint64_t base, uint64_t size,
+		      struct walk_ctx *w, uint8_t **kelf, uint64_t *kelf_len,
+		      char *err, size_t errlen)
+{
+	struct dix_index ix;
+	Elf64_Phdr *ph = NULL;
+	uint64_t phnum, i;
+	int ret, bad = 0;
+
+	ret = dix_read(img, base, size, &ix, kelf, err, errlen);
+	if (ret)
+		goto out;
+	*kelf_len = ix.kelf_size;
+	if (w->o->list)
+		printf("index at=0x%" PRIx64 " slot=%u generation=%" PRIu64 " flags=%s%s kelf=%" PRIu64
+		       " runs=%u\n", base, ix.slot, ix.generation,
+		       ix.flags & DIX_F_PANIC ? "panic" : "none",
+		       ix.flags & DIX_F_SHUTDOWN ? ",shutdown" : "", ix.kelf_size, ix.nr_runs);
+	for (i = 0; i < ix.nr_runs; i++) {
+		struct md_region r = { .seq = ix.nr_runs > 1 ? i + 1 : 0,
+				       .addr = ix.runs[i].phys, .size = ix.runs[i].size };
+
+		strcpy(r.name, KELF_NAME);
+		ret = on_region(&r, w);
+		if (ret)
+			goto out;
 	}
-	if (mmio) {
-		if (!*mmio_base && !l.mmio_size) {
-			fprintf(stderr, "mdread: %s: no qcom,minidump-mmio node\n", path);
-			return -1;
+	ret = kelf_phdrs(*kelf, *kelf_len, &ph, &phnum, err, errlen);
+	if (ret)
+		goto out;
+	for (i = 1; i < phnum; i++) {
+		struct md_region r = { .name = "load", .seq = i, .addr = ph[i].p_paddr,
+				       .size = ph[i].p_filesz };
+
+		if (ph[i].p_type != PT_LOAD || !ph[i].p_filesz)
+			continue;
+		if (r.addr < img->ram_base || r.addr - img->ram_base > img->ram_size ||
+		    r.size > img->ram_size - (r.addr - img->ram_base)) {
+			fprintf(stderr, "mdread: KELF load %" PRIu64 " at 0x%" PRIx64 "+0x%" PRIx64
+				" is outside RAM; skipped\n", i, r.addr, r.size);
+			bad = 1;
+			continue;
 		}
-		if (!*mmio_base)
-			*mmio_base = l.mmio_base;
-	} else if (!*smem_size) {
-		if (!l.smem_size) {
-			fprintf(stderr, "mdread: %s: no qcom,smem node with a memory region\n",
-				path);
-			return -1;
-		}
-		*smem_base = l.smem_base;
-		*smem_size = l.smem_size;
+		ret = on_region(&r, w);
+		if (ret)
+			goto out;
 	}
-	return 0;
+	ret = bad ? MD_ERR_BADREGION : MD_OK;
+out:
+	free(ph);
+	dix_free(&ix);
+	return ret;
 }
 
 static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: mdread --image MEM [--image MEM ...] (--dtb DTB | [--ram-base ADDR] --smem ADDR,SIZE)\n"
-		"              [--mmio [--mmio-base ADDR]]\n"
+		"              [--mmio [--mmio-base ADDR] | --index [--index-at ADDR,SIZE]]\n"
 		"              [--list] [--dump DIR] [--elf FILE] [--progress]\n"
 		"  -i, --image FILE[@ADDR] memory: a raw file of physical memory from ADDR\n"
 		"                         (the first one without @ADDR: from the RAM base), or\n"
 		"                         an ELF core (kdump vmcore, QEMU dump-guest-memory);\n"
 		"                         repeat for a dump in several files (DDRCS0.BIN, ...)\n"
 		"  -t, --dtb FILE         devicetree blob the machine booted with: gives the\n"
-		"                         RAM base and the SMEM window (qcom,smem node)\n"
+		"                         RAM base and the SMEM window (qcom,smem node), or\n"
+		"                         without one the dump index (linux,dumpregion-index)\n"
 		"  -r, --ram-base ADDR    physical address of the image's first byte\n"
 		"  -s, --smem ADDR,SIZE   the SMEM window\n"
 		"  -m, --mmio             read the table of contents from the minidump\n"
 		"                         register window (the DTB's qcom,minidump-mmio node)\n"
 		"  -M, --mmio-base ADDR   its physical address (implies --mmio)\n"
+		"  -x, --index            read the vendor-neutral dump index (the DTB's\n"
+		"                         linux,dumpregion-index node) even if SMEM is there\n"
+		"  -X, --index-at ADDR,SIZE  its carve-out (implies --index)\n"
 		"  -l, --list             list regions: subsystem, name, seq, address, size, crc32\n"
 		"  -d, --dump DIR         write each region to DIR/md_<name>.BIN\n"
 		"  -e, --elf FILE         write one ELF core file: from the KELF index, or\n"
@@ -511,8 +553,9 @@ static void usage(FILE *f)
 		"  mdread --image ram.img --ram-base 0x80000000 --smem 0x86000000,0x200000 --elf vmcore.elf\n"
 		"  mdread --image DDRCS0.BIN@0x80000000 --image DDRCS1.BIN@0x880000000 --dtb board.dtb --elf md.elf\n"
 		"  mdread --image vmcore --dtb board.dtb --elf minidump.elf\n"
+		"  mdread --image ram.img --ram-base 0x40000000 --index-at 0x5f000000,0x10000 --elf md.elf\n"
 		"exit codes: 0 ok, 2 usage (or an image that is not a raw file),\n"
-		"            3 no minidump table, 4 truncated image, 5 region outside RAM,\n"
+		"            3 no minidump table or dump index, 4 truncated image, 5 region outside RAM,\n"
 		"            6 I/O error, 7 overlapping regions, 8 corrupt KELF index\n");
 }
 
@@ -695,6 +738,8 @@ int main(int argc, char **argv)
 		{ "dtb", required_argument, NULL, 't' },
 		{ "mmio", no_argument, NULL, 'm' },
 		{ "mmio-base", required_argument, NULL, 'M' },
+		{ "index", no_argument, NULL, 'x' },
+		{ "index-at", required_argument, NULL, 'X' },
 		{ "progress", no_argument, NULL, 'p' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -703,6 +748,9 @@ int main(int argc, char **argv)
 	};
 	struct file_image im = { .img = { .read = file_read } };
 	uint64_t smem_base = 0, smem_size = 0, mmio_base = 0;
+	uint64_t index_base = 0, index_size = 0, kelf_len = 0;
+	uint8_t *kelf = NULL;
+	int index = 0;
 	struct opts o = { 0 };
 	struct walk_ctx w = { .img = &im.img, .o = &o };
 	const char *dtb = NULL;
@@ -714,7 +762,7 @@ int main(int argc, char **argv)
 	char *end;
 
 	im.img.ctx = &im;
-	while ((c = getopt_long(argc, argv, "i:r:s:ld:e:t:mM:pqhV", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "i:r:s:ld:e:t:mM:xX:pqhV", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
 			if (nsrc == MAX_SOURCES)
@@ -753,6 +801,15 @@ int main(int argc, char **argv)
 				return bad_arg("--mmio-base", optarg, "a non-zero address");
 			mmio = 1;
 			break;
+		case 'x':
+			index = 1;
+			break;
+		case 'X':
+			if (parse_u64(optarg, &index_base, &end) || *end != ',' ||
+			    parse_u64(end + 1, &index_size, &end) || *end || !index_size)
+				return bad_arg("--index-at", optarg, "ADDR,SIZE");
+			index = 1;
+			break;
 		case 'p':
 			prog = 1;
 			break;
@@ -770,10 +827,46 @@ int main(int argc, char **argv)
 			return EX_USAGE;
 		}
 	}
-	if (dtb && read_dtb(dtb, &im.img.ram_base, &have_base, &smem_base,
-			    &smem_size, mmio, &mmio_base, &l))
-		return EX_USAGE;
-	if (!nsrc || (mmio ? !mmio_base : !smem_size) || optind != argc) {
+	if (mmio && index)
+		return bad_arg("--index", "", "either --mmio or --index");
+	if (dtb) {
+		if (load_dtb(dtb, &l))
+			return EX_USAGE;
+		if (!have_base) {
+			im.img.ram_base = l.ram_base;
+			have_base = 1;
+		}
+		/* Where the table is: as asked, else SMEM, else the dump index. */
+		if (mmio && !mmio_base) {
+			if (!l.mmio_size) {
+				fprintf(stderr, "mdread: %s: no qcom,minidump-mmio node\n", dtb);
+				return EX_USAGE;
+			}
+			mmio_base = l.mmio_base;
+		} else if (index && !index_size) {
+			if (!l.index_size) {
+				fprintf(stderr, "mdread: %s: no linux,dumpregion-index node\n", dtb);
+				return EX_USAGE;
+			}
+			index_base = l.index_base;
+			index_size = l.index_size;
+		} else if (!mmio && !index && !smem_size) {
+			if (l.smem_size) {
+				smem_base = l.smem_base;
+				smem_size = l.smem_size;
+			} else if (l.index_size) {
+				index = 1;
+				index_base = l.index_base;
+				index_size = l.index_size;
+			} else {
+				fprintf(stderr, "mdread: %s: neither a qcom,smem node with a memory region nor a linux,dumpregion-index node\n",
+					dtb);
+				return EX_USAGE;
+			}
+		}
+	}
+	if (!nsrc || (mmio ? !mmio_base : index ? !index_size : !smem_size) ||
+	    optind != argc) {
 		usage(stderr);
 		return EX_USAGE;
 	}
@@ -796,6 +889,9 @@ int main(int argc, char **argv)
 	if (mmio)
 		ret = md_walk_mmio(&im.img, mmio_base, on_subsystem, on_region, &w,
 				   err, sizeof(err));
+	else if (index)
+		ret = walk_index(&im.img, index_base, index_size, &w, &kelf, &kelf_len,
+				 err, sizeof(err));
 	else
 		ret = md_walk(&im.img, smem_base, smem_size, on_subsystem, on_region,
 			      &w, err, sizeof(err));
@@ -810,13 +906,14 @@ int main(int argc, char **argv)
 		ret = ret ? ret : r;
 	}
 	if (o.elf && (!ret || ret == MD_ERR_BADREGION || ret == MD_ERR_OVERLAP)) {
-		int r = write_elf(&im.img, &w, o.elf);
+		int r = write_elf(&im.img, &w, o.elf, kelf, kelf_len);
 
 		ret = r ? r : ret;
 	}
 	if (im.progress)
 		progress(&im, 1);
 	free(w.regions);
+	free(kelf);
 	ret = ret >= 0 && ret < (int)(sizeof(exit_codes) / sizeof(*exit_codes)) ?
 	      exit_codes[ret] : EX_IO;
 out_close:

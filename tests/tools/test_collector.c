@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Host tests for the collector's other parsers: the devicetree reader
- * (tools/fdt.c), the physical-address ELF writer (tools/kelf.c) and the
- * kernel core reader with its printk decoder (tools/kcore.c).  Inputs are
+ * (tools/fdt.c), the physical-address ELF writer (tools/kelf.c), the dump
+ * index reader (tools/drindex.c) and the kernel core reader with its
+ * printk decoder (tools/kcore.c).  Inputs are
  * built here byte by byte, good and broken.
  */
 #define _GNU_SOURCE
@@ -17,8 +18,10 @@
 #include <zlib.h>
 #include <elf.h>
 
+#include "drindex.h"
 #include "fdt.h"
 #include "kcore.h"
+#include "le.h"
 #include "kelf.h"
 #include "minidump.h"
 #include "ramoops.h"
@@ -676,6 +679,189 @@ static void test_ro_print(void **state)
 	free(file);
 }
 
+/* ---- the vendor-neutral dump index ---- */
+
+/*
+ * In phys_ram (0x1000..0x5000): the carve-out at 0x1000 (0x400 bytes, two
+ * slots of 0x200), a KELF index split in two runs at 0x2000 and 0x2800,
+ * its one load at 0x3000.
+ */
+#define IX_BASE		0x1000
+#define IX_SIZE		0x400
+#define IX_SLOT		0x200
+
+/* A slot as Documentation/dumpregion/index.rst describes it. */
+static void ix_slot(unsigned int k, uint64_t gen, uint32_t flags,
+		    const struct dix_run *runs, uint32_t n, uint64_t ksize)
+{
+	uint8_t *p = phys_ram + (IX_BASE - 0x1000) + k * IX_SLOT;
+	uint32_t crc, i;
+
+	memset(p, 0, IX_SLOT);
+	put_le32(p, DIX_MAGIC);
+	put_le16(p + 4, 1);
+	put_le16(p + 6, 64);
+	put_le64(p + 8, gen);
+	put_le32(p + 16, flags);
+	put_le32(p + 20, n);
+	put_le64(p + 24, ksize);
+	put_le32(p + 32, IX_SLOT);
+	put_le32(p + 36, 16);
+	for (i = 0; i < n; i++) {
+		put_le64(p + 64 + 16 * i, runs[i].phys);
+		put_le64(p + 72 + 16 * i, runs[i].size);
+	}
+	crc = crc32(crc32(0, p, 64), p + 64, n * 16);
+	put_le32(p + 60, crc);
+}
+
+static uint8_t ix_kelf[64 + 2 * 56];
+
+/* The KELF index and RAM around it; two valid slots, 4 (slot 0) > 3. */
+static void ix_board(void)
+{
+	Elf64_Ehdr *eh = (Elf64_Ehdr *)ix_kelf;
+	Elf64_Phdr *ph = (Elf64_Phdr *)(ix_kelf + 64);
+	struct dix_run runs[2] = { { 0x2000, 0x60 }, { 0x2800, sizeof(ix_kelf) - 0x60 } };
+	unsigned int i;
+
+	memset(phys_ram, 0, sizeof(phys_ram));
+	memset(ix_kelf, 0, sizeof(ix_kelf));
+	memcpy(eh->e_ident, ELFMAG, SELFMAG);
+	eh->e_ident[EI_CLASS] = ELFCLASS64;
+	eh->e_ident[EI_DATA] = ELFDATA2LSB;
+	eh->e_type = ET_CORE;
+	eh->e_phoff = 64;
+	eh->e_phentsize = sizeof(Elf64_Phdr);
+	eh->e_phnum = 2;
+	ph[0].p_type = PT_NOTE;
+	ph[0].p_offset = sizeof(ix_kelf);
+	ph[1].p_type = PT_LOAD;
+	ph[1].p_paddr = 0x3000;
+	ph[1].p_vaddr = 0xffff000000003000ull;
+	ph[1].p_filesz = 0x40;
+	ph[1].p_memsz = 0x40;
+	ph[1].p_offset = sizeof(ix_kelf);
+	memcpy(phys_ram + 0x1000, ix_kelf, 0x60);
+	memcpy(phys_ram + 0x1800, ix_kelf + 0x60, sizeof(ix_kelf) - 0x60);
+	for (i = 0; i < 0x40; i++)
+		phys_ram[0x2000 + i] = 0xc0 + i;
+	ix_slot(1, 3, 0, runs, 1, 0x60);	/* older: first run only */
+	ix_slot(0, 4, DIX_F_PANIC, runs, 2, sizeof(ix_kelf));
+}
+
+static struct md_image ix_img = { .ram_base = 0x1000, .ram_size = sizeof(phys_ram),
+				  .read = phys_read };
+
+/* The reader takes the valid slot with the higher generation. */
+static void test_index_pick(void **state)
+{
+	uint8_t *ca = phys_ram;
+	struct dix_index ix;
+	char err[160] = "";
+
+	(void)state;
+	ix_board();
+	assert_int_equal(dix_parse(ca, IX_SIZE, &ix, err, sizeof(err)), MD_OK);
+	assert_int_equal(ix.slot, 0);
+	assert_int_equal(ix.generation, 4);
+	assert_int_equal(ix.flags, DIX_F_PANIC);
+	assert_int_equal(ix.nr_runs, 2);
+	assert_int_equal(ix.runs[1].phys, 0x2800);
+	dix_free(&ix);
+	/* A torn slot 0 (magic cleared, or a stale byte): slot 1. */
+	put_le32(ca, 0);
+	assert_int_equal(dix_parse(ca, IX_SIZE, &ix, err, sizeof(err)), MD_OK);
+	assert_int_equal(ix.slot, 1);
+	assert_int_equal(ix.generation, 3);
+	dix_free(&ix);
+	ix_board();
+	ca[70] ^= 1;
+	assert_int_equal(dix_parse(ca, IX_SIZE, &ix, err, sizeof(err)), MD_OK);
+	assert_int_equal(ix.slot, 1);
+	dix_free(&ix);
+	/* Neither valid: each slot's reason. */
+	ix_board();
+	put_le16(ca + 4, 2);
+	memset(ca + IX_SLOT, 0, 4);
+	assert_int_equal(dix_parse(ca, IX_SIZE, &ix, err, sizeof(err)), MD_ERR_NOTABLE);
+	assert_non_null(strstr(err, "slot 0: version 2, slot 1: empty"));
+	dix_free(&ix);
+	ix_board();
+	put_le32(ca + 20, 100);		/* more runs than the slot holds */
+	put_le32(ca + IX_SLOT, 0x12345678);
+	assert_int_equal(dix_parse(ca, IX_SIZE, &ix, err, sizeof(err)), MD_ERR_NOTABLE);
+	assert_non_null(strstr(err, "slot 0: bad sizes, slot 1: bad magic"));
+	dix_free(&ix);
+	/* The slot size follows the carve-out's size from the devicetree. */
+	ix_board();
+	assert_int_equal(dix_parse(ca, 2 * IX_SIZE, &ix, err, sizeof(err)), MD_ERR_NOTABLE);
+	dix_free(&ix);
+	assert_int_equal(dix_parse(ca, 200, &ix, err, sizeof(err)), MD_ERR_NOTABLE);
+	assert_non_null(strstr(err, "at least 256"));
+	assert_int_equal(dix_slot_size(1 << 20), 65536);
+	assert_int_equal(dix_slot_size(1000), 448);
+}
+
+/* The KELF index from its runs, and the ELF core written from it. */
+static void test_index_read(void **state)
+{
+	struct dix_index ix;
+	char err[160] = "";
+	uint8_t *kelf, *out = NULL;
+	size_t olen = 0;
+	FILE *f;
+
+	(void)state;
+	ix_board();
+	assert_int_equal(dix_read(&ix_img, IX_BASE, IX_SIZE, &ix, &kelf, err, sizeof(err)),
+			 MD_OK);
+	assert_int_equal(ix.kelf_size, sizeof(ix_kelf));
+	assert_memory_equal(kelf, ix_kelf, sizeof(ix_kelf));
+	f = open_memstream((char **)&out, &olen);
+	assert_int_equal(kelf_write_buf(&ix_img, kelf, ix.kelf_size, NULL, 0, f, 0,
+					err, sizeof(err)), MD_OK);
+	fclose(f);
+	assert_int_equal(olen, 64 + 2 * 56 + 0x40);
+	assert_int_equal(out[64 + 2 * 56], 0xc0);
+	assert_int_equal(out[64 + 2 * 56 + 0x3f], 0xff);
+	free(out);
+	free(kelf);
+	dix_free(&ix);
+
+	/* Withdrawn at shutdown: no KELF, said so. */
+	ix_slot(1, 5, DIX_F_SHUTDOWN, NULL, 0, 0);
+	assert_int_equal(dix_read(&ix_img, IX_BASE, IX_SIZE, &ix, &kelf, err, sizeof(err)),
+			 MD_ERR_NOTABLE);
+	assert_non_null(strstr(err, "withdrawn at a clean shutdown"));
+	assert_null(kelf);
+	dix_free(&ix);
+
+	/* Sizes that do not add up, runs outside RAM, a carve-out outside. */
+	{
+		struct dix_run bad[2] = { { 0x2000, 0x60 }, { 0x2800, 0x10 } };
+		struct dix_run out_of_ram[1] = { { 0x9000, 0x60 } };
+		struct dix_run huge[2] = { { 0x2000, UINT64_MAX }, { 0x2800, 0x61 } };
+
+		ix_slot(1, 6, 0, bad, 2, sizeof(ix_kelf));
+		assert_int_equal(dix_read(&ix_img, IX_BASE, IX_SIZE, &ix, &kelf, err,
+					  sizeof(err)), MD_ERR_BADKELF);
+		dix_free(&ix);
+		ix_slot(1, 6, 0, huge, 2, 0x60);
+		assert_int_equal(dix_read(&ix_img, IX_BASE, IX_SIZE, &ix, &kelf, err,
+					  sizeof(err)), MD_ERR_BADKELF);
+		dix_free(&ix);
+		ix_slot(1, 6, 0, out_of_ram, 1, 0x60);
+		assert_int_equal(dix_read(&ix_img, IX_BASE, IX_SIZE, &ix, &kelf, err,
+					  sizeof(err)), MD_ERR_BADREGION);
+		assert_non_null(strstr(err, "outside RAM"));
+		dix_free(&ix);
+	}
+	assert_int_equal(dix_read(&ix_img, 0x4f00, IX_SIZE, &ix, &kelf, err, sizeof(err)),
+			 MD_ERR_BADREGION);
+	dix_free(&ix);
+}
+
 /* Seeds for fuzz_collector: selector byte, then the input. */
 static int write_seed(const char *dir, const char *name, uint8_t sel,
 		      const void *p, size_t len)
@@ -701,8 +887,11 @@ static int seeds(const char *dir)
 	core_rec(&c, 4, 2, 10, 1000001000ull, 0x100 + 32, "first line");
 	core_rec(&c, 6, 1, 12, 3000000000ull, 0x100 + 240, "third, wrapped");
 	core_build(&c, 1);
+	ix_board();
 	ret = write_seed(dir, "seed-dtb", 1, d.blob, d.len) |
-	      write_seed(dir, "seed-core", 0, c.file, c.len);
+	      write_seed(dir, "seed-core", 0, c.file, c.len) |
+	      /* fuzz_collector: selector 2, carve-out 256 << 2 bytes at RAM's start */
+	      write_seed(dir, "seed-index", 2 | 2 << 2, phys_ram, sizeof(phys_ram));
 	free(c.file);
 	return ret;
 }
@@ -714,6 +903,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_fdt_bad),
 		cmocka_unit_test(test_phys_elf),
 		cmocka_unit_test(test_phys_elf_too_many),
+		cmocka_unit_test(test_index_pick),
+		cmocka_unit_test(test_index_read),
 		cmocka_unit_test(test_kcore_dmesg),
 		cmocka_unit_test(test_kcore_bad),
 		cmocka_unit_test(test_ro_layout),
