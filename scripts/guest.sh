@@ -21,7 +21,8 @@ boot_extra=()
 # -nodefaults: no NIC (whose option ROM comes from a package we do not
 # install), no default monitor, display or drives; the board's own PL011 is
 # the console, on stdio.
-machine=(-M $machine_type -cpu max -smp 2 -nodefaults -display none)
+smp=${smp:-2}
+machine=(-M $machine_type -cpu max -smp "$smp" -nodefaults -display none)
 
 build_all() {
 	local frag=$qdir/e2e.config opt
@@ -79,10 +80,10 @@ LIST
 	done
 }
 
-# board_dtb RAM [mmio|index|both]: QEMU's own DTB for RAM bytes of memory
-# plus the SMEM overlay (and the MMIO overlay), or the dump index overlay
-# alone (a board with no Qualcomm node), or both, as
-# $out/board-RAM[-VARIANT].dtb.
+# board_dtb RAM [mmio|index|both|bare]: QEMU's own DTB for RAM bytes of
+# memory plus the SMEM overlay (and the MMIO overlay), or the dump index
+# overlay alone (a board with no Qualcomm node), or both, or nothing (no
+# provider at all), as $out/board-RAM[-VARIANT].dtb.
 board_dtb() {
 	local ov=("$out/smem.dtbo") name=board-$1
 
@@ -90,6 +91,7 @@ board_dtb() {
 	mmio) ov+=("$out/mmio.dtbo") ;;
 	index) ov=("$out/index.dtbo") ;;
 	both) ov+=("$out/index.dtbo") ;;
+	bare) ov=() ;;
 	esac
 	[ -n "${2:-}" ] && name=$name-$2
 	rm -f "$out/dtb.ram"
@@ -97,7 +99,13 @@ board_dtb() {
 		-object memory-backend-file,id=ram,size="$1",mem-path="$out/dtb.ram",share=on \
 		>"$out/dumpdtb.log" 2>&1 || { cat "$out/dumpdtb.log"; return 1; }
 	rm -f "$out/dtb.ram"
-	fdtoverlay -i "$out/virt-$1.dtb" -o "$out/$name.dtb" "${ov[@]}" || return 1
+	if [ ${#ov[@]} -eq 0 ]; then
+		# Repacked: QEMU's dump is padded to 1 MiB, and booting with
+		# it as it is prints nothing at all.
+		dtc -q -I dtb -O dtb -o "$out/$name.dtb" "$out/virt-$1.dtb" || return 1
+	else
+		fdtoverlay -i "$out/virt-$1.dtb" -o "$out/$name.dtb" "${ov[@]}" || return 1
+	fi
 	dtc -I dtb -O dts -o /dev/null "$out/$name.dtb" 2>"$out/dtc.log" &&
 		[ ! -s "$out/dtc.log" ] || { cat "$out/dtc.log"; return 1; }
 }
@@ -138,7 +146,7 @@ boot() {
 	# keep_ram=1: boot on the RAM a previous boot left (a warm reboot).
 	[ -n "${keep_ram:-}" ] || rm -f "$out/$name.ram"
 	start=$(date +%s)
-	timeout 300 qemu-system-aarch64 "${machine[@]}" \
+	timeout "${boot_timeout:-300}" qemu-system-aarch64 "${machine[@]}" \
 		-m "$ram" -object memory-backend-file,id=ram,size="$ram",mem-path="$out/$name.ram",share=on \
 		-kernel "$out/Image" -initrd "$out/initramfs.cpio" -dtb "${boot_dtb:-$out/board-$ram.dtb}" \
 		-append "console=ttyAMA0 panic=-1 nokaslr e2e.step=$step" \

@@ -46,6 +46,7 @@
 #include <linux/panic_notifier.h>
 #include <linux/percpu.h>
 #include <linux/rculist.h>
+#include <linux/rhashtable.h>
 #include <linux/srcu.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -85,7 +86,7 @@ static LIST_HEAD(dumpregion_providers);
 static DEFINE_XARRAY_ALLOC1(dumpregion_ids);
 static u32 dumpregion_next_id;
 
-#if IS_ENABLED(CONFIG_KUNIT)
+#if DR_TEST_SEAMS
 static bool dr_test_panicking;
 
 /* Lets the tests run the panic-time paths without a panic. */
@@ -103,7 +104,7 @@ EXPORT_SYMBOL_IF_KUNIT(dumpregion_test_set_panicking);
  */
 bool dr_panicking(void)
 {
-#if IS_ENABLED(CONFIG_KUNIT)
+#if DR_TEST_SEAMS
 	if (READ_ONCE(dr_test_panicking))
 		return true;
 #endif
@@ -366,9 +367,12 @@ static void dr_publish(struct dumpregion *r)
 	dr_view(r, new, &new_view);
 	if (dr_panicking()) {
 		dr_panic_publish(r, &new_view);
+		/* Describe what every provider publishes: the old one if stale. */
+		dr_kelf_write(r, READ_ONCE(r->panic_stale) ? old : new);
 		return;
 	}
 	WRITE_ONCE(r->panic_stale, false);
+	dr_kelf_write(r, new);
 
 	list_for_each_entry(link, &r->links, node) {
 		const struct dumpregion_provider_ops *ops = link->prov->ops;
@@ -408,15 +412,40 @@ static void dr_free_links(struct list_head *links)
 	}
 }
 
-static struct dumpregion *dr_find_name(const char *name)
+/*
+ * Region names, hashed: registration checks uniqueness in constant time.
+ * Keys are the whole zero-padded name array.
+ */
+static const struct rhashtable_params dr_name_params = {
+	.key_len = DUMPREGION_NAME_MAX,
+	.key_offset = offsetof(struct dumpregion, name),
+	.head_offset = offsetof(struct dumpregion, hnode),
+	.automatic_shrinking = true,
+};
+
+static struct rhashtable dr_names;
+static bool dr_names_ready;
+
+/* Add @r's name, unless taken.  With dumpregion_mutex held. */
+static int dr_name_add(struct dumpregion *r)
 {
-	struct dumpregion *r;
+	int ret;
 
 	lockdep_assert_held(&dumpregion_mutex);
-	list_for_each_entry(r, &dumpregion_list, node)
-		if (!strcmp(r->name, name))
-			return r;
-	return NULL;
+	if (!dr_names_ready) {
+		ret = rhashtable_init(&dr_names, &dr_name_params);
+		if (ret)
+			return ret;
+		dr_names_ready = true;
+	}
+	return rhashtable_lookup_insert_fast(&dr_names, &r->hnode,
+					    dr_name_params);
+}
+
+static void dr_name_del(struct dumpregion *r)
+{
+	lockdep_assert_held(&dumpregion_mutex);
+	rhashtable_remove_fast(&dr_names, &r->hnode, dr_name_params);
 }
 
 /* The KELF index region, once registered. */
@@ -484,9 +513,15 @@ static int dr_register(struct module *owner, const char *name,
 	cur = NULL;
 
 	mutex_lock(&dumpregion_mutex);
-	if (dr_find_name(name)) {
-		ret = -EEXIST;
+	ret = dr_name_add(r);
+	if (ret)
 		goto err_unlock;
+	/* The KELF index does not describe itself. */
+	r->kslot = DR_NO_SLOT;
+	if (!(dr_flags & DR_KELF)) {
+		ret = dr_kelf_alloc(r, size);
+		if (ret)
+			goto err_del_name;
 	}
 	list_for_each_entry(prov, &dumpregion_providers, list) {
 		link = kzalloc(sizeof(*link), GFP_KERNEL);
@@ -504,6 +539,7 @@ static int dr_register(struct module *owner, const char *name,
 	r->id = id;
 
 	spin_lock_irqsave(&r->lock, flags);
+	dr_kelf_write(r, dr_cur(r));
 	list_for_each_entry_safe(link, tmp, &links, node) {
 		list_del(&link->node);
 		dr_link_add(r, link, link->prov);
@@ -517,12 +553,14 @@ static int dr_register(struct module *owner, const char *name,
 	} else {
 		list_add_tail_rcu(&r->node, &dumpregion_list);
 	}
-	dr_kelf_rebuild();
 	mutex_unlock(&dumpregion_mutex);
 	return id;
 
 err_free_links:
 	dr_free_links(&links);
+	dr_kelf_free(r);
+err_del_name:
+	dr_name_del(r);
 err_unlock:
 	mutex_unlock(&dumpregion_mutex);
 err_free_region:
@@ -662,17 +700,19 @@ static void dr_unregister(struct dumpregion *r)
 
 	lockdep_assert_held(&dumpregion_mutex);
 	xa_erase(&dumpregion_ids, r->id);
+	dr_name_del(r);
 	list_del_rcu(&r->node);
 	spin_lock_irqsave(&r->lock, flags);
 	list_for_each_entry_safe(link, tmp, &r->links, node) {
 		dr_link_del(r, link);
 		list_add(&link->node, &links);
 	}
+	dr_kelf_write(r, NULL);
 	r->dead = true;
 	spin_unlock_irqrestore(&r->lock, flags);
+	dr_kelf_free(r);
 	dr_free_links(&links);
 	call_rcu(&r->rcu, dr_free);
-	dr_kelf_rebuild();
 }
 
 /*
@@ -840,6 +880,55 @@ int __devm_dumpregion_register(struct module *owner, struct device *dev,
 }
 EXPORT_SYMBOL_GPL(__devm_dumpregion_register);
 
+/*
+ * Give @r room for @cap runs: new layout buffers holding the current
+ * layout and, unless @r is the KELF index, a new range of KELF slots for
+ * a layout of @size bytes (left empty until the next publish).  The old
+ * buffers go to @old, for the caller to free after a grace period.  With
+ * dumpregion_mutex held.
+ */
+static int dr_grow(struct dumpregion *r, unsigned int cap, size_t size,
+		   struct dr_layout **old)
+{
+	unsigned int kslot = DR_NO_SLOT, old_kslot, old_cap;
+	struct dr_layout *cur, *spare;
+	unsigned long flags;
+	bool append = false;
+	int ret = -ENOMEM;
+
+	lockdep_assert_held(&dumpregion_mutex);
+	cur = dr_layout_alloc(cap);
+	spare = dr_layout_alloc(cap);
+	if (!cur || !spare)
+		goto err_free;
+	if (!dr_is_kelf(r)) {
+		ret = dr_kelf_take(cap, size, &kslot, &append);
+		if (ret)
+			goto err_free;
+	}
+	spin_lock_irqsave(&r->lock, flags);
+	old[0] = dr_cur(r);
+	old[1] = r->spare;
+	*cur = *old[0];
+	memcpy(cur->runs, old[0]->runs, old[0]->nr_runs * sizeof(*cur->runs));
+	dr_kelf_write(r, NULL);
+	old_kslot = r->kslot;
+	old_cap = r->capacity;
+	r->kslot = kslot;
+	r->kappend = append;
+	rcu_assign_pointer(r->cur, cur);
+	r->spare = spare;
+	r->capacity = cap;
+	spin_unlock_irqrestore(&r->lock, flags);
+	dr_kelf_give(old_kslot, old_cap);
+	return 0;
+
+err_free:
+	kfree(cur);
+	kfree(spare);
+	return ret;
+}
+
 /* Fill @r->spare with a new layout and publish it; @r->lock held. */
 static int dr_relayout(struct dumpregion *r, enum dumpregion_kind kind,
 		       unsigned long va, size_t size)
@@ -864,8 +953,9 @@ int __init dr_kelf_register(void *buf, size_t size)
 {
 	int id;
 
-	id = dr_register(NULL, DUMPREGION_KELF_NAME, DUMPREGION_LINEAR,
-			 (unsigned long)buf, 0, size, DR_KELF);
+	id = dr_register(NULL, DUMPREGION_KELF_NAME,
+			 is_vmalloc_addr(buf) ? DUMPREGION_VMALLOC :
+			 DUMPREGION_LINEAR, (unsigned long)buf, 0, size, DR_KELF);
 	return id < 0 ? id : 0;
 }
 
@@ -887,19 +977,38 @@ const void *dr_kelf_published(size_t *size)
 	return (const void *)l->runs[0].vaddr;
 }
 
-/* Point the KELF region at @buf.  Called with dumpregion_mutex held. */
+/*
+ * Point the KELF region at @buf (linear or vmalloc memory): providers are
+ * told as for any move.  Called with dumpregion_mutex held.
+ */
 int dr_kelf_publish(void *buf, size_t size)
 {
+	enum dumpregion_kind kind = is_vmalloc_addr(buf) ? DUMPREGION_VMALLOC :
+				    DUMPREGION_LINEAR;
 	struct dumpregion *r = dr_kelf_region;
+	struct dr_layout *old[2] = {};
 	unsigned long flags;
-	int ret;
+	int n, ret;
 
 	lockdep_assert_held(&dumpregion_mutex);
 	if (IS_ERR_OR_NULL(r))
 		return -ENODEV;
+	n = dr_fill_runs(kind, (unsigned long)buf, 0, size, NULL, 0);
+	if (n < 0)
+		return n;
+	if (n > r->capacity) {
+		ret = dr_grow(r, n, size, old);
+		if (ret)
+			return ret;
+	}
 	spin_lock_irqsave(&r->lock, flags);
-	ret = dr_relayout(r, DUMPREGION_LINEAR, (unsigned long)buf, size);
+	ret = dr_relayout(r, kind, (unsigned long)buf, size);
 	spin_unlock_irqrestore(&r->lock, flags);
+	if (old[0]) {
+		synchronize_rcu();
+		kfree(old[0]);
+		kfree(old[1]);
+	}
 	return ret;
 }
 
@@ -922,11 +1031,10 @@ int dr_kelf_publish(void *buf, size_t size)
 int __dumpregion_update(struct module *owner, int id, const void *addr,
 			size_t size)
 {
-	struct dr_layout *cur, *spare, *old_cur = NULL, *old_spare = NULL;
+	struct dr_layout *old[2] = {};
 	enum dumpregion_kind kind;
 	struct dumpregion *r;
 	unsigned long flags;
-	unsigned int cap;
 	int n, ret;
 
 	ret = dr_classify((unsigned long)addr, size, &kind);
@@ -941,40 +1049,26 @@ int __dumpregion_update(struct module *owner, int id, const void *addr,
 	if (!r)
 		goto out_unlock;
 	if (n > r->capacity) {
-		/* Grow both buffers; the old ones go after a grace period. */
-		cap = n;
-		cur = dr_layout_alloc(cap);
-		spare = dr_layout_alloc(cap);
-		if (!cur || !spare) {
-			kfree(cur);
-			kfree(spare);
-			ret = -ENOMEM;
+		ret = dr_grow(r, n, size, old);
+		if (ret)
 			goto out_unlock;
-		}
-		spin_lock_irqsave(&r->lock, flags);
-		old_cur = dr_cur(r);
-		old_spare = r->spare;
-		*cur = *old_cur;
-		memcpy(cur->runs, old_cur->runs,
-		       old_cur->nr_runs * sizeof(*cur->runs));
-		rcu_assign_pointer(r->cur, cur);
-		r->spare = spare;
-		r->capacity = cap;
-	} else {
-		spin_lock_irqsave(&r->lock, flags);
 	}
+	spin_lock_irqsave(&r->lock, flags);
 	ret = dr_relayout(r, kind, (unsigned long)addr, size);
+	if (ret && old[0]) {
+		/* Describe the old layout again, in the new slots. */
+		r->kappend = false;
+		dr_kelf_write(r, dr_cur(r));
+	}
 	spin_unlock_irqrestore(&r->lock, flags);
-	if (!ret)
-		dr_kelf_rebuild();
 out_unlock:
 	mutex_unlock(&dumpregion_mutex);
 	if (r)
 		dr_sync_providers();
-	if (old_cur) {
+	if (old[0]) {
 		synchronize_rcu();
-		kfree(old_cur);
-		kfree(old_spare);
+		kfree(old[0]);
+		kfree(old[1]);
 	}
 	return ret;
 }
@@ -1229,21 +1323,19 @@ void devm_dumpregion_provider_unregister(struct device *dev,
 }
 EXPORT_SYMBOL_GPL(devm_dumpregion_provider_unregister);
 
-#if IS_ENABLED(CONFIG_KUNIT)
-/* Lets the tests hold the registration lock as a stopped CPU would. */
+/* For kelf.c's work item, and the tests (held as a stopped CPU would). */
 struct mutex *dumpregion_registration_lock(void)
 {
 	return &dumpregion_mutex;
 }
 EXPORT_SYMBOL_IF_KUNIT(dumpregion_registration_lock);
-#endif
 
 /*
  * Called from the panic notifier, after the other CPUs were stopped.  No
  * lock is taken: the provider list is RCU-published, so a provider is seen
  * either fully registered or not at all.
  */
-VISIBLE_IF_KUNIT void dumpregion_panic_finalise(void)
+void dumpregion_panic_finalise(void)
 {
 	struct dumpregion_provider *prov;
 	int stale;

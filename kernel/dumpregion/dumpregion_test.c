@@ -1628,6 +1628,7 @@ static void dr_test_kelf_header(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, eh->e_phentsize, sizeof(struct elf64_phdr));
 	KUNIT_EXPECT_EQ(test, ph[0].p_type, PT_NOTE);
 	/* Loads are laid out back to back after the header and notes. */
+	dr_kelf_flush();
 	for (i = 1; i < eh->e_phnum; i++) {
 		if (ph[i].p_type != PT_LOAD)
 			continue;
@@ -1891,6 +1892,125 @@ static void dr_test_kelf_panic_buffer(struct kunit *test)
 	dr_kelf_restore();
 }
 
+/* 0 when the loads are back to back after header and notes, else 1. */
+static int kelf_offsets_bad(struct kunit *test)
+{
+	const struct elf64_hdr *eh;
+	const struct elf64_phdr *ph = kelf_phdrs(test, &eh);
+	u64 off = 0;
+	unsigned int i;
+
+	for (i = 1; i < eh->e_phnum; i++) {
+		if (ph[i].p_type != PT_LOAD)
+			continue;
+		if (off && ph[i].p_offset != off)
+			return 1;
+		if (!off && ph[i].p_offset < ph[0].p_offset + ph[0].p_filesz)
+			return 1;
+		off = ph[i].p_offset + ph[i].p_filesz;
+	}
+	return 0;
+}
+
+/* Offsets that do not wait for a pass are right. */
+static void expect_offsets_honest(struct kunit *test)
+{
+	KUNIT_EXPECT_TRUE(test, !kelf_offsets_bad(test) || dr_kelf_offsets_dirty());
+}
+
+/*
+ * Each change rewrites only its region's slots, in the header firmware
+ * already knows: a registration, an atomic move and an unregistration
+ * show at once, without the KELF index moving.  File offsets are either
+ * right or marked for the pass; a move that keeps the size keeps them
+ * right; the panic path and the pass make them right.
+ */
+static void dr_test_kelf_in_place(struct kunit *test)
+{
+	char *buf = kunit_kzalloc(test, 3 * 64, GFP_KERNEL);
+	const void *before;
+	size_t size;
+	unsigned long flags;
+	int a, b, c;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	a = dumpregion_register("ip_a", buf, 40);
+	b = dumpregion_register_movable("ip_b", buf + 64, 40);
+	c = dumpregion_register("ip_c", buf + 128, 40);
+	KUNIT_ASSERT_GT(test, a, 0);
+	KUNIT_ASSERT_GT(test, b, 0);
+	KUNIT_ASSERT_GT(test, c, 0);
+	expect_offsets_honest(test);
+	dr_kelf_flush();
+	KUNIT_EXPECT_FALSE(test, dr_kelf_offsets_dirty());
+	KUNIT_EXPECT_EQ(test, kelf_offsets_bad(test), 0);
+	before = dr_kelf_current(&size);
+
+	local_irq_save(flags);
+	KUNIT_EXPECT_EQ(test, dumpregion_update_atomic(b, buf + 72, 40), 0);
+	local_irq_restore(flags);
+	KUNIT_EXPECT_NULL(test, kelf_load(test, virt_to_phys(buf + 64)));
+	KUNIT_EXPECT_NOT_NULL(test, kelf_load(test, virt_to_phys(buf + 72)));
+	KUNIT_EXPECT_FALSE(test, dr_kelf_offsets_dirty());
+	KUNIT_EXPECT_EQ(test, kelf_offsets_bad(test), 0);
+
+	KUNIT_EXPECT_EQ(test, dumpregion_unregister(a), 0);
+	KUNIT_EXPECT_NULL(test, kelf_load(test, virt_to_phys(buf)));
+	KUNIT_EXPECT_PTR_EQ(test, dr_kelf_current(&size), before);
+	KUNIT_EXPECT_TRUE(test, dr_kelf_offsets_dirty());
+	/* The panic path makes them right without waiting for the pass. */
+	preempt_disable();
+	dr_kelf_panic();
+	preempt_enable();
+	KUNIT_EXPECT_EQ(test, kelf_offsets_bad(test), 0);
+	dr_kelf_restore();
+
+	/* Or the pass, soon after, does. */
+	KUNIT_EXPECT_EQ(test, dumpregion_unregister(b), 0);
+	expect_offsets_honest(test);
+	dr_kelf_flush();
+	KUNIT_EXPECT_FALSE(test, dr_kelf_offsets_dirty());
+	KUNIT_EXPECT_EQ(test, kelf_offsets_bad(test), 0);
+	KUNIT_EXPECT_EQ(test, dumpregion_unregister(c), 0);
+	expect_offsets_honest(test);
+}
+
+/* Slots of unregistered regions are reused: churn does not grow the table. */
+static void dr_test_kelf_reuse(struct kunit *test)
+{
+	char *buf = kunit_kzalloc(test, KELF_MANY * 8, GFP_KERNEL);
+	int *ids = kunit_kcalloc(test, KELF_MANY, sizeof(int), GFP_KERNEL);
+	const struct elf64_hdr *eh;
+	unsigned int i, round, phnum;
+	char name[16];
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_ASSERT_NOT_NULL(test, ids);
+	for (i = 0; i < KELF_MANY; i++) {
+		snprintf(name, sizeof(name), "ru%u", i);
+		ids[i] = dumpregion_register(name, buf + 8 * i, 8);
+		KUNIT_ASSERT_GT(test, ids[i], 0);
+	}
+	kelf_phdrs(test, &eh);
+	phnum = eh->e_phnum;
+	for (round = 0; round < 20; round++) {
+		for (i = 0; i < KELF_MANY; i++) {
+			KUNIT_ASSERT_EQ(test, dumpregion_unregister(ids[i]), 0);
+			snprintf(name, sizeof(name), "ru%u.%u", i, round);
+			ids[i] = dumpregion_register(name, buf + 8 * i, 8);
+			KUNIT_ASSERT_GT(test, ids[i], 0);
+		}
+	}
+	kelf_phdrs(test, &eh);
+	KUNIT_EXPECT_EQ(test, eh->e_phnum, phnum);
+	for (i = 0; i < KELF_MANY; i++) {
+		KUNIT_EXPECT_NOT_NULL(test, kelf_load(test, virt_to_phys(buf + 8 * i)));
+		KUNIT_EXPECT_EQ(test, dumpregion_unregister(ids[i]), 0);
+	}
+	dr_kelf_flush();
+	KUNIT_EXPECT_EQ(test, kelf_offsets_bad(test), 0);
+}
+
 static void dr_test_kelf_name_reserved(struct kunit *test)
 {
 	void *buf = kunit_kzalloc(test, 8, GFP_KERNEL);
@@ -1908,6 +2028,8 @@ static struct kunit_case dumpregion_kelf_cases[] = {
 	KUNIT_CASE(dr_test_kelf_name_reserved),
 	KUNIT_CASE(dr_test_kelf_extnum),
 	KUNIT_CASE(dr_test_kelf_panic_buffer),
+	KUNIT_CASE(dr_test_kelf_in_place),
+	KUNIT_CASE(dr_test_kelf_reuse),
 	{}
 };
 

@@ -10,6 +10,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
+#include <linux/rhashtable-types.h>
 #include <linux/spinlock.h>
 
 struct module;
@@ -47,6 +48,10 @@ struct dr_layout {
  * @panic_stale: a provider could not follow the region's last move during
  *	a panic and publishes the layout in @spare: the KELF index describes
  *	that one too, so that collectors matching the two by address agree
+ * @kslot: first of the @capacity KELF slots the region owns, or
+ *	%DR_NO_SLOT (kelf.c; changed with dumpregion_mutex held)
+ * @kappend: the slots were just taken at the end of the KELF table
+ * @hnode: entry in the name index
  * @rcu: deferred free
  */
 struct dumpregion {
@@ -62,8 +67,19 @@ struct dumpregion {
 	bool dead;
 	bool internal;
 	bool panic_stale;
+	unsigned int kslot;
+	bool kappend;
+	struct rhash_head hnode;
 	struct rcu_head rcu;
 };
+
+#define DR_NO_SLOT	UINT_MAX
+
+/*
+ * Hooks the KUnit suites and the in-kernel benchmark need, built with
+ * either.
+ */
+#define DR_TEST_SEAMS	(IS_ENABLED(CONFIG_KUNIT) || IS_ENABLED(CONFIG_DUMPREGION_BENCH))
 
 /* Registry access for the KELF index (kelf.c). */
 struct list_head *dr_region_list(void);
@@ -75,7 +91,14 @@ bool dr_panicking(void);
 
 /* The KELF index (kelf.c). */
 int dr_kelf_init(void);
-void dr_kelf_rebuild(void);
+int dr_kelf_take(unsigned int cap, size_t size, unsigned int *start,
+		 bool *append);
+void dr_kelf_give(unsigned int start, unsigned int cap);
+int dr_kelf_alloc(struct dumpregion *r, size_t size);
+void dr_kelf_write(struct dumpregion *r, const struct dr_layout *l);
+void dr_kelf_free(struct dumpregion *r);
+void dr_kelf_flush(void);
+bool dr_kelf_offsets_dirty(void);
 void dr_kelf_panic(void);
 const void *dr_kelf_current(size_t *size);
 
@@ -85,12 +108,23 @@ extern const struct dumpregion_static __stop_dumpregion_static[];
 void dr_kelf_forget_cpu_regs(void);
 struct task_struct *dr_kelf_cpu_task(unsigned int cpu);
 void dr_clients_panic(void);
+extern unsigned int dr_static_boot_count;
+extern u64 dr_static_boot_ns;
 
-#if IS_ENABLED(CONFIG_KUNIT)
 /* The lock that registration and provider changes take. */
 struct mutex *dumpregion_registration_lock(void);
+
+void dumpregion_panic_finalise(void);
+
+#if DR_TEST_SEAMS
+void dumpregion_test_set_panicking(bool on);
+void dumpregion_test_undo_panic(void);
 void dr_kelf_restore(void);
 void dr_clients_panic_undo(void);
+#endif
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/* VISIBLE_IF_KUNIT: static without KUnit. */
 size_t dr_kelf_write_ehdr(void *buf, unsigned int nslots, size_t notes_len);
 #ifdef CONFIG_MODULES
 unsigned int dumpregion_module_going(struct module *mod);

@@ -13,20 +13,28 @@
  * rebuild one ELF core file that
  * drgn and gdb open, whatever the firmware.
  *
- * Each region owns as many PT_LOAD slots as runs it can hold; unused ones
- * are PT_NULL.  More than 65534 program headers use ELF extended
- * numbering: e_phnum is PN_XNUM and the count is in the sh_info of the one
- * section header, which always follows the program headers.
+ * Each region owns a contiguous range of PT_LOAD slots, as many as runs
+ * it can hold; unused ones are PT_NULL.  More than 65534 program headers
+ * use ELF extended numbering: e_phnum is PN_XNUM and the count is in the
+ * sh_info of the one section header, which always follows the program
+ * headers.
  *
- * The header is rebuilt from the registry on every sleeping change, into
- * the buffer firmware is not told about, which is then published by moving
- * the kelf region to it: firmware finds the old or the new header, whole.
- * The kelf region's published layout is the only pointer to the current
- * buffer; the panic path follows it too (and derives the buffer's size
- * from it), so it finalises exactly the buffer firmware is told about.
- * Atomic updates are folded in at panic, when the published header's load
- * segments are rewritten from each region's published layout without
- * locks or allocation.
+ * Cost does not grow with the number of regions.  A change rewrites only
+ * the changed region's slots, in the published header, under the region's
+ * lock (from dumpregion_update_atomic() and the panic path too): each slot
+ * is made PT_NULL, filled, then made PT_LOAD again, so a reader sees it
+ * whole or not at all.  New regions take slots at the end of the table;
+ * ranges of unregistered regions are reused, by size, only when the table
+ * is full; a full table doubles into a new buffer, which is then published
+ * by moving the kelf region (providers are told as for any move).
+ *
+ * File offsets: consumers that write the header verbatim and append the
+ * loads in program header order (Qualcomm's qdl) need every p_offset to be
+ * the sum of the loads before it.  A region that keeps its size (a move,
+ * as the panic path makes) or that is added at the end keeps the others'
+ * offsets right; any other change marks the offsets dirty, and a pass over
+ * the slot array (no region walked, no lock) fixes them: from a work item
+ * soon after, or at panic if still dirty.
  */
 
 #define pr_fmt(fmt) "dumpregion: " fmt
@@ -44,9 +52,13 @@
 #include <linux/slab.h>
 #include <linux/smp.h>
 #include <linux/string.h>
+#include <linux/seqlock.h>
 #include <linux/uaccess.h>
 #include <linux/utsname.h>
+#include <linux/vmalloc.h>
 #include <linux/vmcore_info.h>
+#include <linux/workqueue.h>
+#include <linux/xarray.h>
 #include <kunit/visibility.h>
 
 #include "internal.h"
@@ -112,14 +124,46 @@ static void dr_rewind_to_panic(struct pt_regs *regs)
 #define KELF_NOTE_NAME_CORE	"CORE"
 #define KELF_NOTE_NAME_VMCORE	"VMCOREINFO"
 
-/* The two buffers; written with dumpregion_mutex held, never at panic. */
+/**
+ * struct dr_kelf - the KELF index's buffer and slot allocator
+ * @buf: the header firmware is told about
+ * @next: while the table grows, the bigger header being filled: slot
+ *	writers write both
+ * @nslots: PT_LOAD slots in @buf
+ * @size: bytes of @buf
+ * @top: slots below were handed out at some point; above, never
+ * @file_end: while the offsets are clean, the p_offset after the last load
+ * @free: ranges of unregistered regions, by length: an xarray of
+ *	struct dr_kfree stacks
+ * @dirty: the file offsets need a pass
+ * @pass_seq: odd while a pass runs (slot writers check it)
+ * @pass_work: runs the pass soon after the offsets became dirty
+ *
+ * @buf, @next, @nslots, @size, @top, @file_end and @free change with
+ * dumpregion_mutex held; slots are written under their region's lock.
+ */
 struct dr_kelf {
-	void *buf[2];
-	unsigned int nslots;	/* PT_LOAD slots in each buffer */
-	size_t size;		/* bytes of each buffer */
+	void *buf;
+	void *next;
+	unsigned int nslots;
+	size_t size;
+	unsigned int top;
+	u64 file_end;
+	struct xarray free;
+	unsigned long dirty;
+	seqcount_t pass_seq;
+	struct delayed_work pass_work;
 };
 
-static struct dr_kelf kelf;
+/* Free slot ranges of one length, a stack. */
+struct dr_kfree {
+	unsigned int nr, max;
+	unsigned int *start;
+};
+
+static struct dr_kelf kelf = {
+	.free = XARRAY_INIT(kelf.free, 0),
+};
 
 /* Registers of a CPU stopped by the panic, saved by its stop handler. */
 struct dr_cpu_regs {
@@ -321,210 +365,359 @@ VISIBLE_IF_KUNIT size_t dr_kelf_write_ehdr(void *buf, unsigned int nslots,
 }
 EXPORT_SYMBOL_IF_KUNIT(dr_kelf_write_ehdr);
 
-/*
- * Write the @cap slots a region owns from its layout @l, at *@slot of @ph,
- * PT_NULL past its runs.  Returns false, writing nothing, when they would
- * not fit in @nslots.
- */
-static bool put_loads(struct elf64_phdr *ph, unsigned int nslots,
-		      unsigned int *slot, u64 *off, const struct dr_layout *l,
-		      unsigned int cap)
-{
-	unsigned int i, n = min(l->nr_runs, cap);
-
-	if (cap > nslots - *slot)
-		return false;
-	for (i = 0; i < cap; i++, (*slot)++) {
-		struct elf64_phdr *p = &ph[*slot];
-
-		memset(p, 0, sizeof(*p));
-		if (i >= n) {
-			p->p_type = PT_NULL;
-			continue;
-		}
-		p->p_type = PT_LOAD;
-		p->p_flags = PF_R | PF_W | PF_X;
-		p->p_offset = *off;
-		p->p_vaddr = l->runs[i].vaddr;
-		p->p_paddr = l->runs[i].phys;
-		p->p_filesz = l->runs[i].size;
-		p->p_memsz = l->runs[i].size;
-		*off += l->runs[i].size;
-	}
-	return true;
-}
-
 static struct elf64_phdr *load_slots(void *buf)
 {
 	return buf + sizeof(struct elf64_hdr) + sizeof(struct elf64_phdr);
 }
 
-static void clear_slots(struct elf64_phdr *ph, unsigned int from,
-			unsigned int nslots)
+/* Where the loads' bytes start in a dump file: after header and notes. */
+static u64 data_start(unsigned int nslots)
 {
-	for (; from < nslots; from++) {
-		memset(&ph[from], 0, sizeof(ph[from]));
-		ph[from].p_type = PT_NULL;
-	}
+	return hdr_size(nslots) + notes_max();
 }
 
 /*
- * Fill the PT_LOAD slots of @buf from the registry, with dumpregion_mutex
- * held, taking each region's lock to read its layout.  Returns the slots
- * used, or -ENOSPC.
+ * Give every slot of @buf below @top its p_offset: the loads back to back
+ * in slot order, a PT_NULL slot at the offset of the load after it.
+ * Returns the end.  No lock: slot writers racing with it see @pass_seq
+ * move and mark the offsets dirty again.
  */
-static int fill_loads_locked(void *buf, unsigned int nslots)
+static u64 offsets_pass(void *buf, unsigned int nslots, unsigned int top)
 {
 	struct elf64_phdr *ph = load_slots(buf);
-	u64 off = hdr_size(nslots) + notes_max();
-	unsigned int slot = 0;
-	struct dumpregion *r;
-	bool fits;
+	u64 off = data_start(nslots);
+	unsigned int i;
 
-	list_for_each_entry(r, dr_region_list(), node) {
-		if (dr_is_kelf(r))
-			continue;
-		spin_lock_irq(&r->lock);
-		fits = put_loads(ph, nslots, &slot, &off,
-				 rcu_dereference_protected(r->cur,
-							   lockdep_is_held(&r->lock)),
-				 r->capacity);
-		spin_unlock_irq(&r->lock);
-		if (!fits)
-			return -ENOSPC;
+	for (i = 0; i < min(top, nslots); i++) {
+		WRITE_ONCE(ph[i].p_offset, off);
+		if (READ_ONCE(ph[i].p_type) == PT_LOAD)
+			off += READ_ONCE(ph[i].p_filesz);
 	}
-	clear_slots(ph, slot, nslots);
-	return slot;
+	return off;
+}
+
+static void dr_kelf_mark_dirty(void)
+{
+	/* The slots are written before a pass can see the flag. */
+	smp_mb__before_atomic();
+	set_bit(0, &kelf.dirty);
+	if (!dr_panicking())
+		queue_delayed_work(system_unbound_wq, &kelf.pass_work, HZ / 10);
+}
+
+/* Serialises passes: the work item and dr_kelf_flush(). */
+static DEFINE_MUTEX(dr_kelf_pass_lock);
+
+/*
+ * The pass itself runs without dumpregion_mutex, so that registrations go
+ * on meanwhile: writers that overlap it see @pass_seq odd or moved and
+ * mark the offsets dirty again; a table that grew or gained slots meanwhile
+ * does the same here.  The RCU read side keeps @buf until the pass ends.
+ */
+static void dr_kelf_pass_fn(struct work_struct *work)
+{
+	unsigned int nslots, top;
+	void *buf;
+	u64 end;
+
+	mutex_lock(&dr_kelf_pass_lock);
+	mutex_lock(dumpregion_registration_lock());
+	if (!test_and_clear_bit(0, &kelf.dirty)) {
+		mutex_unlock(dumpregion_registration_lock());
+		goto out;
+	}
+	/* Slot writes before the flag was cleared are seen below. */
+	smp_mb__after_atomic();
+	buf = kelf.buf;
+	nslots = kelf.nslots;
+	top = kelf.top;
+	raw_write_seqcount_begin(&kelf.pass_seq);
+	mutex_unlock(dumpregion_registration_lock());
+
+	rcu_read_lock();
+	end = offsets_pass(buf, nslots, top);
+	rcu_read_unlock();
+
+	mutex_lock(dumpregion_registration_lock());
+	raw_write_seqcount_end(&kelf.pass_seq);
+	if (kelf.buf == buf && kelf.top == top)
+		kelf.file_end = end;
+	else
+		dr_kelf_mark_dirty();
+	mutex_unlock(dumpregion_registration_lock());
+out:
+	mutex_unlock(&dr_kelf_pass_lock);
 }
 
 /*
- * At panic, without locks: rewrite the PT_LOAD slots of the published
- * @buf from each region's published layout (its previous one when a
- * provider could not follow the move: see dumpregion.panic_stale).  Nothing is written unless
- * every region fits (a registration a stopped CPU left half done may have
- * grown the registry past the header).
+ * Write @l into @r's slots of @buf; PT_NULL past its runs.  Returns true
+ * when the region's share of the file changed size (the offsets after it
+ * move).
  */
-static void fill_loads_panic(void *buf, unsigned int nslots)
+static bool write_slots(void *buf, const struct dumpregion *r,
+			const struct dr_layout *l)
 {
-	struct elf64_phdr *ph = load_slots(buf);
-	u64 off = hdr_size(nslots) + notes_max();
-	unsigned int slot = 0;
-	struct dumpregion *r;
-	u64 need = 0;
+	struct elf64_phdr *ph = load_slots(buf) + r->kslot;
+	u64 off = READ_ONCE(ph[0].p_offset), before = 0;
+	unsigned int i;
 
-	list_for_each_entry_rcu(r, dr_region_list(), node)
-		if (!dr_is_kelf(r))
-			need += READ_ONCE(r->capacity);
-	if (need > nslots)
-		return;
-	list_for_each_entry_rcu(r, dr_region_list(), node) {
-		const struct dr_layout *l = rcu_dereference(r->cur);
+	for (i = 0; i < r->capacity; i++) {
+		struct elf64_phdr *p = &ph[i];
+		const struct dumpregion_run *run;
 
-		if (dr_is_kelf(r))
+		if (READ_ONCE(p->p_type) == PT_LOAD)
+			before += p->p_filesz;
+		WRITE_ONCE(p->p_offset, off);
+		if (i >= l->nr_runs) {
+			WRITE_ONCE(p->p_type, PT_NULL);
 			continue;
-		/* A provider kept the layout before the move: describe that. */
-		if (READ_ONCE(r->panic_stale))
-			l = r->spare;
-		if (!put_loads(ph, nslots, &slot, &off, l, READ_ONCE(r->capacity)))
-			break;
-	}
-	clear_slots(ph, slot, nslots);
-}
-
-/* Slots all regions need, with dumpregion_mutex held. */
-static unsigned int slots_needed(void)
-{
-	struct dumpregion *r;
-	unsigned int total = 0;
-
-	list_for_each_entry(r, dr_region_list(), node) {
-		if (dr_is_kelf(r))
+		}
+		run = &l->runs[i];
+		off += run->size;
+		if (p->p_type == PT_LOAD && p->p_paddr == run->phys &&
+		    p->p_vaddr == run->vaddr && p->p_filesz == run->size)
 			continue;
-		spin_lock_irq(&r->lock);
-		total += r->capacity;
-		spin_unlock_irq(&r->lock);
+		/* Hidden while it changes: readers see it whole or not at all. */
+		WRITE_ONCE(p->p_type, PT_NULL);
+		/* PT_NULL visible before any field changes. */
+		smp_wmb();
+		p->p_flags = PF_R | PF_W | PF_X;
+		p->p_vaddr = run->vaddr;
+		p->p_paddr = run->phys;
+		p->p_filesz = run->size;
+		p->p_memsz = run->size;
+		/* Every field visible before the slot is a load again. */
+		smp_wmb();
+		WRITE_ONCE(p->p_type, PT_LOAD);
 	}
-	return total;
+	return before != l->size;
 }
 
 /**
- * dr_kelf_rebuild() - rebuild the KELF header after a registry change
+ * dr_kelf_write() - describe a region's layout in the KELF index
+ * @r: the region, with slots (dr_kelf_alloc())
+ * @l: the layout to describe; NULL to describe nothing (all PT_NULL)
  *
- * Called with dumpregion_mutex held, after a region was registered,
- * unregistered or moved.  Grows the buffers when the registry outgrew
- * them.  Failures leave the previous header published and are logged.
+ * Called with @r->lock held, or at panic with it trylocked: no other lock,
+ * no allocation.  Cost: the region's slots.
  */
-void dr_kelf_rebuild(void)
+void dr_kelf_write(struct dumpregion *r, const struct dr_layout *l)
 {
-	unsigned int need;
-	void *old[2] = {};
-	const void *pub;
-	void *spare;
-	size_t size;
+	static const struct dr_layout none;
+	void *buf = READ_ONCE(kelf.buf), *next = READ_ONCE(kelf.next);
+	unsigned int seq;
+	bool resized;
+
+	if (r->kslot == DR_NO_SLOT || !buf)
+		return;
+	lockdep_assert_held(&r->lock);
+	if (!l)
+		l = &none;
+	seq = raw_read_seqcount(&kelf.pass_seq);
+	resized = write_slots(buf, r, l);
+	if (next)
+		write_slots(next, r, l);
+	/* Added at the end: dr_kelf_alloc() accounted for its size. */
+	if (r->kappend) {
+		r->kappend = false;
+		resized = false;
+	}
+	/* A pass ran meanwhile and may have used offsets from before. */
+	if (resized || (seq & 1) || read_seqcount_retry(&kelf.pass_seq, seq))
+		dr_kelf_mark_dirty();
+}
+
+static void free_range_push(unsigned int start, unsigned int len)
+{
+	struct dr_kfree *f = xa_load(&kelf.free, len);
+	unsigned int *more;
+
+	if (!f) {
+		f = kzalloc(sizeof(*f), GFP_KERNEL);
+		if (!f || xa_err(xa_store(&kelf.free, len, f, GFP_KERNEL))) {
+			kfree(f);
+			return;		/* the slots stay unused */
+		}
+	}
+	if (f->nr == f->max) {
+		more = krealloc_array(f->start, max(2 * f->max, 8U),
+				      sizeof(*more), GFP_KERNEL);
+		if (!more)
+			return;
+		f->start = more;
+		f->max = max(2 * f->max, 8U);
+	}
+	f->start[f->nr++] = start;
+}
+
+/* A free range of at least @len slots, its surplus freed again. */
+static unsigned int free_range_pop(unsigned int len)
+{
+	unsigned long have = len;
+	struct dr_kfree *f;
+	unsigned int start;
+
+	xa_for_each_start(&kelf.free, have, f, len) {
+		if (!f->nr)
+			continue;
+		start = f->start[--f->nr];
+		if (have > len)
+			free_range_push(start + len, have - len);
+		return start;
+	}
+	return DR_NO_SLOT;
+}
+
+/*
+ * Double the table (at least to @need slots) into a new buffer: slot
+ * writers write both buffers while it fills, then the kelf region moves to
+ * it.  With dumpregion_mutex held.  Returns 0 or -ENOMEM.
+ */
+static int grow(unsigned int need)
+{
+	unsigned int nslots = max(need, 2 * kelf.nslots);
+	size_t size = hdr_size(nslots) + notes_max();
+	void *old = kelf.buf, *b;
 	int ret;
 
-	if (!kelf.buf[0])
-		return;
-	need = slots_needed();
-	if (need > kelf.nslots) {
-		unsigned int nslots = max(need, 2 * kelf.nslots);
-		void *b0, *b1;
-
-		size = hdr_size(nslots) + notes_max();
-		b0 = kzalloc(size, GFP_KERNEL);
-		b1 = kzalloc(size, GFP_KERNEL);
-		if (!b0 || !b1) {
-			kfree(b0);
-			kfree(b1);
-			pr_warn_ratelimited("cannot grow the KELF header to %u segments\n",
-					    nslots);
-			return;
-		}
-		/*
-		 * Neither new buffer is published yet; the old ones stay
-		 * readable by the panic path until a grace period after the
-		 * region moved to a new one.
-		 */
-		old[0] = kelf.buf[0];
-		old[1] = kelf.buf[1];
-		kelf.buf[0] = b0;
-		kelf.buf[1] = b1;
-		kelf.nslots = nslots;
-		kelf.size = size;
+	b = kvzalloc(size, GFP_KERNEL);
+	if (!b)
+		return -ENOMEM;
+	WRITE_ONCE(kelf.next, b);
+	/* Writers that did not see @next are done before the copy. */
+	synchronize_rcu();
+	memcpy(load_slots(b), load_slots(old),
+	       kelf.nslots * sizeof(struct elf64_phdr));
+	dr_kelf_write_ehdr(b, nslots, write_notes(b + hdr_size(nslots), NULL));
+	ret = dr_kelf_publish(b, size);
+	if (ret) {
+		WRITE_ONCE(kelf.next, NULL);
+		synchronize_rcu();
+		kvfree(b);
+		return ret;
 	}
-	pub = dr_kelf_published(&size);
-	spare = kelf.buf[0] == pub ? kelf.buf[1] : kelf.buf[0];
-	dr_kelf_write_ehdr(spare, kelf.nslots,
-			   write_notes(spare + hdr_size(kelf.nslots), NULL));
-	ret = fill_loads_locked(spare, kelf.nslots);
-	if (ret < 0)
-		pr_warn_ratelimited("KELF header out of segments\n");
-	else
-		ret = dr_kelf_publish(spare, kelf.size);
-	if (old[0]) {
-		if (ret) {
-			/* Still published: keep the old pair. */
-			swap(old[0], kelf.buf[0]);
-			swap(old[1], kelf.buf[1]);
-			kelf.nslots = slots_in(size);
-			kelf.size = size;
-		} else {
-			/* The panic path may still read the old buffers. */
-			synchronize_rcu();
-		}
-		kfree(old[0]);
-		kfree(old[1]);
-	}
+	WRITE_ONCE(kelf.buf, b);
+	kelf.nslots = nslots;
+	kelf.size = size;
+	/* No writer still writes @old alone; the panic path follows @b. */
+	synchronize_rcu();
+	WRITE_ONCE(kelf.next, NULL);
+	synchronize_rcu();
+	kvfree(old);
+	/* The data start moved with the longer header. */
+	dr_kelf_mark_dirty();
+	return 0;
 }
+
+/**
+ * dr_kelf_take() - take KELF slots
+ * @cap: how many
+ * @size: bytes the region they are for describes first
+ * @start: set to the first slot
+ * @append: set when they are at the end of the table (the offsets of
+ *	other loads stay right: see &dumpregion.kappend)
+ *
+ * With dumpregion_mutex held.  Takes the slots at the end of the table,
+ * else a free range, else grows the table.
+ *
+ * Return: 0 with the first slot in *@start (%DR_NO_SLOT when there is no
+ * KELF index), or -ENOMEM.
+ */
+int dr_kelf_take(unsigned int cap, size_t size, unsigned int *start,
+		 bool *append)
+{
+	lockdep_assert_held(dumpregion_registration_lock());
+	*append = false;
+	*start = DR_NO_SLOT;
+	if (!kelf.buf || !cap)
+		return 0;
+	if (cap > kelf.nslots - kelf.top) {
+		*start = free_range_pop(cap);
+		if (*start != DR_NO_SLOT)
+			return 0;
+		if (grow(kelf.top + cap))
+			return -ENOMEM;
+	}
+	*start = kelf.top;
+	kelf.top += cap;
+	WRITE_ONCE(load_slots(kelf.buf)[*start].p_offset, kelf.file_end);
+	kelf.file_end += size;
+	*append = true;
+	return 0;
+}
+
+/**
+ * dr_kelf_give() - return KELF slots
+ * @start: the first, from dr_kelf_take(), or %DR_NO_SLOT
+ * @cap: how many
+ *
+ * With dumpregion_mutex held, once dr_kelf_write() emptied them.
+ */
+void dr_kelf_give(unsigned int start, unsigned int cap)
+{
+	lockdep_assert_held(dumpregion_registration_lock());
+	if (start == DR_NO_SLOT)
+		return;
+	free_range_push(start, cap);
+	/* Taken at the end but never written: file_end counted them. */
+	dr_kelf_mark_dirty();
+}
+
+/**
+ * dr_kelf_alloc() - give a region its KELF slots
+ * @r: the region; @r->capacity slots are taken
+ * @size: the size of the layout dr_kelf_write() will describe first
+ *
+ * With dumpregion_mutex held, before dr_kelf_write() for @r.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int dr_kelf_alloc(struct dumpregion *r, size_t size)
+{
+	return dr_kelf_take(r->capacity, size, &r->kslot, &r->kappend);
+}
+
+/**
+ * dr_kelf_free() - return a region's slots
+ * @r: a region whose slots dr_kelf_write() already emptied
+ *
+ * With dumpregion_mutex held.
+ */
+void dr_kelf_free(struct dumpregion *r)
+{
+	dr_kelf_give(r->kslot, r->capacity);
+	r->kslot = DR_NO_SLOT;
+}
+
+/* For the tests: whether the file offsets wait for a pass. */
+bool dr_kelf_offsets_dirty(void)
+{
+	return test_bit(0, &kelf.dirty);
+}
+EXPORT_SYMBOL_IF_KUNIT(dr_kelf_offsets_dirty);
+
+/**
+ * dr_kelf_flush() - fix pending file offsets now
+ *
+ * For the benchmark and the tests: what the work item does soon after a
+ * change.  May sleep.
+ */
+void dr_kelf_flush(void)
+{
+	flush_delayed_work(&kelf.pass_work);
+	dr_kelf_pass_fn(&kelf.pass_work.work);
+}
+EXPORT_SYMBOL_IF_KUNIT(dr_kelf_flush);
 
 /**
  * dr_kelf_panic() - make the published KELF header final
  *
- * Called on the panicking CPU with the other CPUs stopped.  Rewrites the
- * load segments from each region's published layout (folding in atomic
- * updates) and adds the registers of the panicking CPU and of the CPUs
- * stopped by the panic, in the buffer the kelf region points firmware at.
- * No locks, no allocation.
+ * Called on the panicking CPU with the other CPUs stopped.  Adds the
+ * registers of the panicking CPU and of the CPUs stopped by the panic, in
+ * the buffer the kelf region points firmware at, and fixes the file
+ * offsets if a change since the last pass left them dirty (a pass over the
+ * slot array).  Moves made during the panic are already there.  No locks,
+ * no allocation.
  */
 void dr_kelf_panic(void)
 {
@@ -540,16 +733,46 @@ void dr_kelf_panic(void)
 		dr_arch_save_regs(&regs);
 		if (panic_in_progress())
 			dr_rewind_to_panic(&regs);
-		fill_loads_panic(buf, nslots);
 		dr_kelf_write_ehdr(buf, nslots,
 				   write_notes(buf + hdr_size(nslots), &regs));
+		/* Dirty, or a CPU stopped in the middle of a pass. */
+		if (test_bit(0, &kelf.dirty) ||
+		    (raw_read_seqcount(&kelf.pass_seq) & 1))
+			offsets_pass(buf, nslots, READ_ONCE(kelf.top));
 	}
 	rcu_read_unlock();
 }
 EXPORT_SYMBOL_IF_KUNIT(dr_kelf_panic);
 
+/*
+ * Regions registered before the KELF index existed (clients at an earlier
+ * initcall level, such as ramoops at postcore) get their slots now.
+ */
+static void __init dr_kelf_catch_up(void)
+{
+	const struct dr_layout *l;
+	struct dumpregion *r;
+
+	mutex_lock(dumpregion_registration_lock());
+	list_for_each_entry(r, dr_region_list(), node) {
+		if (dr_is_kelf(r) || r->kslot != DR_NO_SLOT)
+			continue;
+		if (dr_kelf_alloc(r, 0)) {
+			pr_warn("no KELF slots for %s\n", r->name);
+			continue;
+		}
+		spin_lock_irq(&r->lock);
+		l = rcu_dereference_protected(r->cur, lockdep_is_held(&r->lock));
+		/* Sized by the write: the offsets get a pass. */
+		r->kappend = false;
+		dr_kelf_write(r, l);
+		spin_unlock_irq(&r->lock);
+	}
+	mutex_unlock(dumpregion_registration_lock());
+}
+
 /**
- * dr_kelf_init() - allocate the KELF buffers and register the kelf region
+ * dr_kelf_init() - allocate the KELF header and register the kelf region
  *
  * Called once from the core's init, before providers exist.
  *
@@ -557,17 +780,26 @@ EXPORT_SYMBOL_IF_KUNIT(dr_kelf_panic);
  */
 int __init dr_kelf_init(void)
 {
+	int ret;
+
+	seqcount_init(&kelf.pass_seq);
+	INIT_DELAYED_WORK(&kelf.pass_work, dr_kelf_pass_fn);
 	kelf.nslots = 64;
 	kelf.size = hdr_size(kelf.nslots) + notes_max();
-	kelf.buf[0] = kzalloc(kelf.size, GFP_KERNEL);
-	kelf.buf[1] = kzalloc(kelf.size, GFP_KERNEL);
-	if (!kelf.buf[0] || !kelf.buf[1]) {
-		kfree(kelf.buf[0]);
-		kfree(kelf.buf[1]);
-		kelf.buf[0] = NULL;
+	kelf.file_end = data_start(kelf.nslots);
+	kelf.buf = kvzalloc(kelf.size, GFP_KERNEL);
+	if (!kelf.buf)
 		return -ENOMEM;
+	dr_kelf_write_ehdr(kelf.buf, kelf.nslots,
+			   write_notes(kelf.buf + hdr_size(kelf.nslots), NULL));
+	ret = dr_kelf_register(kelf.buf, kelf.size);
+	if (ret) {
+		kvfree(kelf.buf);
+		kelf.buf = NULL;
+		return ret;
 	}
-	return dr_kelf_register(kelf.buf[0], kelf.size);
+	dr_kelf_catch_up();
+	return 0;
 }
 
 /**
@@ -606,12 +838,13 @@ const void *dr_kelf_current(size_t *size)
 }
 EXPORT_SYMBOL_IF_KUNIT(dr_kelf_current);
 
-#if IS_ENABLED(CONFIG_KUNIT)
-/* For the tests: rebuild the header a test's dr_kelf_panic() finalised. */
+#if DR_TEST_SEAMS
+/* For the tests: take back the registers a test's dr_kelf_panic() added. */
 void dr_kelf_restore(void)
 {
 	mutex_lock(dumpregion_registration_lock());
-	dr_kelf_rebuild();
+	dr_kelf_write_ehdr(kelf.buf, kelf.nslots,
+			   write_notes(kelf.buf + hdr_size(kelf.nslots), NULL));
 	mutex_unlock(dumpregion_registration_lock());
 }
 EXPORT_SYMBOL_IF_KUNIT(dr_kelf_restore);
@@ -620,8 +853,9 @@ EXPORT_SYMBOL_IF_KUNIT(dr_kelf_restore);
  * dumpregion_test_undo_panic() - undo a test's run of the panic finaliser
  *
  * Points the built-in clients' task and stack regions back at the idle
- * tasks, forgets saved CPU registers and rebuilds the KELF index, so the
- * registry is as before the test (KUnit only).
+ * tasks, forgets saved CPU registers and takes them out of the KELF
+ * notes, so the registry is as before the test (KUnit and the benchmark
+ * only).
  */
 void dumpregion_test_undo_panic(void)
 {

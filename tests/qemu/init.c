@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * /init of the end-to-end test guest: mount what the tests read, run the
- * step named by "e2e.step=" on the kernel command line, print what the
- * host checks between markers on the console, then crash the kernel
+ * step named by "e2e.step=" on the kernel command line (regions, pstore,
+ * bench, bench-panic), print what the host checks between markers on the
+ * console, then crash the kernel
  * ("e2e.crash": sysrq c; "e2e.crash=module": a child process named
  * e2e-crasher asks the test module to panic) or power off.
  */
@@ -95,6 +96,13 @@ int main(void)
 	}
 	if (strstr(cmdline, "e2e.step=pstore"))
 		show_pstore();
+	/* make bench: the in-kernel benchmark, "full" or "panic" only. */
+	if (strstr(cmdline, "e2e.step=bench")) {
+		if (write_file("/sys/kernel/debug/dumpregion_bench/run",
+			       strstr(cmdline, "e2e.step=bench-panic") ? "panic" : "full"))
+			printf("E2E-ERROR the benchmark failed\n");
+		cat("bench", "/sys/kernel/debug/dumpregion_bench/result");
+	}
 	if (strstr(cmdline, "e2e.pmsg")) {
 		snprintf(line, sizeof(line), "E2E pmsg line from pid %d\n", getpid());
 		if (write_file("/dev/pmsg0", line))

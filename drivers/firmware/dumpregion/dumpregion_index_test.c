@@ -405,7 +405,6 @@ static void drix_test_core(struct kunit *test)
 {
 	struct drix *ix = ix_start(test, 4096);
 	char *buf = kunit_kzalloc(test, 256, GFP_KERNEL);
-	u64 gen;
 	int id;
 
 	KUNIT_ASSERT_NOT_NULL(test, buf);
@@ -414,11 +413,10 @@ static void drix_test_core(struct kunit *test)
 							&ix->prov), 0);
 	KUNIT_ASSERT_GE(test, drix_current(ix->base, ix->size), 0);
 	KUNIT_EXPECT_EQ(test, loads_at(test, ix, virt_to_phys(buf), 100), 0);
-	gen = ix->generation;
 
+	/* The KELF index changes in place: the header need not. */
 	id = dumpregion_register("drix_buf", buf, 100);
 	KUNIT_ASSERT_GT(test, id, 0);
-	KUNIT_EXPECT_GT(test, ix->generation, gen);
 	KUNIT_EXPECT_EQ(test, loads_at(test, ix, virt_to_phys(buf), 100), 1);
 	KUNIT_EXPECT_EQ(test, atomic_read(&ix->prov.nr_refused), 0);
 
