@@ -5,7 +5,7 @@
 
 SHELL := /bin/bash
 
-.PHONY: all deps tree tools check host kunit kcsan e2e test demo bench clean distclean
+.PHONY: all deps tree tools check host kunit kunit-x86_64 kcsan e2e test demo bench patches clean distclean
 
 all: test
 
@@ -32,6 +32,10 @@ host: deps
 kunit: deps
 	@scripts/kunit.sh $(SUITE)
 
+# the core's KUnit suites in an x86_64 kernel (part of make test)
+kunit-x86_64: deps
+	@DR_KUNIT_ARCH=x86_64 scripts/kunit.sh $(SUITE)
+
 # the KUnit suites in a KCSAN kernel instead of KASAN (not part of make test)
 kcsan: deps
 	@DR_KUNIT_SANITIZER=kcsan scripts/kunit.sh $(SUITE)
@@ -43,6 +47,10 @@ e2e: deps
 
 test: deps
 	@scripts/test.sh
+
+# the patch series against the 6.12 tree, with a cover letter (build/patches/)
+patches: deps
+	@scripts/patches.sh
 
 # boot, crash, collect, show what was recovered (files in build/demo/)
 demo: deps

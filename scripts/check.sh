@@ -28,7 +28,7 @@ gate() {
 	fi
 }
 
-mapfile -t ksrc < <(find kernel include drivers fs -name '*.[ch]' 2>/dev/null | sort)
+mapfile -t ksrc < <(find arch kernel include drivers fs -name '*.[ch]' 2>/dev/null | sort)
 mapfile -t csrc < <(printf '%s\n' "${ksrc[@]}" | grep '\.c$')
 mapfile -t patches < <(find patches -name '*.patch' | sort)
 mapfile -t shells < <({ find scripts tests -name '*.sh'; echo .ci/run; } | sort)
@@ -60,11 +60,11 @@ kerneldoc() {
 	done
 }
 
-# Every EXPORT_SYMBOL_GPL(sym) has a "sym() - " kernel-doc header.
+# Every EXPORT_SYMBOL_NS_GPL(sym, NS) has a "sym() - " kernel-doc header.
 exports_documented() {
 	local f sym
 	for f in "${csrc[@]}"; do
-		for sym in $(sed -n 's/^EXPORT_SYMBOL_GPL(\([a-z0-9_]*\));/\1/p' "$f"); do
+		for sym in $(sed -n 's/^EXPORT_SYMBOL_NS_GPL(\([a-z0-9_]*\), [A-Z_]*);/\1/p' "$f"); do
 			grep -q "^ \* $sym() - " "$f" ||
 				echo "$f: $sym is exported without kernel-doc"
 		done
@@ -72,7 +72,8 @@ exports_documented() {
 }
 
 no_forbidden() {
-	grep -nE '\bBUG_ON\(|EXPORT_SYMBOL\(|-ENOTSUPP\b|\(kunit_action_t \*\)' \
+	# Exports are GPL-only and namespaced (DUMPREGION, QCOM_MINIDUMP).
+	grep -nE '\bBUG_ON\(|EXPORT_SYMBOL\(|EXPORT_SYMBOL_GPL\(|-ENOTSUPP\b|\(kunit_action_t \*\)' \
 		"${ksrc[@]}" || true
 }
 
@@ -111,6 +112,13 @@ bindings() {
 	done
 }
 
+# The project's pages parse as reStructuredText, and their kernel-doc
+# directives find what they name (scripts/doccheck.py).
+docs() {
+	/usr/bin/python3 "$DR_TOP/scripts/doccheck.py" "$tree" \
+		$(find Documentation -name '*.rst' | sort)
+}
+
 # Programs the harness names by absolute path bypass the restricted PATH
 # (lib.sh): each must be one the packages provide all the same.
 absolute_paths() {
@@ -127,10 +135,11 @@ gate "checkpatch --strict (sources and headers)" checkpatch_files
 gate "checkpatch --strict (glue patches)" checkpatch_patches
 gate "kernel-doc -none -Wall" kerneldoc
 gate "every export has kernel-doc" exports_documented
-gate "GPL-only exports, no BUG_ON, no -ENOTSUPP" no_forbidden
+gate "GPL-only namespaced exports, no BUG_ON, no -ENOTSUPP" no_forbidden
 gate "shell scripts parse (bash -n)" shells_parse
 gate "programs named by absolute path come from scripts/deps.sh" absolute_paths
 gate "devicetree bindings: dt-doc-validate, examples through dtc and dt-validate" bindings
+gate "Documentation: rST (docutils, no Sphinx) and kernel-doc directives" docs
 
 dr_result check "$passed" "$failed"
 echo "check: $passed passed, $failed failed"

@@ -32,12 +32,14 @@ gcc-aarch64-linux-gnu	the arm64 kernels and the guest's /init
 libc6-dev-arm64-cross	the guest's static /init
 ccache	compiler cache for kernel builds
 qemu-system-arm	qemu-system-aarch64 for KUnit, e2e and the demo
+qemu-system-x86	qemu-system-x86_64 for the core's KUnit suites on x86_64
 device-tree-compiler	dtc and fdtoverlay: board DTBs, binding examples
 dt-schema	dt-doc-validate, dt-mk-schema, dt-validate
 clang-14	libFuzzer targets
 libclang-rt-14-dev	libFuzzer and sanitizer runtimes for clang
 libcmocka-dev	host tools' unit tests
 zlib1g-dev	mdread's CRC-32, kpstore inflating compressed pstore records
+python3-docutils	make check's reStructuredText check of Documentation/
 binutils	readelf on the collected ELF
 gdb-multiarch	reading the dump with gdb
 python3-drgn	reading the dump with drgn

@@ -7,7 +7,7 @@ DR_SRC_TARBALL=/usr/src/linux-source-6.12.tar.xz
 DR_RESULTS=$DR_TOP/build/results
 
 # Directories of the project that mirror paths of the kernel tree.
-DR_OVERLAY_DIRS="kernel include drivers fs Documentation"
+DR_OVERLAY_DIRS="arch kernel include drivers fs Documentation"
 
 dr_log() { printf '==> %s\n' "$*" >&2; }
 dr_die() { printf 'error: %s\n' "$*" >&2; exit 1; }

@@ -15,13 +15,15 @@ mkdir -p "$DR_RESULTS"
 start=$(date +%s)
 
 "$DR_TOP/scripts/check.sh" || true
+"$DR_TOP/scripts/patches.sh" --check || true
 "$DR_TOP/scripts/host-tests.sh" || true
 "$DR_TOP/scripts/kunit.sh" || true
+DR_KUNIT_ARCH=x86_64 "$DR_TOP/scripts/kunit.sh" || true
 "$DR_TOP/scripts/e2e.sh" || true
 
 passed=0
 failed=0
-for s in check host kunit e2e; do
+for s in check series host kunit kunit-x86_64 e2e; do
 	if [ -f "$DR_RESULTS/$s" ]; then
 		read -r _ p f < "$DR_RESULTS/$s"
 	else
@@ -29,7 +31,7 @@ for s in check host kunit e2e; do
 		p=0
 		f=1
 	fi
-	printf '  %-8s %4d passed, %d failed\n' "$s" "$p" "$f"
+	printf '  %-12s %4d passed, %d failed\n' "$s" "$p" "$f"
 	passed=$((passed + p))
 	failed=$((failed + f))
 done

@@ -17,6 +17,7 @@
 #define pr_fmt(fmt) "ramoops: " fmt
 
 #include <linux/dumpregion.h>
+#include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
 #include <kunit/visibility.h>
@@ -95,3 +96,5 @@ void ramoops_dumpregion_remove(void)
 	ramoops_dr_nr = 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(ramoops_dumpregion_remove);
+
+MODULE_IMPORT_NS(DUMPREGION);

@@ -17,6 +17,7 @@
 #include "ram_dumpregion.h"
 
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+MODULE_IMPORT_NS(DUMPREGION);
 
 #define REC_MAX	64
 

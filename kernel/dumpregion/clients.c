@@ -1,16 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Built-in clients of the dump region core: the variables annotated with
- * DUMPREGION_STATIC() anywhere in the kernel, and the memory a debugger
- * needs to print the kernel log from a dump.
- *
- * The printk ring buffer is registered as drgn, crash and makedumpfile
- * read it, starting from the VMCOREINFO symbol "prb": the pointer itself,
- * the struct printk_ringbuffer it points to (the static one, or the
- * dynamic one when log_buf_len= made printk switch at boot), and the three
- * arrays that struct points to: descriptors, record infos and text data.
- * printk switches rings in setup_log_buf(), before any initcall, so the
- * layout found here is final.
+ * DUMPREGION_STATIC() anywhere in the kernel, the kernel's identity, and
+ * each CPU's task.  The printk ring buffer is registered by printk itself
+ * (kernel/printk/dumpregion.c).
  *
  * The task each CPU runs and its kernel stack are one pair of movable
  * regions per possible CPU, "task.<cpu>" and "stack.<cpu>", registered at
@@ -41,8 +34,6 @@
 
 #include <kunit/visibility.h>
 
-#include "../printk/internal.h"
-#include "../printk/printk_ringbuffer.h"
 #include "internal.h"
 
 #ifdef CONFIG_DUMPREGION_INFO
@@ -74,32 +65,6 @@ static int __init dr_register_one(const char *name, const void *addr,
 			id);
 	return id < 0 ? id : 0;
 }
-
-#ifdef CONFIG_DUMPREGION_PRINTK
-DUMPREGION_STATIC(prb, "printk_prb");
-
-static int __init dr_register_printk(void)
-{
-	const struct printk_ringbuffer *rb = prb;
-	const struct prb_desc_ring *d = &rb->desc_ring;
-	const struct prb_data_ring *t = &rb->text_data_ring;
-	unsigned long count = 1UL << d->count_bits;
-	int ret;
-
-	ret = dr_register_one("printk_rb", rb, sizeof(*rb));
-	ret = dr_register_one("printk_desc", d->descs,
-			      count * sizeof(*d->descs)) ?: ret;
-	ret = dr_register_one("printk_info", d->infos,
-			      count * sizeof(*d->infos)) ?: ret;
-	ret = dr_register_one("printk_text", t->data, 1UL << t->size_bits) ?: ret;
-	return ret;
-}
-#else
-static int __init dr_register_printk(void)
-{
-	return 0;
-}
-#endif
 
 #ifdef CONFIG_DUMPREGION_TASKS
 static int *dr_task_ids, *dr_stack_ids;
@@ -255,7 +220,6 @@ static int __init dr_clients_init(void)
 	}
 	dr_static_boot_ns = local_clock() - t0;
 	dr_register_banner();
-	dr_register_printk();
 	dr_register_tasks();
 	return 0;
 }

@@ -36,6 +36,7 @@
 #include <linux/dumpregion.h>
 #include <linux/dumpregion/provider.h>
 #include <linux/init.h>
+#include <linux/ioport.h>
 #include <linux/memblock.h>
 #include <linux/mm.h>
 #include <linux/module.h>
@@ -180,7 +181,13 @@ static int dr_check_phys(phys_addr_t phys, size_t size)
 		return -EOVERFLOW;
 	if (IS_ENABLED(CONFIG_ARCH_KEEP_MEMBLOCK))
 		return memblock_is_region_memory(phys, size) ? 0 : -EINVAL;
-	return pfn_valid(PHYS_PFN(phys)) && pfn_valid(PHYS_PFN(last)) ?
+	/*
+	 * Without memblock after boot (x86): System RAM in the resource
+	 * tree.  pfn_valid() is no test there: holes below the last page
+	 * (the legacy VGA window) have struct pages too.
+	 */
+	return region_intersects(phys, size, IORESOURCE_SYSTEM_RAM,
+				 IORES_DESC_NONE) == REGION_INTERSECTS ?
 		0 : -EINVAL;
 }
 
@@ -605,7 +612,7 @@ int __dumpregion_register(struct module *owner, const char *name,
 		return ret;
 	return dr_register(owner, name, kind, (unsigned long)addr, 0, size, 0);
 }
-EXPORT_SYMBOL_GPL(__dumpregion_register);
+EXPORT_SYMBOL_IF_KUNIT(__dumpregion_register);
 
 /**
  * __dumpregion_register_movable() - register a region that will move
@@ -637,7 +644,7 @@ int __dumpregion_register_movable(struct module *owner, const char *name,
 	return dr_register(owner, name, kind, (unsigned long)addr, 0, size,
 			   DR_MOVABLE);
 }
-EXPORT_SYMBOL_GPL(__dumpregion_register_movable);
+EXPORT_SYMBOL_IF_KUNIT(__dumpregion_register_movable);
 
 /**
  * __dumpregion_register_phys() - register a region by physical address
@@ -668,7 +675,7 @@ int __dumpregion_register_phys(struct module *owner, const char *name,
 		return ret;
 	return dr_register(owner, name, DUMPREGION_PHYS, 0, phys, size, 0);
 }
-EXPORT_SYMBOL_GPL(__dumpregion_register_phys);
+EXPORT_SYMBOL_NS_GPL(__dumpregion_register_phys, DUMPREGION);
 
 /*
  * Let providers that defer firmware calls catch up.  Called without
@@ -760,7 +767,7 @@ int __dumpregion_unregister(struct module *owner, int id)
 		dr_sync_providers();
 	return ret;
 }
-EXPORT_SYMBOL_GPL(__dumpregion_unregister);
+EXPORT_SYMBOL_NS_GPL(__dumpregion_unregister, DUMPREGION);
 
 /**
  * __dumpregion_register_percpu() - register every possible CPU's copy
@@ -811,7 +818,7 @@ err_unregister:
 	__dumpregion_unregister_percpu(owner, ids);
 	return ret;
 }
-EXPORT_SYMBOL_GPL(__dumpregion_register_percpu);
+EXPORT_SYMBOL_IF_KUNIT(__dumpregion_register_percpu);
 
 /**
  * __dumpregion_unregister_percpu() - unregister every CPU's copy
@@ -834,7 +841,7 @@ void __dumpregion_unregister_percpu(struct module *owner, int __percpu *ids)
 		*id = 0;
 	}
 }
-EXPORT_SYMBOL_GPL(__dumpregion_unregister_percpu);
+EXPORT_SYMBOL_IF_KUNIT(__dumpregion_unregister_percpu);
 
 struct dr_devres {
 	struct module *owner;
@@ -878,7 +885,7 @@ int __devm_dumpregion_register(struct module *owner, struct device *dev,
 	devres_add(dev, res);
 	return id;
 }
-EXPORT_SYMBOL_GPL(__devm_dumpregion_register);
+EXPORT_SYMBOL_IF_KUNIT(__devm_dumpregion_register);
 
 /*
  * Give @r room for @cap runs: new layout buffers holding the current
@@ -1072,7 +1079,7 @@ out_unlock:
 	}
 	return ret;
 }
-EXPORT_SYMBOL_GPL(__dumpregion_update);
+EXPORT_SYMBOL_IF_KUNIT(__dumpregion_update);
 
 /* Move @r without sleeping.  Under rcu_read_lock(). */
 static int dr_update_atomic(struct dumpregion *r, enum dumpregion_kind kind,
@@ -1134,7 +1141,7 @@ int __dumpregion_update_atomic(struct module *owner, int id, const void *addr,
 	rcu_read_unlock();
 	return ret;
 }
-EXPORT_SYMBOL_GPL(__dumpregion_update_atomic);
+EXPORT_SYMBOL_IF_KUNIT(__dumpregion_update_atomic);
 
 /**
  * dumpregion_run_name() - the name firmware should give one run of a region
@@ -1164,7 +1171,7 @@ int dumpregion_run_name(const struct dumpregion_layout *region,
 		n = snprintf(buf, len, "%s#%u", region->name, run);
 	return n < (int)len ? 0 : -ENAMETOOLONG;
 }
-EXPORT_SYMBOL_GPL(dumpregion_run_name);
+EXPORT_SYMBOL_NS_GPL(dumpregion_run_name, DUMPREGION);
 
 /* Detach @prov from every region.  Called with dumpregion_mutex held. */
 static void dr_detach(struct dumpregion_provider *prov)
@@ -1245,7 +1252,7 @@ out_unlock:
 	mutex_unlock(&dumpregion_mutex);
 	return ret;
 }
-EXPORT_SYMBOL_GPL(dumpregion_provider_register);
+EXPORT_SYMBOL_IF_KUNIT(dumpregion_provider_register);
 
 /**
  * dumpregion_provider_unregister() - stop publishing regions
@@ -1278,7 +1285,7 @@ void dumpregion_provider_unregister(struct dumpregion_provider *prov)
 	synchronize_rcu();
 	synchronize_srcu(&dr_sync_srcu);
 }
-EXPORT_SYMBOL_GPL(dumpregion_provider_unregister);
+EXPORT_SYMBOL_IF_KUNIT(dumpregion_provider_unregister);
 
 static void dr_devm_provider_release(void *prov)
 {
@@ -1303,7 +1310,7 @@ int devm_dumpregion_provider_register(struct device *dev,
 		return ret;
 	return devm_add_action_or_reset(dev, dr_devm_provider_release, prov);
 }
-EXPORT_SYMBOL_GPL(devm_dumpregion_provider_register);
+EXPORT_SYMBOL_NS_GPL(devm_dumpregion_provider_register, DUMPREGION);
 
 /**
  * devm_dumpregion_provider_unregister() - unregister a devm provider early
@@ -1321,7 +1328,7 @@ void devm_dumpregion_provider_unregister(struct device *dev,
 {
 	devm_release_action(dev, dr_devm_provider_release, prov);
 }
-EXPORT_SYMBOL_GPL(devm_dumpregion_provider_unregister);
+EXPORT_SYMBOL_NS_GPL(devm_dumpregion_provider_unregister, DUMPREGION);
 
 /* For kelf.c's work item, and the tests (held as a stopped CPU would). */
 struct mutex *dumpregion_registration_lock(void)

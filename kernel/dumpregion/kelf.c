@@ -43,7 +43,6 @@
 #include <linux/dumpregion/arch.h>
 #include <linux/elf.h>
 #include <linux/elfcore.h>
-#include <linux/kallsyms.h>
 #include <linux/kexec.h>
 #include <linux/panic.h>
 #include <linux/percpu.h>
@@ -79,47 +78,20 @@ static void dr_arch_save_regs(struct pt_regs *regs)
 }
 #endif
 
-#if defined(CONFIG_ARM64) && defined(CONFIG_KALLSYMS)
-#include <asm/compiler.h>
-
-/*
- * The panicking CPU returns from the panic notifiers and goes on calling
- * functions from panic(), so by the time firmware copies memory the frames
- * below panic()'s own are overwritten and registers taken here would lead
- * a debugger into garbage.  Describe the CPU as it is in panic() instead:
- * follow the AAPCS64 frame records (x29 points at the caller's x29 and the
- * return address) from the captured registers to the first return address
- * inside panic().  The stack pointer becomes panic()'s frame pointer: the
- * compilers put the frame record at the bottom of the frame.  Reads cannot
- * fault; on any doubt @regs stays as it is.
+/**
+ * arch_dumpregion_panic_regs() - adjust the panicking CPU's registers
+ * @regs: registers captured in the panic notifier
+ *
+ * The panicking CPU goes on running panic() after the notifiers, so by the
+ * time firmware copies memory the frames below panic()'s own are
+ * overwritten.  An architecture that can unwind (arm64) rewrites @regs to
+ * describe the CPU in panic() itself; the default leaves them as they are.
+ * Called at panic, possibly in NMI context: no locks, no allocation, reads
+ * that cannot fault.
  */
-static void dr_rewind_to_panic(struct pt_regs *regs)
-{
-	unsigned long fp = regs->regs[29], rec[2], size, off;
-	int depth;
-
-	for (depth = 0; depth < 16 && fp; depth++) {
-		if (!IS_ALIGNED(fp, 8) ||
-		    get_kernel_nofault(rec[0], (unsigned long *)fp) ||
-		    get_kernel_nofault(rec[1], (unsigned long *)fp + 1))
-			return;
-		rec[1] = ptrauth_strip_kernel_insn_pac(rec[1]);
-		if (kallsyms_lookup_size_offset(rec[1], &size, &off) &&
-		    rec[1] - off == (unsigned long)panic) {
-			regs->pc = rec[1];
-			regs->sp = rec[0];
-			regs->regs[29] = rec[0];
-			regs->regs[30] = rec[1];
-			return;
-		}
-		fp = rec[0];
-	}
-}
-#else
-static void dr_rewind_to_panic(struct pt_regs *regs)
+void __weak arch_dumpregion_panic_regs(struct pt_regs *regs)
 {
 }
-#endif
 
 #define KELF_NOTE_NAME_CORE	"CORE"
 #define KELF_NOTE_NAME_VMCORE	"VMCOREINFO"
@@ -732,7 +704,7 @@ void dr_kelf_panic(void)
 	if (buf && size == hdr_size(nslots) + notes_max()) {
 		dr_arch_save_regs(&regs);
 		if (panic_in_progress())
-			dr_rewind_to_panic(&regs);
+			arch_dumpregion_panic_regs(&regs);
 		dr_kelf_write_ehdr(buf, nslots,
 				   write_notes(buf + hdr_size(nslots), &regs));
 		/* Dirty, or a CPU stopped in the middle of a pass. */

@@ -443,3 +443,4 @@ module_platform_driver(drix_driver);
 
 MODULE_DESCRIPTION("Dump index in a reserved-memory carve-out: vendor-neutral crash-dump discovery");
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(DUMPREGION);

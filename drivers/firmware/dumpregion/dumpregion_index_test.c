@@ -18,6 +18,7 @@
 #include "dumpregion_index.h"
 
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+MODULE_IMPORT_NS(DUMPREGION);
 
 static u16 le16_at(const void *p, size_t off)
 {

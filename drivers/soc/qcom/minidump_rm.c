@@ -558,4 +558,4 @@ int devm_qcom_md_rm_attach(struct device *dev, const struct qcom_md_rm_ops *ops,
 {
 	return PTR_ERR_OR_ZERO(__devm_qcom_md_rm_attach(dev, ops, rm, prefix));
 }
-EXPORT_SYMBOL_GPL(devm_qcom_md_rm_attach);
+EXPORT_SYMBOL_NS_GPL(devm_qcom_md_rm_attach, QCOM_MINIDUMP);

@@ -25,6 +25,8 @@
 #include "minidump_internal.h"
 
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+MODULE_IMPORT_NS(DUMPREGION);
+MODULE_IMPORT_NS(QCOM_MINIDUMP);
 
 #define EMU_SLOTS		256
 /* RM error codes the emulator answers (the RM's own numbering). */

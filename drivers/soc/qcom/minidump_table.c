@@ -407,3 +407,4 @@ module_exit(qcom_md_exit);
 
 MODULE_DESCRIPTION("Qualcomm minidump provider for dump regions (SMEM, MMIO, Gunyah RM)");
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(DUMPREGION);

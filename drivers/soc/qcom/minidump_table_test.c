@@ -21,6 +21,7 @@
 #include "minidump_internal.h"
 
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+MODULE_IMPORT_NS(DUMPREGION);
 
 #define NR_SS		10
 #define TOC_SIZE	(16 + NR_SS * 32)

@@ -12,6 +12,8 @@ struct pt_regs;
 
 #ifdef CONFIG_DUMPREGION
 void dumpregion_save_cpu_regs(struct pt_regs *regs);
+/* Implemented by the architecture if it can; a weak no-op otherwise. */
+void arch_dumpregion_panic_regs(struct pt_regs *regs);
 #else
 static inline void dumpregion_save_cpu_regs(struct pt_regs *regs)
 {
