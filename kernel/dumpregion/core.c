@@ -191,41 +191,45 @@ static int dr_check_phys(phys_addr_t phys, size_t size)
 		0 : -EINVAL;
 }
 
-/* Append [va, va + size) at @pa to @runs, merging with the last run. */
-static int dr_add_run(struct dumpregion_run *runs, unsigned int cap,
-		      unsigned int *n, struct dumpregion_run *last,
+/*
+ * Append [va, va + size) at @pa to @l (NULL: only count), merging with the
+ * last run, which *@last and *@last_va describe.
+ */
+static int dr_add_run(struct dr_layout *l, unsigned int cap, unsigned int *n,
+		      struct dumpregion_run *last, unsigned long *last_va,
 		      unsigned long va, phys_addr_t pa, size_t size)
 {
-	if (*n && last->phys + last->size == pa &&
-	    last->vaddr + last->size == va) {
+	if (*n && last->phys + last->size == pa && *last_va + last->size == va) {
 		last->size += size;
-		if (runs)
-			runs[*n - 1].size = last->size;
+		if (l)
+			l->runs[*n - 1].size = last->size;
 		return 0;
 	}
-	if (runs && *n == cap)
+	if (l && *n == cap)
 		return -ENOSPC;
-	last->vaddr = va;
+	*last_va = va;
 	last->phys = pa;
 	last->size = size;
-	if (runs)
-		runs[*n] = *last;
+	if (l) {
+		l->runs[*n] = *last;
+		l->va[*n] = va;
+	}
 	(*n)++;
 	return 0;
 }
 
 /*
- * Split a range into physically contiguous runs.  With @runs NULL only
- * count them.  Returns the number of runs or a negative errno: -ENOSPC when
- * more than @cap runs are needed, -EFAULT for an unmapped vmalloc page.
- * Never sleeps or allocates.
+ * Split a range into physically contiguous runs, in @l's runs and virtual
+ * addresses.  With @l NULL only count them.  Returns the number of runs or
+ * a negative errno: -ENOSPC when more than @cap runs are needed, -EFAULT
+ * for an unmapped vmalloc page.  Never sleeps or allocates.
  */
 static int dr_fill_runs(enum dumpregion_kind kind, unsigned long va,
-			phys_addr_t pa, size_t size,
-			struct dumpregion_run *runs, unsigned int cap)
+			phys_addr_t pa, size_t size, struct dr_layout *l,
+			unsigned int cap)
 {
 	struct dumpregion_run last = {};
-	unsigned long end = va + size;
+	unsigned long end = va + size, last_va = 0;
 	unsigned int n = 0;
 	int ret;
 
@@ -246,7 +250,7 @@ static int dr_fill_runs(enum dumpregion_kind kind, unsigned long va,
 
 			if (!page)
 				return -EFAULT;
-			ret = dr_add_run(runs, cap, &n, &last, va,
+			ret = dr_add_run(l, cap, &n, &last, &last_va, va,
 					 page_to_phys(page) + offset_in_page(va),
 					 chunk);
 			if (ret)
@@ -255,15 +259,20 @@ static int dr_fill_runs(enum dumpregion_kind kind, unsigned long va,
 		}
 		return n;
 	}
-	ret = dr_add_run(runs, cap, &n, &last, va, pa, size);
+	ret = dr_add_run(l, cap, &n, &last, &last_va, va, pa, size);
 	return ret ? ret : n;
 }
 
+/* A layout with room for @cap runs and their virtual addresses. */
 static struct dr_layout *dr_layout_alloc(unsigned int cap)
 {
 	struct dr_layout *l;
 
-	return kzalloc(struct_size(l, runs, cap), GFP_KERNEL);
+	l = kzalloc(size_add(struct_size(l, runs, cap),
+			     array_size(cap, sizeof(*l->va))), GFP_KERNEL);
+	if (l)
+		l->va = (unsigned long *)&l->runs[cap];
+	return l;
 }
 
 static void dr_view(const struct dumpregion *r, const struct dr_layout *l,
@@ -507,7 +516,7 @@ static int dr_register(struct module *owner, const char *name,
 	r->capacity = cap;
 	spin_lock_init(&r->lock);
 	INIT_LIST_HEAD(&r->links);
-	n = dr_fill_runs(kind, va, pa, size, cur->runs, cap);
+	n = dr_fill_runs(kind, va, pa, size, cur, cap);
 	if (n < 0) {
 		/* The mapping changed under us: the caller's bug. */
 		ret = n;
@@ -916,8 +925,11 @@ static int dr_grow(struct dumpregion *r, unsigned int cap, size_t size,
 	spin_lock_irqsave(&r->lock, flags);
 	old[0] = dr_cur(r);
 	old[1] = r->spare;
-	*cur = *old[0];
+	cur->kind = old[0]->kind;
+	cur->nr_runs = old[0]->nr_runs;
+	cur->size = old[0]->size;
 	memcpy(cur->runs, old[0]->runs, old[0]->nr_runs * sizeof(*cur->runs));
+	memcpy(cur->va, old[0]->va, old[0]->nr_runs * sizeof(*cur->va));
 	dr_kelf_write(r, NULL);
 	old_kslot = r->kslot;
 	old_cap = r->capacity;
@@ -945,7 +957,7 @@ static int dr_relayout(struct dumpregion *r, enum dumpregion_kind kind,
 	lockdep_assert_held(&r->lock);
 	if (r->dead)
 		return -ENOENT;
-	n = dr_fill_runs(kind, va, 0, size, r->spare->runs, r->capacity);
+	n = dr_fill_runs(kind, va, 0, size, r->spare, r->capacity);
 	if (n < 0)
 		return n;
 	r->spare->nr_runs = n;
@@ -981,7 +993,7 @@ const void *dr_kelf_published(size_t *size)
 		return NULL;
 	l = rcu_dereference_check(r->cur, lockdep_is_held(&dumpregion_mutex));
 	*size = l->size;
-	return (const void *)l->runs[0].vaddr;
+	return (const void *)l->va[0];
 }
 
 /*

@@ -637,6 +637,16 @@ static void dr_test_bad_provider(struct kunit *test)
 
 /* ---- kinds of memory ---- */
 
+/* The KELF load at physical @pa has kernel virtual address @va. */
+static void expect_kelf_vaddr(struct kunit *test, phys_addr_t pa,
+			      unsigned long va)
+{
+	const struct elf64_phdr *ph = kelf_load(test, pa);
+
+	KUNIT_ASSERT_NOT_NULL(test, ph);
+	KUNIT_EXPECT_EQ(test, ph->p_vaddr, (u64)va);
+}
+
 static void dr_test_kinds(struct kunit *test)
 {
 	struct fake_prov *fp = fake_start(test, "fake", &fake_ops);
@@ -661,23 +671,23 @@ static void dr_test_kinds(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fp->calls[0].kind, DUMPREGION_LINEAR);
 	KUNIT_EXPECT_EQ(test, fp->calls[0].nr_runs, 1);
 	KUNIT_EXPECT_EQ(test, fp->calls[0].size, 100);
-	KUNIT_EXPECT_EQ(test, fp->calls[0].runs[0].vaddr,
-			(unsigned long)buf + 8);
 	KUNIT_EXPECT_EQ(test, fp->calls[0].runs[0].phys, virt_to_phys(buf) + 8);
+	/* Kernel addresses go to the KELF index, never to providers. */
+	expect_kelf_vaddr(test, virt_to_phys(buf) + 8, (unsigned long)buf + 8);
 	KUNIT_EXPECT_EQ(test, fp->calls[0].runs[0].size, 100);
 
 	/* Image variables keep their image address, not a linear alias. */
 	KUNIT_EXPECT_EQ(test, fp->calls[1].kind, DUMPREGION_IMAGE);
 	KUNIT_EXPECT_EQ(test, fp->calls[1].nr_runs, 1);
-	KUNIT_EXPECT_EQ(test, fp->calls[1].runs[0].vaddr,
-			(unsigned long)&init_uts_ns);
 	KUNIT_EXPECT_EQ(test, fp->calls[1].runs[0].phys,
 			__pa_symbol(&init_uts_ns));
+	expect_kelf_vaddr(test, __pa_symbol(&init_uts_ns),
+			  (unsigned long)&init_uts_ns);
 
 	KUNIT_EXPECT_EQ(test, fp->calls[2].kind, DUMPREGION_PHYS);
-	KUNIT_EXPECT_EQ(test, fp->calls[2].runs[0].vaddr, 0);
 	KUNIT_EXPECT_EQ(test, fp->calls[2].runs[0].phys,
 			page_to_phys(page) + 16);
+	expect_kelf_vaddr(test, page_to_phys(page) + 16, 0);
 	KUNIT_EXPECT_EQ(test, fp->calls[2].runs[0].size, 512);
 
 	KUNIT_EXPECT_EQ(test, dumpregion_unregister(lin), 0);
@@ -697,12 +707,10 @@ static void expect_runs_match(struct kunit *test, const struct fake_call *c,
 	KUNIT_ASSERT_LE(test, c->nr_runs, FAKE_MAX_RUNS);
 	for (i = 0; i < c->nr_runs; i++) {
 		const struct dumpregion_run *run = &c->runs[i];
-		unsigned long p;
+		unsigned long v = va + total, p;
 
-		KUNIT_EXPECT_EQ(test, run->vaddr, va + total);
-		for (p = run->vaddr; p < run->vaddr + run->size;
-		     p = (p & PAGE_MASK) + PAGE_SIZE)
-			KUNIT_EXPECT_EQ(test, run->phys + (p - run->vaddr),
+		for (p = v; p < v + run->size; p = (p & PAGE_MASK) + PAGE_SIZE)
+			KUNIT_EXPECT_EQ(test, run->phys + (p - v),
 					page_to_phys(vmalloc_to_page((void *)p)) +
 					offset_in_page(p));
 		/* Runs are maximal: the next one is not contiguous. */
@@ -817,7 +825,7 @@ static void dr_test_percpu(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, c->id, *per_cpu_ptr(ids, cpu));
 		KUNIT_EXPECT_STREQ(test, c->name, name);
 		KUNIT_EXPECT_EQ(test, c->size, 4 * sizeof(u64));
-		KUNIT_EXPECT_EQ(test, c->runs[0].vaddr, va);
+		expect_kelf_vaddr(test, c->runs[0].phys, va);
 		if (c->kind == DUMPREGION_LINEAR)
 			KUNIT_EXPECT_EQ(test, c->runs[0].phys, __pa(va));
 		else

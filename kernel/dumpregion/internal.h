@@ -22,12 +22,15 @@ struct seq_file;
  * @kind: how the memory was described
  * @nr_runs: runs in use
  * @size: total size in bytes
- * @runs: room for the region's run capacity
+ * @va: kernel virtual address of each run (0 for a physical region), for
+ *	the KELF index only: providers see @runs
+ * @runs: room for the region's run capacity (@va follows them)
  */
 struct dr_layout {
 	enum dumpregion_kind kind;
 	unsigned int nr_runs;
 	size_t size;
+	unsigned long *va;
 	struct dumpregion_run runs[];
 };
 

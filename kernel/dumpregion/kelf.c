@@ -447,14 +447,14 @@ static bool write_slots(void *buf, const struct dumpregion *r,
 		run = &l->runs[i];
 		off += run->size;
 		if (p->p_type == PT_LOAD && p->p_paddr == run->phys &&
-		    p->p_vaddr == run->vaddr && p->p_filesz == run->size)
+		    p->p_vaddr == l->va[i] && p->p_filesz == run->size)
 			continue;
 		/* Hidden while it changes: readers see it whole or not at all. */
 		WRITE_ONCE(p->p_type, PT_NULL);
 		/* PT_NULL visible before any field changes. */
 		smp_wmb();
 		p->p_flags = PF_R | PF_W | PF_X;
-		p->p_vaddr = run->vaddr;
+		p->p_vaddr = l->va[i];
 		p->p_paddr = run->phys;
 		p->p_filesz = run->size;
 		p->p_memsz = run->size;

@@ -42,12 +42,13 @@ enum dumpregion_kind {
 
 /**
  * struct dumpregion_run - physically contiguous piece of a region
- * @vaddr: kernel virtual address of the run, 0 for a physical-only region
  * @phys: physical address of the run
  * @size: length in bytes
+ *
+ * Providers get physical addresses only: firmware needs nothing else, and
+ * a provider learns no kernel virtual address through the registry.
  */
 struct dumpregion_run {
-	unsigned long vaddr;
 	phys_addr_t phys;
 	size_t size;
 };
