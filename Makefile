@@ -5,7 +5,7 @@
 
 SHELL := /bin/bash
 
-.PHONY: all deps tree tools check host kunit kunit-x86_64 kcsan e2e test demo bench patches clean distclean
+.PHONY: all deps tree tools check lint host kunit kunit-x86_64 kcsan e2e test demo bench patches bisect clean distclean
 
 all: test
 
@@ -21,6 +21,10 @@ tools: deps
 
 check: deps
 	@scripts/check.sh
+
+# sparse (C=2) and clang-14 W=1 over the project's objects (part of make test)
+lint: deps
+	@scripts/lint.sh
 
 # host tools' cmocka tests under ASan/UBSan, and the fuzzer
 # (FUZZ_SECONDS=30 by default)
@@ -51,6 +55,10 @@ test: deps
 # the patch series against the 6.12 tree, with a cover letter (build/patches/)
 patches: deps
 	@scripts/patches.sh
+
+# every patch of the series builds (slow, not part of make test)
+bisect: deps
+	@scripts/bisect.sh
 
 # boot, crash, collect, show what was recovered (files in build/demo/)
 demo: deps

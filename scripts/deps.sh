@@ -35,7 +35,10 @@ qemu-system-arm	qemu-system-aarch64 for KUnit, e2e and the demo
 qemu-system-x86	qemu-system-x86_64 for the core's KUnit suites on x86_64
 device-tree-compiler	dtc and fdtoverlay: board DTBs, binding examples
 dt-schema	dt-doc-validate, dt-mk-schema, dt-validate
-clang-14	libFuzzer targets
+clang-14	libFuzzer targets; make lint's LLVM=-14 kernel build
+lld-14	make lint's LLVM=-14 kernel build (ld.lld-14)
+llvm-14	make lint's LLVM=-14 kernel build (llvm-ar-14, llvm-nm-14, ...)
+sparse	make lint's C=2 semantic checks
 libclang-rt-14-dev	libFuzzer and sanitizer runtimes for clang
 libcmocka-dev	host tools' unit tests
 zlib1g-dev	mdread's CRC-32, kpstore inflating compressed pstore records

@@ -1100,12 +1100,15 @@ static int dr_update_atomic(struct dumpregion *r, enum dumpregion_kind kind,
 	unsigned long flags;
 	int ret;
 
-	if (dr_panicking()) {
-		if (!spin_trylock_irqsave(&r->lock, flags))
-			return -EBUSY;
-	} else {
+	if (!dr_panicking()) {
 		spin_lock_irqsave(&r->lock, flags);
+		ret = dr_relayout(r, kind, va, size);
+		spin_unlock_irqrestore(&r->lock, flags);
+		return ret;
 	}
+	/* A stopped CPU may hold the lock: try it only. */
+	if (!spin_trylock_irqsave(&r->lock, flags))
+		return -EBUSY;
 	ret = dr_relayout(r, kind, va, size);
 	spin_unlock_irqrestore(&r->lock, flags);
 	return ret;

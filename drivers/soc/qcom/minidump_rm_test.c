@@ -431,6 +431,7 @@ static void qcom_md_rm_test_failures(struct kunit *test)
  * only once both are done (KASAN reports the use after free otherwise);
  * the KELF index, moved by the same unregistration, stays with the RM.
  */
+#ifdef CONFIG_FAILSLAB
 static void qcom_md_rm_test_remove_nomem(struct kunit *test)
 {
 	char *buf = kunit_kzalloc(test, 128, GFP_KERNEL);
@@ -459,6 +460,12 @@ static void qcom_md_rm_test_remove_nomem(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, env->emu->bad, 0);
 	kunit_device_unregister(test, env->dev);
 }
+#else
+static void qcom_md_rm_test_remove_nomem(struct kunit *test)
+{
+	kunit_skip(test, "needs CONFIG_FAILSLAB (current->fail_nth)");
+}
+#endif
 
 /* An RM that offers no slot: no provider. */
 static void qcom_md_rm_test_no_slots(struct kunit *test)
