@@ -5,7 +5,7 @@
 
 SHELL := /bin/bash
 
-.PHONY: all deps tree tools check lint host kunit kunit-x86_64 kcsan e2e test demo bench patches bisect clean distclean
+.PHONY: all deps tree tools check lint oot host kunit kunit-x86_64 kcsan e2e test demo bench patches bisect clean distclean
 
 all: test
 
@@ -25,6 +25,11 @@ check: deps
 # sparse (C=2) and clang-14 W=1 over the project's objects (part of make test)
 lint: deps
 	@scripts/lint.sh
+
+# the providers as out-of-tree modules against Debian's arm64
+# linux-headers (part of make test)
+oot: deps
+	@scripts/oot.sh
 
 # host tools' cmocka tests under ASan/UBSan, and the fuzzer
 # (FUZZ_SECONDS=30 by default)

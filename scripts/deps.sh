@@ -39,6 +39,8 @@ clang-14	libFuzzer targets; make lint's LLVM=-14 kernel build
 lld-14	make lint's LLVM=-14 kernel build (ld.lld-14)
 llvm-14	make lint's LLVM=-14 kernel build (llvm-ar-14, llvm-nm-14, ...)
 sparse	make lint's C=2 semantic checks
+gpgv	make oot: apt checks the archive's signatures (private apt state)
+dwarves	make oot: pahole, for Debian's BTF of modules
 libclang-rt-14-dev	libFuzzer and sanitizer runtimes for clang
 libcmocka-dev	host tools' unit tests
 zlib1g-dev	mdread's CRC-32, kpstore inflating compressed pstore records

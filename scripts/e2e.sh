@@ -107,15 +107,15 @@ check_elf() {
 		return
 	fi
 	# Registered runs, from the guest's debugfs listing (the KELF region
-	# aside).  After a panic the per-CPU task and stack regions have moved
+	# aside).  After a panic the per-CPU task, stack and pid regions have moved
 	# to the tasks the CPUs ran: the listing before the crash is stale for
 	# them, and the table firmware read says how many runs they have now.
-	local moved='^(task|stack)\.[0-9]+$' nmoved=0
+	local moved='^(task|stack|pid|pidnode)\.[0-9.]+$' nmoved=0
 	[ "$name" = panic ] || moved='^$'
 	runs=$(section "$name" regions | awk -v moved="$moved" '$2 == "kelf" || $2 ~ moved { skip = 1; next }
 		/^[0-9]/ { skip = 0 } !skip && $1 == "run" { print $3, $4 }' |
 		sed 's/pa=//; s/size=//')
-	[ "$name" = panic ] && nmoved=$(printf '%s\n' "$map" | grep -Ec '^region (task|stack)\.[0-9]+(#[0-9]+)? ')
+	[ "$name" = panic ] && nmoved=$(printf '%s\n' "$map" | grep -Ec '^region (task|stack|pid|pidnode)\.[0-9.]+(#[0-9]+)? ')
 	while read -r pa size; do
 		pa=$(printf '0x%x' "$pa")
 		got=$(printf '%s\n' "$map" | awk -v pa="paddr=$pa" -v sz="size=$size" \
@@ -304,6 +304,88 @@ check_drgn() {
 		ok "$name: everything above in $f_pct% of $ram"
 	else
 		not_ok "$name: $f_pct% of RAM dumped (expected under 1%)"
+	fi
+	ram=512M
+}
+
+# drgn's standard entry points on the dump, nothing project-specific
+# (tests/qemu/drgn_std.py): e2e-spin1 busy on CPU 1 is interrupted by an
+# IPI whose handler panics, sent by e2e-crasher from CPU 0, which waits.
+# prog.crashed_thread() must be e2e-spin1 (CPU 1: arm64's crashing_cpu)
+# with a trace from panic through e2e_crash_irq() on the IRQ stack;
+# prog.thread(pid) must find each CPU's task (the pid path dumped at
+# panic) and unwind it; get_dmesg(), the CPU masks, per-CPU runqueues and
+# init_uts_ns must answer.  Then the bytes dumped, per group.
+check_drgn_std() {
+	local name=$1 f log spin crasher rel bad=0 tot
+
+	ram=$2
+	board_dtb "$ram" || { not_ok "$name: DTB for $ram"; ram=512M; return; }
+	if ! boot "$name" "regions e2e.crash=irq"; then
+		not_ok "$name: guest did not finish (see $out/$name.log)"
+		ram=512M
+		return
+	fi
+	log=$(tr -d '\r' < "$out/$name.log")
+	spin=$(sed -n 's/^E2E-SPINNER pid=//p' <<< "$log")
+	crasher=$(sed -n 's/^E2E-CRASHER pid=//p' <<< "$log")
+	if [ -n "$spin" ] && grep -q 'Kernel panic - not syncing: dumpregion_e2e: crash in interrupt context on CPU 1' <<< "$log"; then
+		ok "$name: CPU 1 panicked in an IPI handler, interrupting e2e-spin1[$spin] ($ram guest)"
+	else
+		not_ok "$name: no panic in interrupt context on CPU 1 in the console log"
+		ram=512M
+		return
+	fi
+	rm -rf "$out/$name.md"
+	mkdir -p "$out/$name.md"
+	if ! mdread "$name" --list --dump "$out/$name.md" --elf "$out/$name.elf" > "$out/$name.mdread"; then
+		not_ok "$name: mdread --elf failed"
+		ram=512M
+		return
+	fi
+	f=$out/$name.drgnstd
+	rel=$(cat "$out/kernel.release")
+	timeout 300 /usr/bin/python3 "$qdir/drgn_std.py" "$out/vmlinux" "$out/$name.elf" > "$f" 2>&1
+	grep '^FAIL' "$f" | sed 's/^/  /'
+	grep -q '^FAIL' "$f" && bad=1
+	grep -qx "RELEASE $rel" "$f" || { echo "  prog[\"init_uts_ns\"]: release is not $rel"; bad=1; }
+	grep -q '^DMESG_PANIC .*crash in interrupt context on CPU 1' "$f" || { echo "  get_dmesg(): no panic line"; bad=1; }
+	grep -Eq '^ONLINE( [0-9]+)* 1( |$)' "$f" || { echo "  for_each_online_cpu(): CPU 1 missing"; bad=1; }
+	grep -qx 'POSSIBLE 0 1' "$f" || { echo "  for_each_possible_cpu(): not 0 1"; bad=1; }
+	grep -qx "CRASHED $spin e2e-spin1" "$f" || { echo "  crashed_thread() is not e2e-spin1 $spin"; bad=1; }
+	grep -qx 'CRASHED_FRAME panic' "$f" && grep -qx 'CRASHED_FRAME e2e_crash_irq' "$f" &&
+	grep -qx 'CRASHED_FRAME do_interrupt_handler' "$f" ||
+		{ echo "  crashed_thread().stack_trace() lacks panic <- e2e_crash_irq <- (IRQ stack) do_interrupt_handler"; bad=1; }
+	grep -q "^THREAD 0 $crasher e2e-crasher .*smp_call_function_single.*ctl_write" "$f" ||
+		{ echo "  thread($crasher) on CPU 0: not e2e-crasher waiting in smp_call_function_single <- ctl_write"; bad=1; }
+	grep -q "^THREAD 1 $spin e2e-spin1 .*panic.*e2e_crash_irq" "$f" ||
+		{ echo "  thread($spin) on CPU 1: not e2e-spin1 with panic <- e2e_crash_irq"; bad=1; }
+	if [ "$bad" -eq 0 ]; then
+		ok "$name: drgn's own API answers: crashed_thread() e2e-spin1[$spin], its trace from panic through e2e_crash_irq on the IRQ stack to do_interrupt_handler on the task's, thread(pid) and stack_trace() for both CPUs, get_dmesg(), CPU masks, per_cpu(runqueues), init_uts_ns"
+	else
+		not_ok "$name: drgn's standard calls fail on the dump (see $f)"
+	fi
+	# Bytes per group, from the table firmware read (test regions aside).
+	tot=$(awk -v ram="$ram" '
+		$1 != "region" { next }
+		{ n = $2; sub("size=", "", $5); s = $5 }
+		n ~ /^e2e/ { next }
+		n ~ /^printk_/ { g["log"] += s; next }
+		n ~ /^(task|stack)\./ { g["tasks"] += s; next }
+		n ~ /^(pid|pidnode)\./ { g["pid-lookup"] += s; next }
+		n ~ /^(irqstack|ovfstack)\./ { g["irq-stacks"] += s; next }
+		n ~ /^ro_/ { next }
+		{ g["other"] += s }
+		END {
+			r = ram; sub("[MG]$", "", r); r *= (ram ~ /G$/ ? 1024 : 1) * 1048576
+			for (k in g) { t += g[k]; line = line sprintf(" %s=%d", k, g[k]) }
+			printf "%.3f %d%s", 100 * t / r, t, line
+		}' "$out/$name.mdread")
+	echo "  $name: dumped for $ram of RAM (bytes): ${tot#* }"
+	if awk -v p="${tot%% *}" 'BEGIN { exit !(p < 1) }'; then
+		ok "$name: $(cut -d' ' -f2 <<< "$tot") bytes, ${tot%% *}% of $ram (pstore zones aside)"
+	else
+		not_ok "$name: ${tot%% *}% of $ram dumped (expected under 1%)"
 	fi
 	ram=512M
 }
@@ -679,6 +761,8 @@ run shutdown && check_shutdown
 run drgn && check_drgn drgn 512M
 # log_buf_len= moves the log to a buffer allocated at boot.
 run drgn2g && check_drgn drgn2g 2G log_buf_len=1M
+run drgnstd && check_drgn_std drgnstd 512M
+run drgnstd2g && check_drgn_std drgnstd2g 2G
 run pstore && check_pstore
 run mmio && check_mmio mmio yes
 run mmio-uninit && check_mmio mmio-uninit no

@@ -94,6 +94,14 @@ collector_checks() {
 	fi
 	rm -f "$elf"
 
+	"$out/mkimage" -o "$img" -s 0x1000000 -r one,0x200000,0x2000 -r same,0x200000,0x2000 || return
+	"$out/mdread" -q --image "$img" "${args[@]}" --list >/dev/null 2>"$out/overlap.err"
+	rc=$?
+	if [ "$rc" -eq 0 ]; then
+		ok "collector: two regions naming the same memory are not an overlap"
+	else
+		not_ok "collector: identical regions gave exit $rc: $(cat "$out/overlap.err")"
+	fi
 	"$out/mkimage" -o "$img" -s 0x1000000 -r one,0x200000,0x2000 -r two,0x201000,0x100 || return
 	"$out/mdread" -q --image "$img" "${args[@]}" --list >/dev/null 2>"$out/overlap.err"
 	rc=$?

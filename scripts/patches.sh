@@ -40,11 +40,11 @@ steps=(
 	"msg:dt-bindings-minidump-mmio|Documentation/devicetree/bindings/soc/qcom/qcom,minidump-mmio.yaml|Documentation/devicetree/bindings/soc/qcom/qcom,minidump-mmio.yaml"
 	"msg:dt-bindings-gunyah|Documentation/devicetree/bindings/firmware/gunyah-hypervisor.yaml|Documentation/devicetree/bindings/firmware/gunyah-hypervisor.yaml"
 	"0005-vmlinux-lds-dumpregion-static-section.patch||"
-	"0001-dumpregion-wire-into-build.patch+msg:core|kernel/dumpregion/Kconfig<config_DUMPREGION_KUNIT_TEST kernel/dumpregion/Makefile<CONFIG_DUMPREGION_KUNIT_TEST kernel/dumpregion/core.c kernel/dumpregion/kelf.c kernel/dumpregion/clients.c kernel/dumpregion/internal.h include/linux/dumpregion.h include/linux/dumpregion|kernel/dumpregion/ include/linux/dumpregion.h include/linux/dumpregion/"
+	"0001-dumpregion-wire-into-build.patch+msg:core|kernel/dumpregion/Kconfig<config+DUMPREGION_KUNIT_TEST kernel/dumpregion/Makefile<CONFIG_DUMPREGION_KUNIT_TEST kernel/dumpregion/core.c kernel/dumpregion/kelf.c kernel/dumpregion/clients.c kernel/dumpregion/internal.h include/linux/dumpregion.h include/linux/dumpregion|kernel/dumpregion/ include/linux/dumpregion.h include/linux/dumpregion/"
 	"0010-printk-put-the-log-in-dumps.patch|kernel/printk/dumpregion.c|kernel/printk/dumpregion.c"
 	"0004-arm64-smp-record-stopped-cpu-registers.patch|arch/arm64/kernel/dumpregion.c|arch/arm64/kernel/dumpregion.c"
 	"0006-sched-panic-annotate-runqueues-and-taint-for-dumps.patch||"
-	"msg:core-kunit|kernel/dumpregion/Kconfig<config_DUMPREGION_E2E_TEST kernel/dumpregion/Makefile<CONFIG_DUMPREGION_E2E_TEST kernel/dumpregion/.kunitconfig kernel/dumpregion/dumpregion_test.c kernel/dumpregion/dumpregion_kunit.c|"
+	"msg:core-kunit|kernel/dumpregion/Kconfig<config+DUMPREGION_E2E_TEST kernel/dumpregion/Makefile<CONFIG_DUMPREGION_E2E_TEST kernel/dumpregion/.kunitconfig kernel/dumpregion/dumpregion_test.c kernel/dumpregion/dumpregion_kunit.c|"
 	"msg:core-e2e-bench|kernel/dumpregion/Kconfig kernel/dumpregion/Makefile kernel/dumpregion/dumpregion_e2e.c kernel/dumpregion/dumpregion_bench.c|"
 	"0008-firmware-dumpregion-build-the-dump-index-provider.patch|drivers/firmware/dumpregion|drivers/firmware/dumpregion/"
 	"0002-remoteproc-qcom-share-minidump-table-layout.patch|include/linux/soc/qcom/minidump.h|include/linux/soc/qcom/minidump.h"
@@ -53,12 +53,12 @@ steps=(
 	"msg:docs|Documentation/core-api/dumpregion.rst Documentation/admin-guide/dumpregion.rst Documentation/dumpregion|Documentation/admin-guide/dumpregion.rst Documentation/core-api/dumpregion.rst Documentation/dumpregion/"
 )
 
-# head_of FILE MARK: FILE up to the first line containing MARK ("_" in
+# head_of FILE MARK: FILE up to the first line containing MARK ("+" in
 # MARK stands for a blank), without the blank lines before it: the part
 # of a Kconfig or Makefile an earlier patch of the series adds, the rest
 # coming with a later one (a FILES entry "FILE<MARK").
 head_of() {
-	awk -v m="${2//_/ }" 'index($0, m) { exit } { print }' "$1" |
+	awk -v m="${2//+/ }" 'index($0, m) { exit } { print }' "$1" |
 		sed -e :a -e '/^\n*$/{$d;N;ba' -e '}'
 }
 

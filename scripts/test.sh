@@ -17,6 +17,7 @@ start=$(date +%s)
 "$DR_TOP/scripts/check.sh" || true
 "$DR_TOP/scripts/patches.sh" --check || true
 "$DR_TOP/scripts/lint.sh" || true
+"$DR_TOP/scripts/oot.sh" || true
 "$DR_TOP/scripts/host-tests.sh" || true
 "$DR_TOP/scripts/kunit.sh" || true
 DR_KUNIT_ARCH=x86_64 "$DR_TOP/scripts/kunit.sh" || true
@@ -24,7 +25,7 @@ DR_KUNIT_ARCH=x86_64 "$DR_TOP/scripts/kunit.sh" || true
 
 passed=0
 failed=0
-for s in check series lint host kunit kunit-x86_64 e2e; do
+for s in check series lint oot host kunit kunit-x86_64 e2e; do
 	if [ -f "$DR_RESULTS/$s" ]; then
 		read -r _ p f < "$DR_RESULTS/$s"
 	else

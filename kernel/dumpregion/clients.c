@@ -22,7 +22,10 @@
 #include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/panic.h>
+#include <linux/overflow.h>
 #include <linux/percpu.h>
+#include <linux/pid.h>
+#include <linux/pid_namespace.h>
 #include <linux/printk.h>
 #include <linux/sched.h>
 #include <linux/sched/task.h>
@@ -31,6 +34,7 @@
 #include <linux/smp.h>
 #include <linux/string.h>
 #include <linux/utsname.h>
+#include <linux/xarray.h>
 
 #include <kunit/visibility.h>
 
@@ -53,6 +57,9 @@ DUMPREGION_STATIC(panic_cpu, "panic_cpu");
 #ifdef CONFIG_SMP
 DUMPREGION_STATIC(__per_cpu_offset, "percpu_off");
 #endif
+#if NR_CPUS > 1 && !defined(CONFIG_FORCE_NR_CPUS)
+DUMPREGION_STATIC(nr_cpu_ids, "nr_cpu_ids");
+#endif
 #endif
 
 static int __init dr_register_one(const char *name, const void *addr,
@@ -67,7 +74,117 @@ static int __init dr_register_one(const char *name, const void *addr,
 }
 
 #ifdef CONFIG_DUMPREGION_TASKS
-static int *dr_task_ids, *dr_stack_ids;
+/*
+ * A debugger finds a task from its pid the way the kernel does:
+ * init_pid_ns.idr, the xarray nodes down to the pid's slot, the struct
+ * pid, then the task (drgn's Program.thread() and crashed_thread(), which
+ * looks up the pid of the crashing CPU's NT_PRSTATUS).  So each CPU's task
+ * comes with the nodes on its pid's path ("pidnode.<cpu>.<level>") and its
+ * struct pid ("pid.<cpu>"), moved at panic with it.  Four levels of
+ * XA_CHUNK_SHIFT bits cover PID_MAX_LIMIT; unused levels repeat the last
+ * node.
+ */
+DUMPREGION_STATIC(init_pid_ns, "pid_ns");
+
+#define DR_PID_LEVELS	DIV_ROUND_UP(ilog2(PID_MAX_LIMIT) + 1, XA_CHUNK_SHIFT)
+
+static int *dr_task_ids, *dr_stack_ids, *dr_pid_ids;
+/* What the pid regions point at when no task's path is known. */
+static struct xa_node *dr_pid_boot_node;
+
+/*
+ * The nodes from the root of init_pid_ns's idr to @nr's slot, at most @max;
+ * returns how many.  Reads without locks: called at boot, or at panic with
+ * the other CPUs stopped, when a node being replaced is still valid memory.
+ */
+static unsigned int dr_pid_path(unsigned int nr, struct xa_node **nodes,
+				unsigned int max)
+{
+	const struct idr *idr = &init_pid_ns.idr;
+	unsigned long index = nr - idr->idr_base;
+	void *entry = rcu_dereference_raw(idr->idr_rt.xa_head);
+	unsigned int n = 0;
+	struct xa_node *node;
+
+	while (xa_is_node(entry) && n < max) {
+		node = xa_to_node(entry);
+		if (n == 0 && (index >> node->shift) > XA_CHUNK_MASK)
+			break;
+		nodes[n++] = node;
+		entry = rcu_dereference_raw(node->slots[(index >> node->shift) &
+							XA_CHUNK_MASK]);
+	}
+	return n;
+}
+
+/*
+ * Point CPU @cpu's pid regions at @t's path; with @atomic from the panic
+ * path, else (boot, tests) with the sleeping update.
+ */
+static void dr_pid_move(unsigned int cpu, struct task_struct *t, bool atomic)
+{
+	struct xa_node *nodes[DR_PID_LEVELS];
+	int *ids = &dr_pid_ids[cpu * (DR_PID_LEVELS + 1)];
+	struct pid *pid = task_pid(t) ?: &init_struct_pid;
+	unsigned int i, n;
+	const void *addr;
+	size_t size;
+
+	n = pid_nr(pid) ? dr_pid_path(pid_nr(pid), nodes, DR_PID_LEVELS) : 0;
+	/* Not in the idr (an idle task, pid 0): as registered at boot. */
+	if (!n) {
+		nodes[0] = dr_pid_boot_node;
+		n = 1;
+	}
+	for (i = 0; i <= DR_PID_LEVELS; i++) {
+		if (ids[i] <= 0)
+			continue;
+		if (i == DR_PID_LEVELS) {
+			/* What a lookup in init_pid_ns reads, at any level */
+			addr = pid;
+			size = struct_size(pid, numbers, 1);
+		} else if (n) {
+			addr = nodes[min(i, n - 1)];
+			size = sizeof(struct xa_node);
+		} else {
+			continue;
+		}
+		if (atomic)
+			dumpregion_update_atomic(ids[i], addr, size);
+		else
+			dumpregion_update(ids[i], addr, size);
+	}
+}
+
+static void __init dr_register_pid_path(unsigned int cpu)
+{
+	size_t pid_size = struct_size(&init_struct_pid, numbers, 1);
+	int *ids = &dr_pid_ids[cpu * (DR_PID_LEVELS + 1)];
+	char name[DUMPREGION_NAME_MAX];
+	struct xa_node *top[1];
+	unsigned int i;
+	int id;
+
+	/* Any valid node to start with: pid 1's top node. */
+	if (!dr_pid_path(1, top, 1))
+		return;
+	dr_pid_boot_node = top[0];
+	for (i = 0; i <= DR_PID_LEVELS; i++) {
+		if (i == DR_PID_LEVELS) {
+			snprintf(name, sizeof(name), "pid.%u", cpu);
+			id = dumpregion_register_movable(name, &init_struct_pid,
+							 pid_size);
+		} else {
+			snprintf(name, sizeof(name), "pidnode.%u.%u", cpu, i);
+			id = dumpregion_register_movable(name, top[0],
+							 sizeof(struct xa_node));
+		}
+		if (id < 0)
+			pr_warn("cannot register %s: %d\n", name, id);
+		else
+			ids[i] = id;
+	}
+}
 
 static int __init dr_register_tasks(void)
 {
@@ -78,11 +195,15 @@ static int __init dr_register_tasks(void)
 
 	dr_task_ids = kcalloc(nr_cpu_ids, sizeof(*dr_task_ids), GFP_KERNEL);
 	dr_stack_ids = kcalloc(nr_cpu_ids, sizeof(*dr_stack_ids), GFP_KERNEL);
-	if (!dr_task_ids || !dr_stack_ids) {
+	dr_pid_ids = kcalloc(nr_cpu_ids * (DR_PID_LEVELS + 1),
+			     sizeof(*dr_pid_ids), GFP_KERNEL);
+	if (!dr_task_ids || !dr_stack_ids || !dr_pid_ids) {
 		kfree(dr_task_ids);
 		kfree(dr_stack_ids);
+		kfree(dr_pid_ids);
 		dr_task_ids = NULL;
 		dr_stack_ids = NULL;
+		dr_pid_ids = NULL;
 		return -ENOMEM;
 	}
 	for_each_possible_cpu(cpu) {
@@ -100,6 +221,7 @@ static int __init dr_register_tasks(void)
 			pr_warn("cannot register %s: %d\n", name, id);
 		else
 			dr_stack_ids[cpu] = id;
+		dr_register_pid_path(cpu);
 	}
 	return 0;
 }
@@ -126,6 +248,7 @@ void dr_clients_panic(void)
 		if (dr_stack_ids[cpu] > 0 && task_stack_page(t))
 			dumpregion_update_atomic(dr_stack_ids[cpu],
 						 task_stack_page(t), THREAD_SIZE);
+		dr_pid_move(cpu, t, true);
 	}
 }
 
@@ -148,6 +271,7 @@ void dr_clients_panic_undo(void)
 		if (dr_stack_ids[cpu] > 0)
 			dumpregion_update(dr_stack_ids[cpu], task_stack_page(t),
 					  THREAD_SIZE);
+		dr_pid_move(cpu, t, false);
 	}
 }
 EXPORT_SYMBOL_IF_KUNIT(dr_clients_panic_undo);

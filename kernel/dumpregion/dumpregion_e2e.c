@@ -27,6 +27,7 @@
 #include <linux/percpu.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/smp.h>
 #include <linux/vmalloc.h>
 #include <asm/sections.h>
 
@@ -239,16 +240,35 @@ static noinline void e2e_crash(void)
 	      task_pid_nr(current));
 }
 
+/* Not inlined either: runs in interrupt context (an IPI) on another CPU. */
+static noinline void e2e_crash_irq(void *unused)
+{
+	panic("dumpregion_e2e: crash in interrupt context on CPU %d",
+	      raw_smp_processor_id());
+}
+
 static ssize_t ctl_write(struct file *file, const char __user *ubuf,
 			 size_t len, loff_t *ppos)
 {
 	char buf[16] = {};
+	unsigned int cpu;
 	int ret;
 
 	if (len >= sizeof(buf) || copy_from_user(buf, ubuf, len))
 		return -EINVAL;
 	if (sysfs_streq(buf, "panic"))
 		e2e_crash();
+	/*
+	 * "panic-irq N": CPU N panics in its IPI handler, on its IRQ stack,
+	 * while this task waits for it on this CPU.
+	 */
+	if (sscanf(buf, "panic-irq %u", &cpu) == 1) {
+		if (cpu >= nr_cpu_ids || !cpu_online(cpu) ||
+		    cpu == raw_smp_processor_id())
+			return -EINVAL;
+		ret = smp_call_function_single(cpu, e2e_crash_irq, NULL, 1);
+		return ret ? ret : len;
+	}
 	if (!sysfs_streq(buf, "setup"))
 		return -EINVAL;
 	guard(mutex)(&e2e_lock);

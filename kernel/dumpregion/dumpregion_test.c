@@ -24,12 +24,15 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/percpu.h>
+#include <linux/pid.h>
+#include <linux/pid_namespace.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
 #include <linux/spinlock.h>
 #include <linux/utsname.h>
 #include <linux/vmalloc.h>
+#include <linux/xarray.h>
 
 #include <asm/sections.h>
 
@@ -1401,6 +1404,24 @@ static const char *past_kelf(const char *out)
 	return p ?: "";
 }
 
+/* Report the first line where listings @a and @b differ. */
+static void first_difference(struct kunit *test, const char *a, const char *b)
+{
+	size_t la, lb;
+
+	while (*a && *b) {
+		la = strchrnul(a, '\n') - a;
+		lb = strchrnul(b, '\n') - b;
+		if (la != lb || memcmp(a, b, la)) {
+			kunit_info(test, "was: %.*s", (int)la, a);
+			kunit_info(test, "now: %.*s", (int)lb, b);
+			return;
+		}
+		a += la + (a[la] ? 1 : 0);
+		b += lb + (b[lb] ? 1 : 0);
+	}
+}
+
 struct holder_ctx {
 	struct completion locked;
 	struct completion release;
@@ -1591,7 +1612,56 @@ static void dr_test_panic_restores(struct kunit *test)
 	after = show(test, dumpregion_regions_show);
 	/* The KELF buffer may have changed; everything else is as before. */
 	KUNIT_EXPECT_STREQ(test, past_kelf(after), past_kelf(before));
+	if (strcmp(past_kelf(after), past_kelf(before)))
+		first_difference(test, past_kelf(before), past_kelf(after));
 	kfree(before);
+}
+
+/* The PT_LOAD describing physical address @pa, or NULL. */
+static const struct elf64_phdr *kelf_load(struct kunit *test, phys_addr_t pa);
+
+/*
+ * At panic each CPU's pid lookup path comes with its task: the xarray
+ * node holding the slot of the panicking task's pid in init_pid_ns's idr
+ * (found here with the xarray's own walk) and its struct pid are loads of
+ * the KELF index at their kernel addresses, for a debugger's pid lookup.
+ */
+static void dr_test_panic_pid_path(struct kunit *test)
+{
+	struct idr *idr = &init_pid_ns.idr;
+	const struct elf64_phdr *ph;
+	struct xa_node *leaf = NULL;
+	struct pid *pid;
+
+	if (!IS_ENABLED(CONFIG_DUMPREGION_TASKS))
+		kunit_skip(test, "needs CONFIG_DUMPREGION_TASKS");
+	preempt_disable();
+	pid = task_pid(current);
+	{
+		XA_STATE(xas, &idr->idr_rt, pid_nr(pid) - idr->idr_base);
+
+		rcu_read_lock();
+		KUNIT_EXPECT_PTR_EQ(test, xas_load(&xas), (void *)pid);
+		if (!xas_invalid(&xas))
+			leaf = xas.xa_node;
+		rcu_read_unlock();
+	}
+	dumpregion_panic_finalise();
+	preempt_enable();
+
+	ph = kelf_load(test, virt_to_phys(pid));
+	KUNIT_EXPECT_NOT_NULL(test, ph);
+	if (ph) {
+		KUNIT_EXPECT_EQ(test, ph->p_vaddr, (u64)(unsigned long)pid);
+		KUNIT_EXPECT_GE(test, ph->p_memsz, struct_size(pid, numbers, 1));
+	}
+	if (leaf) {
+		ph = kelf_load(test, virt_to_phys(leaf));
+		KUNIT_EXPECT_NOT_NULL(test, ph);
+		if (ph)
+			KUNIT_EXPECT_EQ(test, ph->p_memsz, sizeof(*leaf));
+	}
+	dumpregion_test_undo_panic();
 }
 
 /* ---- KELF ---- */
@@ -2076,6 +2146,7 @@ static struct kunit_case dumpregion_test_cases[] = {
 	KUNIT_CASE(dr_test_update_atomic),
 	KUNIT_CASE_SLOW(dr_test_concurrency),
 	KUNIT_CASE(dr_test_panic_finalise),
+	KUNIT_CASE(dr_test_panic_pid_path),
 	KUNIT_CASE(dr_test_panic_contract),
 	KUNIT_CASE(dr_test_stop_hook),
 	KUNIT_CASE(dr_test_panic_restores),

@@ -86,6 +86,8 @@ static void dr_arch_save_regs(struct pt_regs *regs)
  * time firmware copies memory the frames below panic()'s own are
  * overwritten.  An architecture that can unwind (arm64) rewrites @regs to
  * describe the CPU in panic() itself; the default leaves them as they are.
+ * It may also note, for dump readers, which CPU panicked (arm64 sets
+ * crashing_cpu, the symbol drgn looks up for the crashed thread).
  * Called at panic, possibly in NMI context: no locks, no allocation, reads
  * that cannot fault.
  */

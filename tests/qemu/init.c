@@ -7,8 +7,11 @@
  * ("e2e.crash": sysrq c; "e2e.crash=module": a child process named
  * e2e-crasher asks the test module to panic) or power off.
  */
+#define _GNU_SOURCE
 #include <dirent.h>
 #include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -113,7 +116,40 @@ int main(void)
 	fflush(stdout);
 	sync();
 	/* With panic=-1 and -no-reboot, QEMU stops at the panic. */
-	if (strstr(cmdline, "e2e.crash=module")) {
+	if (strstr(cmdline, "e2e.crash=irq")) {
+		/*
+		 * A task busy on CPU 1 (e2e-spin1), interrupted there by an
+		 * IPI whose handler panics, sent by e2e-crasher on CPU 0,
+		 * which waits for it: every CPU runs a task with a pid.
+		 */
+		pid_t spin = fork();
+		cpu_set_t set;
+
+		if (spin == 0) {
+			prctl(PR_SET_NAME, "e2e-spin1");
+			CPU_ZERO(&set);
+			CPU_SET(1, &set);
+			sched_setaffinity(0, sizeof(set), &set);
+			for (;;)
+				;
+		}
+		printf("E2E-SPINNER pid=%d\n", spin);
+		fflush(stdout);
+		if (spin > 0 && fork() == 0) {
+			prctl(PR_SET_NAME, "e2e-crasher");
+			CPU_ZERO(&set);
+			CPU_SET(0, &set);
+			sched_setaffinity(0, sizeof(set), &set);
+			printf("E2E-CRASHER pid=%d\n", getpid());
+			fflush(stdout);
+			sleep(1);
+			write_file("/sys/kernel/debug/dumpregion_e2e/ctl", "panic-irq 1");
+			_exit(1);
+		}
+		wait(NULL);
+		if (spin > 0)
+			kill(spin, SIGKILL);
+	} else if (strstr(cmdline, "e2e.crash=module")) {
 		pid_t pid = fork();
 
 		if (pid == 0) {

@@ -3,12 +3,58 @@
  * arm64 hooks of the dump region core (kernel/dumpregion/).
  */
 
+#include <linux/cpumask.h>
+#include <linux/dumpregion.h>
 #include <linux/dumpregion/arch.h>
+#include <linux/init.h>
 #include <linux/kallsyms.h>
 #include <linux/panic.h>
+#include <linux/percpu.h>
+#include <linux/printk.h>
 #include <linux/ptrace.h>
+#include <linux/smp.h>
 #include <linux/uaccess.h>
 #include <asm/compiler.h>
+#include <asm/memory.h>
+#include <asm/stacktrace.h>
+
+/*
+ * The CPU that panicked, under the name x86 and powerpc give it in their
+ * kexec code and dump readers look up: drgn's Program.crashed_thread()
+ * takes the NT_PRSTATUS note of CPU crashing_cpu (CPU 0 when the symbol
+ * is missing).  Set by arch_dumpregion_panic_regs().
+ */
+int crashing_cpu = -1;
+DUMPREGION_STATIC(crashing_cpu, "crashing_cpu");
+
+/*
+ * Each CPU's IRQ stack and, with VMAP_STACK, its overflow stack: a CPU
+ * that panicked or was stopped in interrupt context has its newest frames
+ * there, and a debugger unwinds through them to the task's stack.
+ */
+static int __init dr_arm64_register_stacks(void)
+{
+	char name[DUMPREGION_NAME_MAX];
+	unsigned int cpu;
+	int id;
+
+	for_each_possible_cpu(cpu) {
+		snprintf(name, sizeof(name), "irqstack.%u", cpu);
+		id = dumpregion_register(name, per_cpu(irq_stack_ptr, cpu),
+					 IRQ_STACK_SIZE);
+		if (id < 0)
+			pr_warn("dumpregion: cannot register %s: %d\n", name, id);
+#ifdef CONFIG_VMAP_STACK
+		snprintf(name, sizeof(name), "ovfstack.%u", cpu);
+		id = dumpregion_register(name, per_cpu_ptr(overflow_stack, cpu),
+					 OVERFLOW_STACK_SIZE);
+		if (id < 0)
+			pr_warn("dumpregion: cannot register %s: %d\n", name, id);
+#endif
+	}
+	return 0;
+}
+device_initcall(dr_arm64_register_stacks);
 
 /*
  * Describe the panicking CPU as it is in panic(), whose frames survive
@@ -25,6 +71,7 @@ void arch_dumpregion_panic_regs(struct pt_regs *regs)
 	unsigned long fp = regs->regs[29], rec[2], size, off;
 	int depth;
 
+	WRITE_ONCE(crashing_cpu, raw_smp_processor_id());
 	if (!IS_ENABLED(CONFIG_KALLSYMS))
 		return;
 	for (depth = 0; depth < 16 && fp; depth++) {

@@ -430,8 +430,9 @@ static const struct dumpregion_provider_ops qcom_md_rm_ops = {
 	.sync = qcom_md_rm_sync,
 };
 
+#if IS_ENABLED(CONFIG_KUNIT)
 /**
- * qcom_md_rm_region_error() - the RM's verdict on a region
+ * qcom_md_rm_region_error() - the RM's verdict on a region (for tests)
  * @rm: the transport
  * @id: dump region id
  *
@@ -453,6 +454,7 @@ VISIBLE_IF_KUNIT int qcom_md_rm_region_error(struct qcom_md_rm *rm, int id)
 	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(qcom_md_rm_region_error);
+#endif
 
 static void qcom_md_rm_stop(void *data)
 {
