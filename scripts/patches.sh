@@ -42,7 +42,7 @@ steps=(
 	"0005-vmlinux-lds-dumpregion-static-section.patch||"
 	"0001-dumpregion-wire-into-build.patch+msg:core|kernel/dumpregion/Kconfig<config+DUMPREGION_KUNIT_TEST kernel/dumpregion/Makefile<CONFIG_DUMPREGION_KUNIT_TEST kernel/dumpregion/core.c kernel/dumpregion/kelf.c kernel/dumpregion/clients.c kernel/dumpregion/internal.h include/linux/dumpregion.h include/linux/dumpregion|kernel/dumpregion/ include/linux/dumpregion.h include/linux/dumpregion/"
 	"0010-printk-put-the-log-in-dumps.patch|kernel/printk/dumpregion.c|kernel/printk/dumpregion.c"
-	"0004-arm64-smp-record-stopped-cpu-registers.patch|arch/arm64/kernel/dumpregion.c|arch/arm64/kernel/dumpregion.c"
+	"0004-arm64-smp-record-stopped-cpu-registers.patch+msg:arm64|arch/arm64/kernel/dumpregion.c|arch/arm64/kernel/dumpregion.c"
 	"0006-sched-panic-annotate-runqueues-and-taint-for-dumps.patch||"
 	"msg:core-kunit|kernel/dumpregion/Kconfig<config+DUMPREGION_E2E_TEST kernel/dumpregion/Makefile<CONFIG_DUMPREGION_E2E_TEST kernel/dumpregion/.kunitconfig kernel/dumpregion/dumpregion_test.c kernel/dumpregion/dumpregion_kunit.c|"
 	"msg:core-e2e-bench|kernel/dumpregion/Kconfig kernel/dumpregion/Makefile kernel/dumpregion/dumpregion_e2e.c kernel/dumpregion/dumpregion_bench.c|"

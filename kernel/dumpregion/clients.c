@@ -21,6 +21,7 @@
 #include <linux/sched/clock.h>
 #include <linux/jiffies.h>
 #include <linux/kernel.h>
+#include <linux/log2.h>
 #include <linux/panic.h>
 #include <linux/overflow.h>
 #include <linux/percpu.h>
@@ -86,7 +87,7 @@ static int __init dr_register_one(const char *name, const void *addr,
  */
 DUMPREGION_STATIC(init_pid_ns, "pid_ns");
 
-#define DR_PID_LEVELS	DIV_ROUND_UP(ilog2(PID_MAX_LIMIT) + 1, XA_CHUNK_SHIFT)
+#define DR_PID_LEVELS	DIV_ROUND_UP(const_ilog2(PID_MAX_LIMIT) + 1, XA_CHUNK_SHIFT)
 
 static int *dr_task_ids, *dr_stack_ids, *dr_pid_ids;
 /* What the pid regions point at when no task's path is known. */
@@ -143,11 +144,9 @@ static void dr_pid_move(unsigned int cpu, struct task_struct *t, bool atomic)
 			/* What a lookup in init_pid_ns reads, at any level */
 			addr = pid;
 			size = struct_size(pid, numbers, 1);
-		} else if (n) {
+		} else {
 			addr = nodes[min(i, n - 1)];
 			size = sizeof(struct xa_node);
-		} else {
-			continue;
 		}
 		if (atomic)
 			dumpregion_update_atomic(ids[i], addr, size);

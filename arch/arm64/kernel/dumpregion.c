@@ -22,9 +22,10 @@
  * The CPU that panicked, under the name x86 and powerpc give it in their
  * kexec code and dump readers look up: drgn's Program.crashed_thread()
  * takes the NT_PRSTATUS note of CPU crashing_cpu (CPU 0 when the symbol
- * is missing).  Set by arch_dumpregion_panic_regs().
+ * is missing; drgn finds file-scope variables too, so it stays static
+ * here).  Set by arch_dumpregion_panic_regs().
  */
-int crashing_cpu = -1;
+static int crashing_cpu = -1;
 DUMPREGION_STATIC(crashing_cpu, "crashing_cpu");
 
 /*
