@@ -162,3 +162,4 @@ struct platform_driver qcom_md_mmio_driver = {
 		.of_match_table = qcom_md_mmio_of_match,
 	},
 };
+EXPORT_SYMBOL_IF_KUNIT(qcom_md_mmio_driver);

@@ -140,4 +140,5 @@ struct platform_driver qcom_md_smem_driver = {
 		.name = "qcom-minidump-smem",
 	},
 };
+EXPORT_SYMBOL_IF_KUNIT(qcom_md_smem_driver);
 MODULE_ALIAS("platform:qcom-minidump-smem");
