@@ -219,6 +219,36 @@ drgn_asserts() {
 	fi
 }
 
+# boot_ram NAME RAM CMDLINE: boot case NAME on a guest with RAM of memory
+# (the global $ram, which the caller puts back to 512M when done); on
+# failure report it, put $ram back and return 1.
+boot_ram() {
+	ram=$2
+	if ! board_dtb "$ram"; then
+		not_ok "$1: DTB for $ram"
+		ram=512M
+		return 1
+	fi
+	if ! boot "$1" "$3"; then
+		not_ok "$1: guest did not finish (see $out/$1.log)"
+		ram=512M
+		return 1
+	fi
+}
+
+# collect_elf NAME: the regions of case NAME into NAME.md/, its table
+# into NAME.mdread and the ELF core into NAME.elf; on failure report it,
+# put $ram back and return 1.
+collect_elf() {
+	rm -rf "$out/$1.md"
+	mkdir -p "$out/$1.md"
+	if ! mdread "$1" --list --dump "$out/$1.md" --elf "$out/$1.elf" > "$out/$1.mdread"; then
+		not_ok "$1: mdread --elf failed"
+		ram=512M
+		return 1
+	fi
+}
+
 # A guest panicking from a known call in the test module (e2e_crash(),
 # from a child process named e2e-crasher), read with vmlinux by drgn and
 # gdb: the kernel log with the panic, the release, the crashing task by
@@ -227,14 +257,7 @@ drgn_asserts() {
 check_drgn() {
 	local name=$1 pid rel f bad=0 log tot
 
-	ram=$2
-	shift 2
-	board_dtb "$ram" || { not_ok "$name: DTB for $ram"; ram=512M; return; }
-	if ! boot "$name" "regions e2e.crash=module $*"; then
-		not_ok "$name: guest did not finish (see $out/$name.log)"
-		ram=512M
-		return
-	fi
+	boot_ram "$name" "$2" "regions e2e.crash=module ${*:3}" || return
 	log=$(tr -d '\r' < "$out/$name.log")
 	pid=$(sed -n 's/^E2E-CRASHER pid=//p' <<< "$log")
 	rel=$(cat "$out/kernel.release")
@@ -243,13 +266,7 @@ check_drgn() {
 	else
 		not_ok "$name: no panic from e2e-crasher in the console log"
 	fi
-	rm -rf "$out/$name.md"
-	mkdir -p "$out/$name.md"
-	if ! mdread "$name" --list --dump "$out/$name.md" --elf "$out/$name.elf" > "$out/$name.mdread"; then
-		not_ok "$name: mdread --elf failed"
-		ram=512M
-		return
-	fi
+	collect_elf "$name" || return
 
 	drgn_asserts "$name" "$out/$name.elf" "$pid"
 	f=$out/$name.drgn
@@ -319,13 +336,7 @@ check_drgn() {
 check_drgn_std() {
 	local name=$1 f log spin crasher rel bad=0 tot
 
-	ram=$2
-	board_dtb "$ram" || { not_ok "$name: DTB for $ram"; ram=512M; return; }
-	if ! boot "$name" "regions e2e.crash=irq"; then
-		not_ok "$name: guest did not finish (see $out/$name.log)"
-		ram=512M
-		return
-	fi
+	boot_ram "$name" "$2" "regions e2e.crash=irq" || return
 	log=$(tr -d '\r' < "$out/$name.log")
 	spin=$(sed -n 's/^E2E-SPINNER pid=//p' <<< "$log")
 	crasher=$(sed -n 's/^E2E-CRASHER pid=//p' <<< "$log")
@@ -336,13 +347,7 @@ check_drgn_std() {
 		ram=512M
 		return
 	fi
-	rm -rf "$out/$name.md"
-	mkdir -p "$out/$name.md"
-	if ! mdread "$name" --list --dump "$out/$name.md" --elf "$out/$name.elf" > "$out/$name.mdread"; then
-		not_ok "$name: mdread --elf failed"
-		ram=512M
-		return
-	fi
+	collect_elf "$name" || return
 	f=$out/$name.drgnstd
 	rel=$(cat "$out/kernel.release")
 	timeout 300 /usr/bin/python3 "$qdir/drgn_std.py" "$out/vmlinux" "$out/$name.elf" > "$f" 2>&1

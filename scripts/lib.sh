@@ -25,6 +25,18 @@ dr_result() {
 	printf '%s %d %d\n' "$1" "$2" "$3" > "$DR_RESULTS/$1"
 }
 
+# Print the "ok"/"not ok" lines a script collected in the array res,
+# record them as suite NAME and fail when one is "not ok":  dr_report NAME
+dr_report() {
+	local p f
+
+	printf '%s\n' "${res[@]}"
+	p=$(printf '%s\n' "${res[@]}" | grep -c '^ok ' || true)
+	f=$(printf '%s\n' "${res[@]}" | grep -c '^not ok ' || true)
+	dr_result "$1" "$p" "$f"
+	[ "$f" -eq 0 ]
+}
+
 # Progress of a long build whose own output goes to a log:
 #   dr_progress_start KEY LABEL DIR MINUTES LOG
 # says what is being built, how long a first build takes (MINUTES, measured

@@ -100,10 +100,6 @@ else
 	fi
 fi
 
-printf '%s\n' "${res[@]}"
-p=$(printf '%s\n' "${res[@]}" | grep -c '^ok ' || true)
-f=$(printf '%s\n' "${res[@]}" | grep -c '^not ok ' || true)
-dr_result lint "$p" "$f"
-[ "$f" -eq 0 ]
+dr_report lint
 exit
 }

@@ -136,10 +136,6 @@ KB
 	done
 fi
 
-printf '%s\n' "${res[@]}"
-p=$(printf '%s\n' "${res[@]}" | grep -c '^ok ' || true)
-f=$(printf '%s\n' "${res[@]}" | grep -c '^not ok ' || true)
-dr_result oot "$p" "$f"
-[ "$f" -eq 0 ]
+dr_report oot
 exit
 }
