@@ -11,6 +11,9 @@
 # Read whole before running: editing the file meanwhile cannot derail it.
 {
 set -uo pipefail
+# With pipefail, "producer | grep -q" fails when grep's early exit kills
+# the producer with SIGPIPE: checks on pipes use "grep >/dev/null -c",
+# which reads all its input.
 out=$(cd "$(dirname "$0")/.." && pwd)/build/e2e
 . "$(dirname "$0")/guest.sh"
 passed=0
@@ -429,11 +432,11 @@ check_pstore() {
 	"$out/tools/kpstore" --dtb "$out/board-$ram.dtb" --cpus 2 "$out/$name.elf" > "$f" 2>&1 ||
 		{ not_ok "$name: kpstore failed: $(tail -1 "$f")"; return; }
 	# The record of the panic, the console tail and the pmsg line.
-	sed -n '/^== dmesg\.0 /,/^== /p' "$f" | grep -q 'Kernel panic - not syncing: dumpregion_e2e: crash requested by e2e-crasher' ||
+	sed -n '/^== dmesg\.0 /,/^== /p' "$f" | grep >/dev/null -c 'Kernel panic - not syncing: dumpregion_e2e: crash requested by e2e-crasher' ||
 		{ echo "  kpstore: no panic record in dmesg.0"; bad=1; }
-	sed -n '/^== console /,/^== /p' "$f" | grep -q 'Kernel panic - not syncing: dumpregion_e2e' ||
+	sed -n '/^== console /,/^== /p' "$f" | grep >/dev/null -c 'Kernel panic - not syncing: dumpregion_e2e' ||
 		{ echo "  kpstore: the console zone lacks the panic"; bad=1; }
-	sed -n '/^== pmsg /,/^== /p' "$f" | grep -q '^E2E pmsg line from pid 1$' ||
+	sed -n '/^== pmsg /,/^== /p' "$f" | grep >/dev/null -c '^E2E pmsg line from pid 1$' ||
 		{ echo "  kpstore: pmsg line missing"; bad=1; }
 	if [ "$bad" -eq 0 ]; then
 		ok "$name: kpstore decodes the panic record, the console tail and the pmsg line from the ELF"
@@ -492,8 +495,8 @@ check_mmio() {
 	fi
 	if [ "$init" != yes ]; then
 		if grep -q 'minidump registers not initialised by firmware' "$out/$name.log" &&
-		   ! section "$name" providers | grep -q '^5e300000.minidump ' &&
-		   section "$name" providers | grep -q '^qcom-minidump-smem'; then
+		   ! section "$name" providers | grep >/dev/null -c '^5e300000.minidump ' &&
+		   section "$name" providers | grep >/dev/null -c '^qcom-minidump-smem'; then
 			ok "$name: MMIO provider refuses uninitialised registers, the SMEM one carries on"
 		else
 			not_ok "$name: uninitialised MMIO registers not refused cleanly"
@@ -507,7 +510,7 @@ check_mmio() {
 		fi
 		return
 	fi
-	if section "$name" providers | grep -q '^5e300000.minidump accepted=[1-9][0-9]* refused=0 stale=0$'; then
+	if section "$name" providers | grep >/dev/null -c '^5e300000.minidump accepted=[1-9][0-9]* refused=0 stale=0$'; then
 		ok "$name: the MMIO provider probed next to the SMEM one and took every region"
 	else
 		not_ok "$name: no MMIO provider in $(section "$name" providers | tr '\n' ' ')"
@@ -518,7 +521,7 @@ check_mmio() {
 	a=$(awk '$1 == "region" { print $4, $5, $6 }' <<< "$list" | sort)
 	b=$(awk '$1 == "region" { print $4, $5, $6 }' <<< "$smem" | sort)
 	if [ -n "$a" ] && [ "$a" = "$b" ] &&
-	   ! awk '$1 == "region" && $2 !~ /^7_/ && $2 != "KELF"' <<< "$list" | grep -q . &&
+	   ! awk '$1 == "region" && $2 !~ /^7_/ && $2 != "KELF"' <<< "$list" | grep >/dev/null -c . &&
 	   readelf -a "$out/$name.elf" >/dev/null 2>&1 &&
 	   [ "$(grep -c '^load ' <<< "$list")" -eq $(( $(grep -c '^region ' <<< "$list") - 1 )) ]; then
 		ok "$name: $(grep -c '^region ' <<< "$list") regions read through the registers, identical to SMEM's (address, size, CRC), names \"7_...\" (the index \"KELF\", as qdl wants it), ELF from KELF"
@@ -535,7 +538,7 @@ check_mmio() {
 check_index() {
 	local name=index dtb=$out/board-$ram-index.dtb pid list nload nph rc
 
-	if dtc -I dtb -O dts "$dtb" 2>/dev/null | grep -qi 'qcom'; then
+	if dtc -I dtb -O dts "$dtb" 2>/dev/null | grep >/dev/null -ci 'qcom'; then
 		not_ok "$name: the board's DTB has Qualcomm nodes"
 		return
 	fi
@@ -545,7 +548,7 @@ check_index() {
 		not_ok "$name: guest did not finish (see $out/$name.log)"
 		return
 	fi
-	if section "$name" providers | grep -q '^5f000000.dump-index accepted=[1-9][0-9]* refused=0 stale=0$' &&
+	if section "$name" providers | grep >/dev/null -c '^5f000000.dump-index accepted=[1-9][0-9]* refused=0 stale=0$' &&
 	   [ "$(section "$name" providers | grep -c .)" -eq 1 ] &&
 	   ! grep -qi 'qcom\|minidump' "$out/$name.log"; then
 		ok "$name: on a board without Qualcomm nodes the dump index is the only provider, and takes every region"
@@ -602,7 +605,7 @@ check_index_bad() {
 		not_ok "$name: guest did not finish (see $out/$name.log)"
 	elif grep -q 'slot 0 holds index version 2, this kernel writes version 1: reinitialising' "$out/$name.log" &&
 	     grep -q 'slot 1 is corrupt (bad magic or checksum): reinitialising' "$out/$name.log" &&
-	     section "$name" providers | grep -q '^5f000000.dump-index accepted=[1-9][0-9]* refused=0 stale=0$' &&
+	     section "$name" providers | grep >/dev/null -c '^5f000000.dump-index accepted=[1-9][0-9]* refused=0 stale=0$' &&
 	     "$out/tools/mdread" --quiet --image "$out/$name.ram" --dtb "$dtb" --list --elf "$out/$name.elf" >/dev/null; then
 		ok "$name: a version 2 header and a corrupt slot are reported and replaced; the index works"
 	else
@@ -620,8 +623,8 @@ check_index_bad() {
 		> /dev/null 2> "$out/$name.mdread.err"
 	rc=$?
 	if grep -q 'carve-out of 128 bytes is too small: the index needs at least 256' "$out/$name.log" &&
-	   ! section "$name" providers | grep -q . &&
-	   section "$name" regions | grep -q '^[0-9].* kelf ' &&
+	   ! section "$name" providers | grep >/dev/null -c . &&
+	   section "$name" regions | grep >/dev/null -c '^[0-9].* kelf ' &&
 	   ! grep -Eq 'BUG:|WARNING:|Oops' "$out/$name.log" &&
 	   [ "$rc" -eq 3 ] && grep -q 'at least 256 needed' "$out/$name.mdread.err"; then
 		ok "$name: a 128-byte carve-out is refused with a message, the core keeps its regions, mdread exits 3"
@@ -642,8 +645,8 @@ check_both() {
 		not_ok "$name: guest did not finish (see $out/$name.log)"
 		return
 	fi
-	if section "$name" providers | grep -q '^qcom-minidump-smem accepted=[1-9][0-9]* refused=0 stale=0$' &&
-	   section "$name" providers | grep -q '^5f000000.dump-index accepted=[1-9][0-9]* refused=0 stale=0$'; then
+	if section "$name" providers | grep >/dev/null -c '^qcom-minidump-smem accepted=[1-9][0-9]* refused=0 stale=0$' &&
+	   section "$name" providers | grep >/dev/null -c '^5f000000.dump-index accepted=[1-9][0-9]* refused=0 stale=0$'; then
 		ok "$name: the SMEM and dump index providers both took every region"
 	else
 		not_ok "$name: providers: $(section "$name" providers | tr '\n' ' ')"
@@ -722,7 +725,7 @@ check_shutdown() {
 	fi
 	list=$(mdread "$name" --list 2>&1)
 	printf '%s\n' "$list" > "$out/$name.mdread"
-	if section "$name" providers | grep -q '^qcom-minidump-smem accepted=[1-9]' &&
+	if section "$name" providers | grep >/dev/null -c '^qcom-minidump-smem accepted=[1-9]' &&
 	   ! grep -q '^region ' <<< "$list"; then
 		ok "$name: after a clean power-off the APSS table lists no region"
 	else
@@ -745,7 +748,7 @@ check_broken() {
 		not_ok "$name: expected message '$msg' missing"
 	elif [ "$n" -ne "$warns" ] || grep -Eq 'BUG:|Oops|Kernel panic' "$out/$name.log"; then
 		not_ok "$name: $n warnings (expected $warns) or a crash"
-	elif section "$name" providers | grep -q minidump; then
+	elif section "$name" providers | grep >/dev/null -c minidump; then
 		not_ok "$name: provider registered on a broken table"
 	else
 		ok "$name: provider stays absent ('$msg'), system carries on"

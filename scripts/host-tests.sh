@@ -86,8 +86,8 @@ collector_checks() {
 	else
 		not_ok "collector: the ELF takes $used bytes on disk (holes written out)"
 	fi
-	if readelf -S "$elf" 2>&1 | grep -q ' big ' && readelf -S "$elf" | grep -q ' small ' &&
-	   ! readelf -a "$elf" 2>&1 | grep -qi 'warning\|error'; then
+	if readelf -S "$elf" 2>&1 | grep >/dev/null -c ' big ' && readelf -S "$elf" | grep >/dev/null -c ' small ' &&
+	   ! readelf -a "$elf" 2>&1 | grep >/dev/null -ci 'warning\|error'; then
 		ok "collector: without KELF, readelf accepts the physical ELF with a section per region"
 	else
 		not_ok "collector: physical ELF rejected by readelf"

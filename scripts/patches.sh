@@ -205,7 +205,7 @@ check_series() {
 			ign="--ignore FILE_PATH_CHANGES"
 			for f in $(awk '/^diff --git/ { f = $4 } /^new file mode/ { sub("^b/", "", f); print f }' "$p"); do
 				(cd "$am" && scripts/get_maintainer.pl --no-git --no-rolestats \
-					--no-l --no-r -f "$f" 2>/dev/null) | grep -q dumpregion@ ||
+					--no-l --no-r -f "$f" 2>/dev/null) | grep >/dev/null -c dumpregion@ ||
 					{ echo "$p: $f: no MAINTAINERS entry"; ign=; }
 			done
 		fi

@@ -1791,8 +1791,11 @@ static void dr_test_kelf_regions(struct kunit *test)
 
 #define KELF_MANY	150
 
-/* The header grows past its first size; nothing is dropped. */
-static void dr_test_kelf_grows(struct kunit *test)
+/*
+ * KELF_MANY 8-byte regions "<prefix><i>", back to back in one buffer
+ * (returned in @bufp); their ids.  The caller unregisters them.
+ */
+static int *register_many(struct kunit *test, const char *prefix, char **bufp)
 {
 	char *buf = kunit_kzalloc(test, KELF_MANY * 8, GFP_KERNEL);
 	int *ids = kunit_kcalloc(test, KELF_MANY, sizeof(int), GFP_KERNEL);
@@ -1802,10 +1805,21 @@ static void dr_test_kelf_grows(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, buf);
 	KUNIT_ASSERT_NOT_NULL(test, ids);
 	for (i = 0; i < KELF_MANY; i++) {
-		snprintf(name, sizeof(name), "grow%d", i);
+		snprintf(name, sizeof(name), "%s%d", prefix, i);
 		ids[i] = dumpregion_register(name, buf + 8 * i, 8);
 		KUNIT_ASSERT_GT(test, ids[i], 0);
 	}
+	*bufp = buf;
+	return ids;
+}
+
+/* The header grows past its first size; nothing is dropped. */
+static void dr_test_kelf_grows(struct kunit *test)
+{
+	char *buf;
+	int *ids = register_many(test, "grow", &buf);
+	int i;
+
 	for (i = 0; i < KELF_MANY; i++)
 		KUNIT_EXPECT_NOT_NULL(test, kelf_load(test, virt_to_phys(buf + 8 * i)));
 	for (i = 0; i < KELF_MANY; i++)
@@ -1938,21 +1952,13 @@ static void dr_test_kelf_extnum(struct kunit *test)
 static void dr_test_kelf_panic_buffer(struct kunit *test)
 {
 	struct fake_prov *fp = fake_start(test, "fake", &fake_ops);
-	char *buf = kunit_kzalloc(test, KELF_MANY * 8, GFP_KERNEL);
-	int *ids = kunit_kcalloc(test, KELF_MANY, sizeof(int), GFP_KERNEL);
 	const struct elf64_phdr *ph;
 	const struct elf64_hdr *eh;
 	unsigned int i, nr = 0;
 	const void *p, *end;
-	char name[16];
+	char *buf;
+	int *ids = register_many(test, "pb", &buf);
 
-	KUNIT_ASSERT_NOT_NULL(test, buf);
-	KUNIT_ASSERT_NOT_NULL(test, ids);
-	for (i = 0; i < KELF_MANY; i++) {
-		snprintf(name, sizeof(name), "pb%u", i);
-		ids[i] = dumpregion_register(name, buf + 8 * i, 8);
-		KUNIT_ASSERT_GT(test, ids[i], 0);
-	}
 	preempt_disable();
 	dr_kelf_panic();
 	preempt_enable();
@@ -2064,19 +2070,12 @@ static void dr_test_kelf_in_place(struct kunit *test)
 /* Slots of unregistered regions are reused: churn does not grow the table. */
 static void dr_test_kelf_reuse(struct kunit *test)
 {
-	char *buf = kunit_kzalloc(test, KELF_MANY * 8, GFP_KERNEL);
-	int *ids = kunit_kcalloc(test, KELF_MANY, sizeof(int), GFP_KERNEL);
 	const struct elf64_hdr *eh;
 	unsigned int i, round, phnum;
 	char name[16];
+	char *buf;
+	int *ids = register_many(test, "ru", &buf);
 
-	KUNIT_ASSERT_NOT_NULL(test, buf);
-	KUNIT_ASSERT_NOT_NULL(test, ids);
-	for (i = 0; i < KELF_MANY; i++) {
-		snprintf(name, sizeof(name), "ru%u", i);
-		ids[i] = dumpregion_register(name, buf + 8 * i, 8);
-		KUNIT_ASSERT_GT(test, ids[i], 0);
-	}
 	kelf_phdrs(test, &eh);
 	phnum = eh->e_phnum;
 	for (round = 0; round < 20; round++) {

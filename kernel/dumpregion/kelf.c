@@ -609,8 +609,10 @@ int dr_kelf_take(unsigned int cap, size_t size, unsigned int *start,
 		*start = free_range_pop(cap);
 		if (*start != DR_NO_SLOT)
 			return 0;
-		if (grow(kelf.top + cap))
-			return -ENOMEM;
+		int ret = grow(kelf.top + cap);
+
+		if (ret)
+			return ret;
 	}
 	*start = kelf.top;
 	kelf.top += cap;
