@@ -15,6 +15,7 @@
 #include <linux/smp.h>
 #include <linux/uaccess.h>
 #include <asm/compiler.h>
+#include <asm/insn.h>
 #include <asm/memory.h>
 #include <asm/stacktrace.h>
 
@@ -58,18 +59,34 @@ static int __init dr_arm64_register_stacks(void)
 device_initcall(dr_arm64_register_stacks);
 
 /*
- * Describe the panicking CPU as it is in panic(), whose frames survive
- * until firmware copies memory: follow the AAPCS64 frame records (x29
- * points at the caller's x29 and the return address) from the captured
- * registers to the first return address inside panic().  The stack
- * pointer becomes panic()'s frame pointer: the compilers put the frame
- * record at the bottom of the frame.  Reads cannot fault; on any doubt
- * @regs stays as it is.  Without kallsyms there is no telling where
- * panic() ends: nothing is changed.
+ * Is @ret the return address of a call made from panic() or vpanic()?
+ * Both never return, so the call may be their last instruction and @ret
+ * the first byte of the next function: look up the call instruction.
+ */
+static bool dr_arm64_returns_to_panic(unsigned long ret)
+{
+	unsigned long size, off, fn;
+
+	if (!kallsyms_lookup_size_offset(ret - AARCH64_INSN_SIZE, &size, &off))
+		return false;
+	fn = ret - AARCH64_INSN_SIZE - off;
+	return fn == (unsigned long)panic || fn == (unsigned long)vpanic;
+}
+
+/*
+ * Describe the panicking CPU as it is in vpanic() (or panic(), when it
+ * was entered without vpanic()), whose frames survive until firmware
+ * copies memory: follow the AAPCS64 frame records (x29 points at the
+ * caller's x29 and the return address) from the captured registers to
+ * the first return address inside those.  The stack pointer becomes that
+ * frame's frame pointer: GCC puts the frame record at the bottom of the
+ * frame in both (a debugger's CFI unwind uses x29 there).  Reads cannot
+ * fault; on any doubt @regs stays as it is.  Without kallsyms there is no
+ * telling where panic() ends: nothing is changed.
  */
 void arch_dumpregion_panic_regs(struct pt_regs *regs)
 {
-	unsigned long fp = regs->regs[29], rec[2], size, off;
+	unsigned long fp = regs->regs[29], rec[2];
 	int depth;
 
 	WRITE_ONCE(crashing_cpu, raw_smp_processor_id());
@@ -81,8 +98,7 @@ void arch_dumpregion_panic_regs(struct pt_regs *regs)
 		    get_kernel_nofault(rec[1], (unsigned long *)fp + 1))
 			return;
 		rec[1] = ptrauth_strip_kernel_insn_pac(rec[1]);
-		if (kallsyms_lookup_size_offset(rec[1], &size, &off) &&
-		    rec[1] - off == (unsigned long)panic) {
+		if (dr_arm64_returns_to_panic(rec[1])) {
 			regs->pc = rec[1];
 			regs->sp = rec[0];
 			regs->regs[29] = rec[0];
