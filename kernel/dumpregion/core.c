@@ -338,13 +338,14 @@ static void dr_link_del(struct dumpregion *r, struct dr_link *link)
 
 /*
  * During a panic: a provider that cannot follow the move keeps the old
- * layout (memory nobody frees any more) and the region is reported stale.
+ * layout (memory nobody frees any more) and the region is reported stale
+ * for it.  The KELF index describes the new layout all the same: one
+ * provider's stale table does not roll back what the others publish.
  */
 static void dr_panic_publish(struct dumpregion *r,
 			     const struct dumpregion_layout *view)
 {
 	struct dr_link *link;
-	bool stale = false;
 	int err;
 
 	list_for_each_entry(link, &r->links, node) {
@@ -359,44 +360,70 @@ static void dr_panic_publish(struct dumpregion *r,
 		else if (!err && link->stale)
 			atomic_dec(&prov->nr_stale);
 		link->stale = err;
-		if (err)
-			stale = true;
 	}
-	WRITE_ONCE(r->panic_stale, stale);
 }
 
 /*
- * Publish @r->spare, filled with a new layout, and tell every provider that
- * holds the region.  A provider whose update fails drops the region and the
- * failure is recorded as its refusal.  Called with @r->lock held.
+ * The KELF index reaches every firmware or none: a provider that refused
+ * it (a full table, an allocation that failed) is asked again each time
+ * it moves.
  */
-static void dr_publish(struct dumpregion *r)
+static void dr_retry_refused(struct dumpregion *r, struct dr_link *link,
+			     const struct dumpregion_layout *view)
+{
+	struct dumpregion_provider *prov = link->prov;
+
+	if (!r->internal || prov->ops->add(prov, view))
+		return;
+	link->status = 0;
+	atomic_dec(&prov->nr_refused);
+	atomic_inc(&prov->nr_accepted);
+}
+
+/*
+ * Publish @r->spare, filled with a new layout, in the KELF index and to
+ * every provider that holds the region.  A provider whose update fails
+ * drops the region and the failure is recorded as its refusal.  Called
+ * with @r->lock held, and for the kelf region with the KELF lock held too.
+ * Return: 0, or -EBUSY during a panic when a stopped CPU holds
+ * the KELF lock (nothing is changed then).
+ */
+static int dr_publish(struct dumpregion *r)
 {
 	struct dr_layout *old = dr_cur(r), *new = r->spare;
 	struct dumpregion_layout old_view, new_view;
 	struct dr_link *link;
+	unsigned long flags;
+	int ret;
 
 	lockdep_assert_held(&r->lock);
+	if (!r->internal) {
+		ret = dr_kelf_lock(&flags, dr_panicking());
+		if (ret)
+			return ret;
+	}
 	rcu_assign_pointer(r->cur, new);
 	r->spare = old;
+	if (!r->internal) {
+		dr_kelf_write(r, new);
+		dr_kelf_unlock(flags);
+	}
 	dr_view(r, old, &old_view);
 	dr_view(r, new, &new_view);
 	if (dr_panicking()) {
 		dr_panic_publish(r, &new_view);
-		/* Describe what every provider publishes: the old one if stale. */
-		dr_kelf_write(r, READ_ONCE(r->panic_stale) ? old : new);
-		return;
+		return 0;
 	}
-	WRITE_ONCE(r->panic_stale, false);
-	dr_kelf_write(r, new);
 
 	list_for_each_entry(link, &r->links, node) {
 		const struct dumpregion_provider_ops *ops = link->prov->ops;
 		struct dumpregion_provider *prov = link->prov;
 		int err;
 
-		if (link->status)
+		if (link->status) {
+			dr_retry_refused(r, link, &new_view);
 			continue;
+		}
 		if (ops->update) {
 			err = ops->update(prov, &new_view);
 			if (err)
@@ -415,6 +442,7 @@ static void dr_publish(struct dumpregion *r)
 			atomic_inc(&prov->nr_refused);
 		}
 	}
+	return 0;
 }
 
 /* Free the links of a region that never became visible. */
@@ -464,17 +492,158 @@ static void dr_name_del(struct dumpregion *r)
 	rhashtable_remove_fast(&dr_names, &r->hnode, dr_name_params);
 }
 
-/* The KELF index region, once registered. */
-static struct dumpregion *dr_kelf_region;
-
-struct list_head *dr_region_list(void)
+/*
+ * Give @r room for @cap runs: new layout buffers holding the current
+ * layout.  The old buffers go to @old, for the caller to free after a
+ * grace period; the KELF index needs a rebuild for the new capacity.
+ * With dumpregion_mutex held.
+ */
+static int dr_grow(struct dumpregion *r, unsigned int cap,
+		   struct dr_layout **old)
 {
-	return &dumpregion_list;
+	struct dr_layout *cur, *spare;
+	unsigned long flags;
+
+	lockdep_assert_held(&dumpregion_mutex);
+	cur = dr_layout_alloc(cap);
+	spare = dr_layout_alloc(cap);
+	if (!cur || !spare) {
+		kfree(cur);
+		kfree(spare);
+		return -ENOMEM;
+	}
+	spin_lock_irqsave(&r->lock, flags);
+	old[0] = dr_cur(r);
+	old[1] = r->spare;
+	cur->kind = old[0]->kind;
+	cur->nr_runs = old[0]->nr_runs;
+	cur->size = old[0]->size;
+	memcpy(cur->runs, old[0]->runs, old[0]->nr_runs * sizeof(*cur->runs));
+	memcpy(cur->va, old[0]->va, old[0]->nr_runs * sizeof(*cur->va));
+	rcu_assign_pointer(r->cur, cur);
+	r->spare = spare;
+	r->capacity = cap;
+	spin_unlock_irqrestore(&r->lock, flags);
+	return 0;
 }
 
-bool dr_is_kelf(const struct dumpregion *r)
+/* Fill @r->spare with a new layout and publish it; @r->lock held. */
+static int dr_relayout(struct dumpregion *r, enum dumpregion_kind kind,
+		       unsigned long va, size_t size)
 {
-	return r == dr_kelf_region;
+	int n;
+
+	lockdep_assert_held(&r->lock);
+	if (r->dead)
+		return -ENOENT;
+	n = dr_fill_runs(kind, va, 0, size, r->spare, r->capacity);
+	if (n < 0)
+		return n;
+	r->spare->nr_runs = n;
+	r->spare->size = size;
+	r->spare->kind = kind;
+	return dr_publish(r);
+}
+
+/*
+ * The KELF index region, once registered.  Its lock has a class of its
+ * own: it is taken inside the KELF lock, which other regions' locks nest
+ * outside.
+ */
+static struct dumpregion *dr_kelf_region;
+static struct lock_class_key dr_kelf_region_key;
+
+static enum dumpregion_kind dr_buf_kind(const void *buf)
+{
+	return is_vmalloc_addr(buf) ? DUMPREGION_VMALLOC : DUMPREGION_LINEAR;
+}
+
+/*
+ * Allocate the KELF header for a change that adds @extra slots (0 for one
+ * that only removes) and make room in the kelf region for its runs: after
+ * this, dr_kelf_rebuild() cannot fail.  With dumpregion_mutex held.
+ * *@buf is NULL when there is no KELF index (yet).
+ */
+static int dr_kelf_reserve(unsigned int extra, gfp_t gfp, void **buf,
+			   size_t *size)
+{
+	struct dumpregion *k = dr_kelf_region;
+	struct dr_layout *old[2] = {};
+	unsigned int worst;
+	int ret;
+
+	lockdep_assert_held(&dumpregion_mutex);
+	*buf = NULL;
+	if (!k)
+		return 0;
+	*buf = dr_kelf_prepare(&dumpregion_list, extra, gfp, size);
+	if (!*buf)
+		return -ENOMEM;
+	/* Room for any placement of this size, so smaller ones need none. */
+	worst = DIV_ROUND_UP(*size, PAGE_SIZE) + 1;
+	if (worst <= k->capacity)
+		return 0;
+	ret = dr_grow(k, max(worst, 2 * k->capacity), old);
+	if (ret) {
+		*buf = NULL;
+		return ret;
+	}
+	synchronize_rcu();
+	kfree(old[0]);
+	kfree(old[1]);
+	return 0;
+}
+
+/*
+ * Fill the header dr_kelf_reserve() allocated from the registry as it is
+ * now and point the kelf region at it, the providers told, all under
+ * the KELF lock: no region's slots change meanwhile.  With dumpregion_mutex
+ * held.  Returns the old header, for dr_kelf_release() once the providers
+ * synced.
+ */
+static void *dr_kelf_rebuild(void *buf, size_t size)
+{
+	struct dumpregion *k = dr_kelf_region;
+	unsigned long flags;
+	void *old;
+
+	lockdep_assert_held(&dumpregion_mutex);
+	if (!buf)
+		return NULL;
+	dr_kelf_lock(&flags, false);
+	old = dr_kelf_install(&dumpregion_list);
+	if (k) {
+		spin_lock(&k->lock);
+		WARN_ON_ONCE(dr_relayout(k, dr_buf_kind(buf),
+					 (unsigned long)buf, size));
+		spin_unlock(&k->lock);
+	}
+	dr_kelf_installed();
+	dr_kelf_unlock(flags);
+	return old;
+}
+
+/* After regions were removed: a header without them.  Cannot fail. */
+static void *dr_kelf_shrink(void)
+{
+	size_t size;
+	void *buf;
+
+	/* The header shrinks: no allocation is allowed to fail. */
+	if (WARN_ON_ONCE(dr_kelf_reserve(0, GFP_KERNEL | __GFP_NOFAIL, &buf,
+					 &size)))
+		return NULL;
+	return dr_kelf_rebuild(buf, size);
+}
+
+/* Let providers catch up, then free the old KELF header. */
+static void dr_sync_providers(void);
+static void dr_kelf_done(void *old)
+{
+	if (!old)
+		return;
+	dr_sync_providers();
+	dr_kelf_release(old);
 }
 
 #define DR_MOVABLE	BIT(0)	/* reserve runs for any placement */
@@ -489,8 +658,10 @@ static int dr_register(struct module *owner, const char *name,
 	struct dr_layout *cur;
 	struct dumpregion *r;
 	LIST_HEAD(links);
+	void *kbuf = NULL, *kold;
 	unsigned int cap;
 	unsigned long flags;
+	size_t ksize;
 	u32 id;
 	int n, ret;
 
@@ -514,7 +685,10 @@ static int dr_register(struct module *owner, const char *name,
 	r->owner = owner;
 	r->internal = dr_flags & DR_KELF;
 	r->capacity = cap;
+	r->kslot = DR_NO_SLOT;
 	spin_lock_init(&r->lock);
+	if (dr_flags & DR_KELF)
+		lockdep_set_class(&r->lock, &dr_kelf_region_key);
 	INIT_LIST_HEAD(&r->links);
 	n = dr_fill_runs(kind, va, pa, size, cur, cap);
 	if (n < 0) {
@@ -533,9 +707,8 @@ static int dr_register(struct module *owner, const char *name,
 	if (ret)
 		goto err_unlock;
 	/* The KELF index does not describe itself. */
-	r->kslot = DR_NO_SLOT;
 	if (!(dr_flags & DR_KELF)) {
-		ret = dr_kelf_alloc(r, size);
+		ret = dr_kelf_reserve(cap, GFP_KERNEL, &kbuf, &ksize);
 		if (ret)
 			goto err_del_name;
 	}
@@ -555,7 +728,6 @@ static int dr_register(struct module *owner, const char *name,
 	r->id = id;
 
 	spin_lock_irqsave(&r->lock, flags);
-	dr_kelf_write(r, dr_cur(r));
 	list_for_each_entry_safe(link, tmp, &links, node) {
 		list_del(&link->node);
 		dr_link_add(r, link, link->prov);
@@ -563,18 +735,18 @@ static int dr_register(struct module *owner, const char *name,
 	spin_unlock_irqrestore(&r->lock, flags);
 	/* The KELF index goes first, so every provider gets it first. */
 	if (dr_flags & DR_KELF) {
-		/* Pairs with dr_kelf_published(): the region is whole. */
-		smp_store_release(&dr_kelf_region, r);
+		dr_kelf_region = r;
 		list_add_rcu(&r->node, &dumpregion_list);
 	} else {
 		list_add_tail_rcu(&r->node, &dumpregion_list);
 	}
+	kold = dr_kelf_rebuild(kbuf, ksize);
 	mutex_unlock(&dumpregion_mutex);
+	dr_kelf_done(kold);
 	return id;
 
 err_free_links:
 	dr_free_links(&links);
-	dr_kelf_free(r);
 err_del_name:
 	dr_name_del(r);
 err_unlock:
@@ -628,7 +800,7 @@ EXPORT_SYMBOL_IF_KUNIT(__dumpregion_register);
  * @owner: module the region belongs to; use dumpregion_register_movable()
  * @name: as for __dumpregion_register()
  * @addr: as for __dumpregion_register()
- * @size: length in bytes, and the most the region may later hold
+ * @size: length in bytes, which dumpregion_update_atomic() keeps
  *
  * Like __dumpregion_register(), but reserves room for the worst-case
  * number of physically contiguous runs of @size bytes, so that
@@ -707,7 +879,10 @@ static void dr_sync_providers(void)
 	srcu_read_unlock(&dr_sync_srcu, idx);
 }
 
-/* Unregister @r.  Called with dumpregion_mutex held. */
+/*
+ * Unregister @r; the caller rebuilds the KELF index (dr_kelf_shrink()).
+ * Called with dumpregion_mutex held.
+ */
 static void dr_unregister(struct dumpregion *r)
 {
 	struct dr_link *link, *tmp;
@@ -723,10 +898,8 @@ static void dr_unregister(struct dumpregion *r)
 		dr_link_del(r, link);
 		list_add(&link->node, &links);
 	}
-	dr_kelf_write(r, NULL);
 	r->dead = true;
 	spin_unlock_irqrestore(&r->lock, flags);
-	dr_kelf_free(r);
 	dr_free_links(&links);
 	call_rcu(&r->rcu, dr_free);
 }
@@ -765,15 +938,19 @@ static struct dumpregion *dr_lookup(struct module *owner, int id, int *err)
 int __dumpregion_unregister(struct module *owner, int id)
 {
 	struct dumpregion *r;
+	void *kold = NULL;
 	int ret;
 
 	mutex_lock(&dumpregion_mutex);
 	r = dr_lookup(owner, id, &ret);
-	if (r)
+	if (r) {
 		dr_unregister(r);
+		kold = dr_kelf_shrink();
+	}
 	mutex_unlock(&dumpregion_mutex);
 	if (r)
 		dr_sync_providers();
+	dr_kelf_release(kold);
 	return ret;
 }
 EXPORT_SYMBOL_NS_GPL(__dumpregion_unregister, DUMPREGION);
@@ -896,141 +1073,6 @@ int __devm_dumpregion_register(struct module *owner, struct device *dev,
 }
 EXPORT_SYMBOL_IF_KUNIT(__devm_dumpregion_register);
 
-/*
- * Give @r room for @cap runs: new layout buffers holding the current
- * layout and, unless @r is the KELF index, a new range of KELF slots for
- * a layout of @size bytes (left empty until the next publish).  The old
- * buffers go to @old, for the caller to free after a grace period.  With
- * dumpregion_mutex held.
- */
-static int dr_grow(struct dumpregion *r, unsigned int cap, size_t size,
-		   struct dr_layout **old)
-{
-	unsigned int kslot = DR_NO_SLOT, old_kslot, old_cap;
-	struct dr_layout *cur, *spare;
-	unsigned long flags;
-	bool append = false;
-	int ret = -ENOMEM;
-
-	lockdep_assert_held(&dumpregion_mutex);
-	cur = dr_layout_alloc(cap);
-	spare = dr_layout_alloc(cap);
-	if (!cur || !spare)
-		goto err_free;
-	if (!dr_is_kelf(r)) {
-		ret = dr_kelf_take(cap, size, &kslot, &append);
-		if (ret)
-			goto err_free;
-	}
-	spin_lock_irqsave(&r->lock, flags);
-	old[0] = dr_cur(r);
-	old[1] = r->spare;
-	cur->kind = old[0]->kind;
-	cur->nr_runs = old[0]->nr_runs;
-	cur->size = old[0]->size;
-	memcpy(cur->runs, old[0]->runs, old[0]->nr_runs * sizeof(*cur->runs));
-	memcpy(cur->va, old[0]->va, old[0]->nr_runs * sizeof(*cur->va));
-	dr_kelf_write(r, NULL);
-	old_kslot = r->kslot;
-	old_cap = r->capacity;
-	r->kslot = kslot;
-	r->kappend = append;
-	rcu_assign_pointer(r->cur, cur);
-	r->spare = spare;
-	r->capacity = cap;
-	spin_unlock_irqrestore(&r->lock, flags);
-	dr_kelf_give(old_kslot, old_cap);
-	return 0;
-
-err_free:
-	kfree(cur);
-	kfree(spare);
-	return ret;
-}
-
-/* Fill @r->spare with a new layout and publish it; @r->lock held. */
-static int dr_relayout(struct dumpregion *r, enum dumpregion_kind kind,
-		       unsigned long va, size_t size)
-{
-	int n;
-
-	lockdep_assert_held(&r->lock);
-	if (r->dead)
-		return -ENOENT;
-	n = dr_fill_runs(kind, va, 0, size, r->spare, r->capacity);
-	if (n < 0)
-		return n;
-	r->spare->nr_runs = n;
-	r->spare->size = size;
-	r->spare->kind = kind;
-	dr_publish(r);
-	return 0;
-}
-
-/* Register the KELF index region.  Called once, from dr_kelf_init(). */
-int __init dr_kelf_register(void *buf, size_t size)
-{
-	int id;
-
-	id = dr_register(NULL, DUMPREGION_KELF_NAME,
-			 is_vmalloc_addr(buf) ? DUMPREGION_VMALLOC :
-			 DUMPREGION_LINEAR, (unsigned long)buf, 0, size, DR_KELF);
-	return id < 0 ? id : 0;
-}
-
-/*
- * The KELF buffer firmware is told about: the kelf region's published
- * layout is the one pointer both firmware and the panic path follow.
- * Under rcu_read_lock() or with dumpregion_mutex held.
- */
-const void *dr_kelf_published(size_t *size)
-{
-	/* Pairs with the release in dr_register(). */
-	struct dumpregion *r = smp_load_acquire(&dr_kelf_region);
-	const struct dr_layout *l;
-
-	if (IS_ERR_OR_NULL(r))
-		return NULL;
-	l = rcu_dereference_check(r->cur, lockdep_is_held(&dumpregion_mutex));
-	*size = l->size;
-	return (const void *)l->va[0];
-}
-
-/*
- * Point the KELF region at @buf (linear or vmalloc memory): providers are
- * told as for any move.  Called with dumpregion_mutex held.
- */
-int dr_kelf_publish(void *buf, size_t size)
-{
-	enum dumpregion_kind kind = is_vmalloc_addr(buf) ? DUMPREGION_VMALLOC :
-				    DUMPREGION_LINEAR;
-	struct dumpregion *r = dr_kelf_region;
-	struct dr_layout *old[2] = {};
-	unsigned long flags;
-	int n, ret;
-
-	lockdep_assert_held(&dumpregion_mutex);
-	if (IS_ERR_OR_NULL(r))
-		return -ENODEV;
-	n = dr_fill_runs(kind, (unsigned long)buf, 0, size, NULL, 0);
-	if (n < 0)
-		return n;
-	if (n > r->capacity) {
-		ret = dr_grow(r, n, size, old);
-		if (ret)
-			return ret;
-	}
-	spin_lock_irqsave(&r->lock, flags);
-	ret = dr_relayout(r, kind, (unsigned long)buf, size);
-	spin_unlock_irqrestore(&r->lock, flags);
-	if (old[0]) {
-		synchronize_rcu();
-		kfree(old[0]);
-		kfree(old[1]);
-	}
-	return ret;
-}
-
 /**
  * __dumpregion_update() - move or resize a region
  * @owner: the caller's module; use dumpregion_update()
@@ -1051,9 +1093,12 @@ int __dumpregion_update(struct module *owner, int id, const void *addr,
 			size_t size)
 {
 	struct dr_layout *old[2] = {};
+	void *kbuf = NULL, *kold = NULL;
 	enum dumpregion_kind kind;
 	struct dumpregion *r;
 	unsigned long flags;
+	bool resized;
+	size_t ksize;
 	int n, ret;
 
 	ret = dr_classify((unsigned long)addr, size, &kind);
@@ -1067,23 +1112,31 @@ int __dumpregion_update(struct module *owner, int id, const void *addr,
 	r = dr_lookup(owner, id, &ret);
 	if (!r)
 		goto out_unlock;
+	/* Sizes change only here, under the mutex. */
+	spin_lock_irqsave(&r->lock, flags);
+	resized = dr_cur(r)->size != size;
+	spin_unlock_irqrestore(&r->lock, flags);
+	/* The offsets after the region move: a new KELF header. */
+	if (resized || n > r->capacity) {
+		ret = dr_kelf_reserve(n > r->capacity ? n - r->capacity : 0,
+				      GFP_KERNEL, &kbuf, &ksize);
+		if (ret)
+			goto out_unlock;
+	}
 	if (n > r->capacity) {
-		ret = dr_grow(r, n, size, old);
+		ret = dr_grow(r, n, old);
 		if (ret)
 			goto out_unlock;
 	}
 	spin_lock_irqsave(&r->lock, flags);
 	ret = dr_relayout(r, kind, (unsigned long)addr, size);
-	if (ret && old[0]) {
-		/* Describe the old layout again, in the new slots. */
-		r->kappend = false;
-		dr_kelf_write(r, dr_cur(r));
-	}
 	spin_unlock_irqrestore(&r->lock, flags);
+	kold = dr_kelf_rebuild(kbuf, ksize);
 out_unlock:
 	mutex_unlock(&dumpregion_mutex);
 	if (r)
 		dr_sync_providers();
+	dr_kelf_release(kold);
 	if (old[0]) {
 		synchronize_rcu();
 		kfree(old[0]);
@@ -1100,16 +1153,15 @@ static int dr_update_atomic(struct dumpregion *r, enum dumpregion_kind kind,
 	unsigned long flags;
 	int ret;
 
-	if (!dr_panicking()) {
+	if (!dr_panicking())
 		spin_lock_irqsave(&r->lock, flags);
+	else if (!spin_trylock_irqsave(&r->lock, flags))
+		return -EBUSY;	/* a stopped CPU may hold it */
+	/* Same size: the KELF slots are rewritten in place. */
+	if (dr_cur(r)->size != size)
+		ret = -EINVAL;
+	else
 		ret = dr_relayout(r, kind, va, size);
-		spin_unlock_irqrestore(&r->lock, flags);
-		return ret;
-	}
-	/* A stopped CPU may hold the lock: try it only. */
-	if (!spin_trylock_irqsave(&r->lock, flags))
-		return -EBUSY;
-	ret = dr_relayout(r, kind, va, size);
 	spin_unlock_irqrestore(&r->lock, flags);
 	return ret;
 }
@@ -1123,9 +1175,13 @@ static int dr_update_atomic(struct dumpregion *r, enum dumpregion_kind kind,
  *
  * Like dumpregion_update() but never sleeps or allocates, so it can follow
  * memory that changes at run time (the stack of the task running on a CPU)
- * from interrupt context and from the panic path.  The new range must fit
- * in the runs reserved for the region: register it with
- * dumpregion_register_movable() to reserve the worst case.
+ * from interrupt context and from the panic path.  The new range must be
+ * of the region's current size, and fit in the runs reserved for the
+ * region: register it with dumpregion_register_movable() to reserve the
+ * worst case.  Only the region's own program headers in the KELF index
+ * are rewritten.  Unlike dumpregion_update(), it does not wait for
+ * providers that defer firmware calls: the old memory may still be listed
+ * by such a firmware (Gunyah's resource manager) for a while.
  *
  * During a panic locks are only tried, since a stopped CPU may hold them,
  * and providers are asked through their panic_update op only; one that
@@ -1134,9 +1190,10 @@ static int dr_update_atomic(struct dumpregion *r, enum dumpregion_kind kind,
  *
  * Context: any context; NMI only during a panic.
  * Return: 0; -ENOENT for an unknown id; -EPERM for a region that is not the
- * caller's; -ENOSPC when the new range needs more physically contiguous
- * runs than reserved; -EBUSY during a panic when the region was being
- * changed by a stopped CPU; the argument errors of __dumpregion_register().
+ * caller's; -EINVAL for a range of another size; -ENOSPC when the new
+ * range needs more physically contiguous runs than reserved; -EBUSY
+ * during a panic when the region or the KELF index was being changed by a
+ * stopped CPU; the argument errors of __dumpregion_register().
  * On error the region is unchanged.
  */
 int __dumpregion_update_atomic(struct module *owner, int id, const void *addr,
@@ -1345,7 +1402,7 @@ void devm_dumpregion_provider_unregister(struct device *dev,
 }
 EXPORT_SYMBOL_NS_GPL(devm_dumpregion_provider_unregister, DUMPREGION);
 
-/* For kelf.c's work item, and the tests (held as a stopped CPU would). */
+/* For the tests: held as a stopped CPU would hold it. */
 struct mutex *dumpregion_registration_lock(void)
 {
 	return &dumpregion_mutex;
@@ -1396,17 +1453,22 @@ VISIBLE_IF_KUNIT unsigned int dumpregion_module_going(struct module *mod)
 {
 	struct dumpregion *r, *tmp;
 	unsigned int n = 0;
+	void *kold = NULL;
 
 	mutex_lock(&dumpregion_mutex);
+
 	list_for_each_entry_safe(r, tmp, &dumpregion_list, node) {
 		if (r->owner != mod)
 			continue;
 		dr_unregister(r);
 		n++;
 	}
+	if (n)
+		kold = dr_kelf_shrink();
 	mutex_unlock(&dumpregion_mutex);
 	if (n)
 		dr_sync_providers();
+	dr_kelf_release(kold);
 	return n;
 }
 EXPORT_SYMBOL_IF_KUNIT(dumpregion_module_going);
@@ -1521,6 +1583,41 @@ VISIBLE_IF_KUNIT int dumpregion_providers_show(struct seq_file *s,
 EXPORT_SYMBOL_IF_KUNIT(dumpregion_providers_show);
 DEFINE_SHOW_ATTRIBUTE(dumpregion_providers);
 
+/*
+ * The KELF index: a first header describing the regions registered so far
+ * (clients at earlier initcall levels, such as ramoops at postcore), the
+ * kelf region pointing at it, then a rebuild for any region registered
+ * between the two.
+ */
+static int __init dr_kelf_setup(void)
+{
+	unsigned long flags;
+	void *buf, *kold;
+	size_t size;
+	int id;
+
+	mutex_lock(&dumpregion_mutex);
+	buf = dr_kelf_prepare(&dumpregion_list, 0, GFP_KERNEL, &size);
+	if (buf) {
+		dr_kelf_lock(&flags, false);
+		dr_kelf_install(&dumpregion_list);
+		dr_kelf_unlock(flags);
+	}
+	mutex_unlock(&dumpregion_mutex);
+	if (!buf)
+		return -ENOMEM;
+	id = dr_register(NULL, DUMPREGION_KELF_NAME, dr_buf_kind(buf),
+			 (unsigned long)buf, 0, size, DR_KELF | DR_MOVABLE);
+	if (id < 0)
+		return id;
+	mutex_lock(&dumpregion_mutex);
+	kold = dr_kelf_reserve(0, GFP_KERNEL, &buf, &size) ? NULL :
+	       dr_kelf_rebuild(buf, size);
+	mutex_unlock(&dumpregion_mutex);
+	dr_kelf_done(kold);
+	return 0;
+}
+
 static int __init dumpregion_init(void)
 {
 	struct dentry *dir;
@@ -1529,7 +1626,7 @@ static int __init dumpregion_init(void)
 	ret = dr_module_init();
 	if (ret)
 		return ret;
-	ret = dr_kelf_init();
+	ret = dr_kelf_setup();
 	if (ret)
 		pr_warn("no KELF index: %d\n", ret);
 	atomic_notifier_chain_register(&panic_notifier_list, &dr_panic_nb);

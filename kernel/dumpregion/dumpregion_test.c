@@ -70,6 +70,15 @@ struct fake_prov {
 	unsigned int kelf_calls;	/* calls for the KELF index, not recorded */
 	int kelf_id;			/* the KELF index's id */
 	phys_addr_t kelf_phys;		/* where the KELF index was last put */
+	phys_addr_t kelf_prev;		/* and where it was before */
+	unsigned int kelf_moves;	/* updates of the KELF index */
+	unsigned int kelf_bad;		/* of those, headers handed over with
+					 * offsets not back to back */
+	unsigned int kelf_refuse;	/* KELF updates to refuse */
+	void (*kelf_hook)(struct fake_prov *fp);	/* in each KELF update */
+	struct fake_prov *peer;		/* for @kelf_hook */
+	int peer_notes;			/* NT_PRSTATUS notes @kelf_hook saw */
+	bool prev_alive;		/* @kelf_prev still a header at sync */
 	int foreign;			/* regions held that predate the test */
 	bool block_panic;		/* panic_update only trylocks @lock */
 	unsigned int nr_panic_update;
@@ -193,12 +202,40 @@ static void fake_remove(struct dumpregion_provider *prov,
 	spin_unlock(&fp->lock);
 }
 
+static int offsets_bad(const struct elf64_hdr *eh, size_t size);
+
+/*
+ * The KELF index moved to a new header: it is whole and back to back when
+ * a provider is handed it (index.rst).
+ */
+static int fake_kelf_update(struct fake_prov *fp, phys_addr_t prev,
+			    const struct dumpregion_layout *r)
+{
+	fp->kelf_prev = prev;
+	fp->kelf_moves++;
+	if (r->nr_runs == 1 &&
+	    offsets_bad(phys_to_virt(r->runs[0].phys), r->size))
+		fp->kelf_bad++;
+	if (fp->kelf_hook)
+		fp->kelf_hook(fp);
+	if (fp->kelf_refuse) {
+		fp->kelf_refuse--;
+		return -ENOSPC;
+	}
+	return 0;
+}
+
 static int fake_update(struct dumpregion_provider *prov,
 		       const struct dumpregion_layout *r)
 {
 	struct fake_prov *fp = to_fake(prov);
+	phys_addr_t prev = fp->kelf_phys;
 	int ret;
 
+	if (!strcmp(r->name, DUMPREGION_KELF_NAME)) {
+		is_kelf(fp, r);
+		return fake_kelf_update(fp, prev, r);
+	}
 	if (is_kelf(fp, r))
 		return 0;
 	spin_lock(&fp->lock);
@@ -245,6 +282,10 @@ static void fake_sync(struct dumpregion_provider *prov)
 		wait_for_completion_timeout(fp->sync_gate, 10 * HZ);
 	fp->nr_sync++;
 	fp->held_at_sync = fake_nr_held(fp);
+	/* Under KASAN, a header freed before its providers synced is a report. */
+	if (fp->kelf_prev)
+		fp->prev_alive = !memcmp(phys_to_virt(fp->kelf_prev), ELFMAG,
+					 SELFMAG);
 	atomic_dec(&fp->in_sync);
 }
 
@@ -966,12 +1007,14 @@ static void dr_test_debugfs(struct kunit *test)
 	void *buf = kunit_kzalloc(test, 64, GFP_KERNEL);
 	unsigned int nr[2], runs[2];
 	unsigned long long bytes[2];
+	size_t kelf_size[2];
 	char line[128];
 	char *out;
 	int id, ret;
 
 	KUNIT_ASSERT_NOT_NULL(test, buf);
 	full->accept = 0;
+	dr_kelf_current(&kelf_size[0]);
 	out = show(test, dumpregion_total_show);
 	ret = sscanf(out, "regions=%u runs=%u bytes=%llu", &nr[0], &runs[0],
 		     &bytes[0]);
@@ -1009,7 +1052,11 @@ static void dr_test_debugfs(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, ret, 3);
 	KUNIT_EXPECT_EQ(test, nr[1], nr[0] + 1);
 	KUNIT_EXPECT_EQ(test, runs[1], runs[0] + 1);
-	KUNIT_EXPECT_EQ(test, bytes[1], bytes[0] + 48);
+	/* The KELF index, counted too, grew by one program header. */
+	dr_kelf_current(&kelf_size[1]);
+	KUNIT_EXPECT_EQ(test, kelf_size[1], kelf_size[0] +
+			sizeof(struct elf64_phdr));
+	KUNIT_EXPECT_EQ(test, bytes[1], bytes[0] + 48 + sizeof(struct elf64_phdr));
 	KUNIT_EXPECT_EQ(test, dumpregion_unregister(id), 0);
 }
 
@@ -1217,19 +1264,18 @@ static void dr_test_update_atomic(struct kunit *test)
 	expect_call(test, nu, 1, FAKE_ADD, id);
 	KUNIT_EXPECT_EQ(test, nu->calls[1].nr_runs, 2);
 
-	/* More runs than reserved: refused, providers not called. */
+	/*
+	 * Another size, even within the reservation: refused (the KELF
+	 * offsets after the region would move), providers not called.
+	 */
 	fake_reset_calls(fp);
 	local_irq_save(flags);
 	ret = dumpregion_update_atomic(id, reversed, 3 * PAGE_SIZE);
-	local_irq_restore(flags);
-	KUNIT_EXPECT_EQ(test, ret, -ENOSPC);
-	KUNIT_EXPECT_EQ(test, fp->nr_calls, 0);
-	/* Larger but within the reservation of two runs: accepted. */
-	local_irq_save(flags);
+	KUNIT_EXPECT_EQ(test, ret, -EINVAL);
 	ret = dumpregion_update_atomic(id, swapped, 2 * PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, ret, -EINVAL);
 	local_irq_restore(flags);
-	KUNIT_EXPECT_EQ(test, ret, 0);
-	KUNIT_EXPECT_EQ(test, fp->calls[0].size, 2 * PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, fp->nr_calls, 0);
 	ret = dumpregion_unregister(id);
 	KUNIT_EXPECT_EQ(test, ret, 0);
 
@@ -1305,7 +1351,7 @@ static int stress_fn(void *data)
 			continue;
 		}
 		local_irq_save(flags);
-		if (dumpregion_update_atomic(id, ctx->buf + i + 1, 8))
+		if (dumpregion_update_atomic(id, ctx->buf + i + 1, 16))
 			ctx->errors++;
 		local_irq_restore(flags);
 		if (i % 3 == 0) {
@@ -1526,15 +1572,12 @@ static void dr_test_panic_contract(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, fake_holds(fp, id));
 	KUNIT_EXPECT_TRUE(test, fake_holds(nu, id));
 	KUNIT_EXPECT_EQ(test, atomic_read(&fp->prov.nr_refused), 0);
-	/*
-	 * The KELF index describes the layout the stale providers still
-	 * publish, so collectors matching the two by address agree.
-	 */
+	/* The KELF index describes where the region is now (D10). */
 	preempt_disable();
 	dr_kelf_panic();
 	preempt_enable();
-	KUNIT_EXPECT_NOT_NULL(test, kelf_load(test, virt_to_phys(buf)));
-	KUNIT_EXPECT_NULL(test, kelf_load(test, virt_to_phys(buf + 64)));
+	KUNIT_EXPECT_NULL(test, kelf_load(test, virt_to_phys(buf)));
+	KUNIT_EXPECT_NOT_NULL(test, kelf_load(test, virt_to_phys(buf + 64)));
 
 	/* The lock is free again: the next move reaches the provider. */
 	dumpregion_test_release(h);
@@ -1710,7 +1753,6 @@ static void dr_test_kelf_header(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, eh->e_phentsize, sizeof(struct elf64_phdr));
 	KUNIT_EXPECT_EQ(test, ph[0].p_type, PT_NOTE);
 	/* Loads are laid out back to back after the header and notes. */
-	dr_kelf_flush();
 	for (i = 1; i < eh->e_phnum; i++) {
 		if (ph[i].p_type != PT_LOAD)
 			continue;
@@ -1984,90 +2026,85 @@ static void dr_test_kelf_panic_buffer(struct kunit *test)
 	dr_kelf_restore();
 }
 
-/* 0 when the loads are back to back after header and notes, else 1. */
-static int kelf_offsets_bad(struct kunit *test)
+/*
+ * 0 when the loads of the header at @eh, of @size bytes, are back to back
+ * from @size on (what index.rst promises at every instant), else 1.
+ */
+static int offsets_bad(const struct elf64_hdr *eh, size_t size)
 {
-	const struct elf64_hdr *eh;
-	const struct elf64_phdr *ph = kelf_phdrs(test, &eh);
-	u64 off = 0;
+	const struct elf64_phdr *ph = (const void *)eh + eh->e_phoff;
+	u64 off = size;
 	unsigned int i;
 
 	for (i = 1; i < eh->e_phnum; i++) {
 		if (ph[i].p_type != PT_LOAD)
 			continue;
-		if (off && ph[i].p_offset != off)
+		if (ph[i].p_offset != off)
 			return 1;
-		if (!off && ph[i].p_offset < ph[0].p_offset + ph[0].p_filesz)
-			return 1;
-		off = ph[i].p_offset + ph[i].p_filesz;
+		off += ph[i].p_filesz;
 	}
 	return 0;
 }
 
-/* Offsets that do not wait for a pass are right. */
-static void expect_offsets_honest(struct kunit *test)
+static int kelf_offsets_bad(struct kunit *test)
 {
-	KUNIT_EXPECT_TRUE(test, !kelf_offsets_bad(test) || dr_kelf_offsets_dirty());
+	const struct elf64_hdr *eh;
+	size_t size;
+
+	kelf_phdrs(test, &eh);
+	dr_kelf_current(&size);
+	return offsets_bad(eh, size);
 }
 
 /*
- * Each change rewrites only its region's slots, in the header firmware
- * already knows: a registration, an atomic move and an unregistration
- * show at once, without the KELF index moving.  File offsets are either
- * right or marked for the pass; a move that keeps the size keeps them
- * right; the panic path and the pass make them right.
+ * A registration, an unregistration and a resize publish a new header in
+ * one step, its offsets back to back; a move that keeps the size rewrites
+ * the region's slots in place, in the header firmware already has.
  */
 static void dr_test_kelf_in_place(struct kunit *test)
 {
 	char *buf = kunit_kzalloc(test, 3 * 64, GFP_KERNEL);
 	const void *before;
-	size_t size;
 	unsigned long flags;
+	size_t size;
 	int a, b, c;
 
 	KUNIT_ASSERT_NOT_NULL(test, buf);
 	a = dumpregion_register("ip_a", buf, 40);
+	KUNIT_EXPECT_EQ(test, kelf_offsets_bad(test), 0);
 	b = dumpregion_register_movable("ip_b", buf + 64, 40);
+	KUNIT_EXPECT_EQ(test, kelf_offsets_bad(test), 0);
 	c = dumpregion_register("ip_c", buf + 128, 40);
 	KUNIT_ASSERT_GT(test, a, 0);
 	KUNIT_ASSERT_GT(test, b, 0);
 	KUNIT_ASSERT_GT(test, c, 0);
-	expect_offsets_honest(test);
-	dr_kelf_flush();
-	KUNIT_EXPECT_FALSE(test, dr_kelf_offsets_dirty());
 	KUNIT_EXPECT_EQ(test, kelf_offsets_bad(test), 0);
 	before = dr_kelf_current(&size);
 
 	local_irq_save(flags);
 	KUNIT_EXPECT_EQ(test, dumpregion_update_atomic(b, buf + 72, 40), 0);
+	/* In place only: a size change needs dumpregion_update(). */
+	KUNIT_EXPECT_EQ(test, dumpregion_update_atomic(b, buf + 72, 48),
+			-EINVAL);
 	local_irq_restore(flags);
+	KUNIT_EXPECT_PTR_EQ(test, dr_kelf_current(&size), before);
 	KUNIT_EXPECT_NULL(test, kelf_load(test, virt_to_phys(buf + 64)));
 	KUNIT_EXPECT_NOT_NULL(test, kelf_load(test, virt_to_phys(buf + 72)));
-	KUNIT_EXPECT_FALSE(test, dr_kelf_offsets_dirty());
 	KUNIT_EXPECT_EQ(test, kelf_offsets_bad(test), 0);
 
+	KUNIT_EXPECT_EQ(test, dumpregion_update(a, buf, 24), 0);
+	KUNIT_EXPECT_EQ(test, kelf_offsets_bad(test), 0);
+	KUNIT_EXPECT_EQ(test, kelf_load(test, virt_to_phys(buf))->p_filesz, 24);
 	KUNIT_EXPECT_EQ(test, dumpregion_unregister(a), 0);
 	KUNIT_EXPECT_NULL(test, kelf_load(test, virt_to_phys(buf)));
-	KUNIT_EXPECT_PTR_EQ(test, dr_kelf_current(&size), before);
-	KUNIT_EXPECT_TRUE(test, dr_kelf_offsets_dirty());
-	/* The panic path makes them right without waiting for the pass. */
-	preempt_disable();
-	dr_kelf_panic();
-	preempt_enable();
 	KUNIT_EXPECT_EQ(test, kelf_offsets_bad(test), 0);
-	dr_kelf_restore();
-
-	/* Or the pass, soon after, does. */
 	KUNIT_EXPECT_EQ(test, dumpregion_unregister(b), 0);
-	expect_offsets_honest(test);
-	dr_kelf_flush();
-	KUNIT_EXPECT_FALSE(test, dr_kelf_offsets_dirty());
 	KUNIT_EXPECT_EQ(test, kelf_offsets_bad(test), 0);
 	KUNIT_EXPECT_EQ(test, dumpregion_unregister(c), 0);
-	expect_offsets_honest(test);
+	KUNIT_EXPECT_EQ(test, kelf_offsets_bad(test), 0);
 }
 
-/* Slots of unregistered regions are reused: churn does not grow the table. */
+/* Churn does not grow the header: it holds what is registered. */
 static void dr_test_kelf_reuse(struct kunit *test)
 {
 	const struct elf64_hdr *eh;
@@ -2078,7 +2115,7 @@ static void dr_test_kelf_reuse(struct kunit *test)
 
 	kelf_phdrs(test, &eh);
 	phnum = eh->e_phnum;
-	for (round = 0; round < 20; round++) {
+	for (round = 0; round < 5; round++) {
 		for (i = 0; i < KELF_MANY; i++) {
 			KUNIT_ASSERT_EQ(test, dumpregion_unregister(ids[i]), 0);
 			snprintf(name, sizeof(name), "ru%u.%u", i, round);
@@ -2088,12 +2125,142 @@ static void dr_test_kelf_reuse(struct kunit *test)
 	}
 	kelf_phdrs(test, &eh);
 	KUNIT_EXPECT_EQ(test, eh->e_phnum, phnum);
+	KUNIT_EXPECT_EQ(test, kelf_offsets_bad(test), 0);
 	for (i = 0; i < KELF_MANY; i++) {
 		KUNIT_EXPECT_NOT_NULL(test, kelf_load(test, virt_to_phys(buf + 8 * i)));
 		KUNIT_EXPECT_EQ(test, dumpregion_unregister(ids[i]), 0);
 	}
-	dr_kelf_flush();
 	KUNIT_EXPECT_EQ(test, kelf_offsets_bad(test), 0);
+}
+
+/* NT_PRSTATUS notes in the header at @eh. */
+static int prstatus_notes(const struct elf64_hdr *eh)
+{
+	const struct elf64_phdr *ph = (const void *)eh + eh->e_phoff;
+	const void *p = (const void *)eh + ph[0].p_offset;
+	const void *end = p + ph[0].p_filesz;
+	int nr = 0;
+
+	while (p + sizeof(struct elf_note) <= end) {
+		const struct elf_note *n = p;
+
+		nr += n->n_type == NT_PRSTATUS;
+		p += sizeof(*n) + ALIGN(n->n_namesz, 4) + ALIGN(n->n_descsz, 4);
+	}
+	return nr;
+}
+
+/*
+ * D4: every header a provider is handed, from the first registration that
+ * grows it to the last unregistration, has its loads back to back from
+ * its end; and D8: the header it replaces is still there when the
+ * provider syncs (the core frees it after).
+ */
+static void dr_test_kelf_handed_whole(struct kunit *test)
+{
+	struct fake_prov *fp = fake_start(test, "fake", &fake_ops);
+	char *buf;
+	int *ids = register_many(test, "hw", &buf);
+	int i;
+
+	KUNIT_EXPECT_GE(test, fp->kelf_moves, KELF_MANY);
+	for (i = 0; i < KELF_MANY; i++)
+		KUNIT_EXPECT_EQ(test, dumpregion_unregister(ids[i]), 0);
+	KUNIT_EXPECT_GE(test, fp->kelf_moves, 2 * KELF_MANY);
+	KUNIT_EXPECT_EQ(test, fp->kelf_bad, 0);
+	KUNIT_EXPECT_TRUE(test, fp->prev_alive);
+	KUNIT_EXPECT_EQ(test, kelf_offsets_bad(test), 0);
+}
+
+/*
+ * D6: a provider that refused the KELF index once (a full table) is asked
+ * again at its next move and holds it again.
+ */
+static void dr_test_kelf_refused_retried(struct kunit *test)
+{
+	struct fake_prov *fp = fake_start(test, "fake", &fake_ops);
+	char *buf = kunit_kzalloc(test, 16, GFP_KERNEL);
+	size_t size;
+	int a, b;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	fp->kelf_refuse = 1;
+	a = dumpregion_register("rr_a", buf, 8);
+	KUNIT_ASSERT_GT(test, a, 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fp->prov.nr_refused), 1);
+	b = dumpregion_register("rr_b", buf + 8, 8);
+	KUNIT_ASSERT_GT(test, b, 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fp->prov.nr_refused), 0);
+	KUNIT_EXPECT_EQ(test, fp->kelf_phys,
+			virt_to_phys(dr_kelf_current(&size)));
+	KUNIT_EXPECT_EQ(test, dumpregion_unregister(a), 0);
+	KUNIT_EXPECT_EQ(test, dumpregion_unregister(b), 0);
+	KUNIT_EXPECT_EQ(test, fp->kelf_phys,
+			virt_to_phys(dr_kelf_current(&size)));
+}
+
+/* A panic while the first provider is told about a new header. */
+static void kelf_panic_hook(struct fake_prov *fp)
+{
+	fp->kelf_hook = NULL;
+	dr_kelf_panic();
+	fp->peer_notes = prstatus_notes(phys_to_virt(fp->peer->kelf_phys));
+}
+
+/*
+ * D7: a panic in the middle of the KELF index's move finalises the header
+ * the providers not yet told still have, not only the new one.
+ */
+static void dr_test_kelf_panic_mid_move(struct kunit *test)
+{
+	struct fake_prov *a = fake_start(test, "first", &fake_ops);
+	struct fake_prov *b = fake_start(test, "second", &fake_ops);
+	char *buf = kunit_kzalloc(test, 8, GFP_KERNEL);
+	size_t size;
+	int id;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	a->peer = b;
+	a->peer_notes = -1;
+	a->kelf_hook = kelf_panic_hook;
+	id = dumpregion_register("pm", buf, 8);
+	KUNIT_ASSERT_GT(test, id, 0);
+	/* b was handed the new header after a's hook looked at its old one. */
+	KUNIT_EXPECT_NE(test, b->kelf_prev, virt_to_phys(dr_kelf_current(&size)));
+	KUNIT_EXPECT_GE(test, a->peer_notes, 1);
+	KUNIT_EXPECT_EQ(test, dumpregion_unregister(id), 0);
+	dr_kelf_forget_cpu_regs();
+	dr_kelf_restore();
+}
+
+/*
+ * D10: a provider that cannot follow a move at panic keeps its own stale
+ * entry, but the KELF index, which every provider shares, describes where
+ * the region is now.
+ */
+static void dr_test_kelf_panic_stale_other(struct kunit *test)
+{
+	struct fake_prov *ok = fake_start(test, "follows", &fake_ops);
+	struct fake_prov *st = fake_start(test, "stale", &fake_ops);
+	char *buf = kunit_kzalloc(test, 128, GFP_KERNEL);
+	unsigned long flags;
+	int id;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	id = dumpregion_register_movable("ps", buf, 64);
+	KUNIT_ASSERT_GT(test, id, 0);
+	st->update_err = -EBUSY;
+	dr_test_panic_mode(test);
+	local_irq_save(flags);
+	KUNIT_EXPECT_EQ(test, dumpregion_update_atomic(id, buf + 64, 64), 0);
+	local_irq_restore(flags);
+	dumpregion_test_set_panicking(false);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ok->prov.nr_stale), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&st->prov.nr_stale), 1);
+	KUNIT_EXPECT_NULL(test, kelf_load(test, virt_to_phys(buf)));
+	KUNIT_EXPECT_NOT_NULL(test, kelf_load(test, virt_to_phys(buf + 64)));
+	st->update_err = 0;
+	KUNIT_EXPECT_EQ(test, dumpregion_unregister(id), 0);
 }
 
 static void dr_test_kelf_name_reserved(struct kunit *test)
@@ -2115,6 +2282,10 @@ static struct kunit_case dumpregion_kelf_cases[] = {
 	KUNIT_CASE(dr_test_kelf_panic_buffer),
 	KUNIT_CASE(dr_test_kelf_in_place),
 	KUNIT_CASE(dr_test_kelf_reuse),
+	KUNIT_CASE(dr_test_kelf_handed_whole),
+	KUNIT_CASE(dr_test_kelf_refused_retried),
+	KUNIT_CASE(dr_test_kelf_panic_mid_move),
+	KUNIT_CASE(dr_test_kelf_panic_stale_other),
 	{}
 };
 

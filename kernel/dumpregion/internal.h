@@ -7,6 +7,7 @@
 #define _KERNEL_DUMPREGION_INTERNAL_H
 
 #include <linux/dumpregion/provider.h>
+#include <linux/gfp_types.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
@@ -48,12 +49,12 @@ struct dr_layout {
  * @dead: set under @lock when the region is unregistered
  * @internal: the core's own region (the KELF index): no client may move
  *	or unregister it
- * @panic_stale: a provider could not follow the region's last move during
- *	a panic and publishes the layout in @spare: the KELF index describes
- *	that one too, so that collectors matching the two by address agree
- * @kslot: first of the @capacity KELF slots the region owns, or
- *	%DR_NO_SLOT (kelf.c; changed with dumpregion_mutex held)
- * @kappend: the slots were just taken at the end of the KELF table
+ * @kslot: first of the region's slots in the published KELF header, or
+ *	%DR_NO_SLOT (kelf.c, under the KELF lock, as the three below)
+ * @knr: how many slots it has there
+ * @koff: the file offset of its first load
+ * @ksize: the size its slots describe: a layout of another size needs a
+ *	new header (the offsets after it move)
  * @hnode: entry in the name index
  * @rcu: deferred free
  */
@@ -69,9 +70,10 @@ struct dumpregion {
 	struct list_head links;
 	bool dead;
 	bool internal;
-	bool panic_stale;
 	unsigned int kslot;
-	bool kappend;
+	unsigned int knr;
+	u64 koff;
+	size_t ksize;
 	struct rhash_head hnode;
 	struct rcu_head rcu;
 };
@@ -84,24 +86,17 @@ struct dumpregion {
  */
 #define DR_TEST_SEAMS	(IS_ENABLED(CONFIG_KUNIT) || IS_ENABLED(CONFIG_DUMPREGION_BENCH))
 
-/* Registry access for the KELF index (kelf.c). */
-struct list_head *dr_region_list(void);
-bool dr_is_kelf(const struct dumpregion *r);
-int dr_kelf_register(void *buf, size_t size);
-int dr_kelf_publish(void *buf, size_t size);
-const void *dr_kelf_published(size_t *size);
 bool dr_panicking(void);
 
 /* The KELF index (kelf.c). */
-int dr_kelf_init(void);
-int dr_kelf_take(unsigned int cap, size_t size, unsigned int *start,
-		 bool *append);
-void dr_kelf_give(unsigned int start, unsigned int cap);
-int dr_kelf_alloc(struct dumpregion *r, size_t size);
+int dr_kelf_lock(unsigned long *flags, bool try);
+void dr_kelf_unlock(unsigned long flags);
 void dr_kelf_write(struct dumpregion *r, const struct dr_layout *l);
-void dr_kelf_free(struct dumpregion *r);
-void dr_kelf_flush(void);
-bool dr_kelf_offsets_dirty(void);
+void *dr_kelf_prepare(struct list_head *regions, unsigned int extra,
+		      gfp_t gfp, size_t *size);
+void *dr_kelf_install(struct list_head *regions);
+void dr_kelf_installed(void);
+void dr_kelf_release(void *old);
 void dr_kelf_panic(void);
 const void *dr_kelf_current(size_t *size);
 

@@ -10,31 +10,33 @@
  * kernel virtual address (the kernel image address for image variables),
  * p_paddr the physical address and p_offset laying the runs out one after
  * another after the header.  A host tool that has the raw regions can thus
- * rebuild one ELF core file that
- * drgn and gdb open, whatever the firmware.
+ * rebuild one ELF core file that drgn and gdb open, whatever the firmware.
  *
- * Each region owns a contiguous range of PT_LOAD slots, as many as runs
- * it can hold; unused ones are PT_NULL.  More than 65534 program headers
- * use ELF extended numbering: e_phnum is PN_XNUM and the count is in the
- * sh_info of the one section header, which always follows the program
+ * Each region owns as many consecutive PT_LOAD slots as runs it can hold,
+ * in registration order; unused ones are PT_NULL.  More than 65534 program
+ * headers use ELF extended numbering: e_phnum is PN_XNUM and the count is
+ * in the sh_info of the one section header, which follows the program
  * headers.
  *
- * Cost does not grow with the number of regions.  A change rewrites only
- * the changed region's slots, in the published header, under the region's
- * lock (from dumpregion_update_atomic() and the panic path too): each slot
- * is made PT_NULL, filled, then made PT_LOAD again, so a reader sees it
- * whole or not at all.  New regions take slots at the end of the table;
- * ranges of unregistered regions are reused, by size, only when the table
- * is full; a full table doubles into a new buffer, which is then published
- * by moving the kelf region (providers are told as for any move).
+ * Two ways to change it, so that the published header is always whole and
+ * its loads always back to back:
  *
- * File offsets: consumers that write the header verbatim and append the
- * loads in program header order (Qualcomm's qdl) need every p_offset to be
- * the sum of the loads before it.  A region that keeps its size (a move,
- * as the panic path makes) or that is added at the end keeps the others'
- * offsets right; any other change marks the offsets dirty, and a pass over
- * the slot array (no region walked, no lock) fixes them: from a work item
- * soon after, or at panic if still dirty.
+ * - Registration, unregistration and any change of a region's size or run
+ *   capacity rebuild the whole header, with dumpregion_mutex held, into a
+ *   new buffer (dr_kelf_prepare(), then dr_kelf_install() under
+ *   the KELF lock while the core moves the kelf region to it).  The old
+ *   buffer is freed once every provider has let go of it and a grace
+ *   period has passed (dr_kelf_release()).  Cost: O(regions) per change,
+ *   a few hundred regions on real devices.
+ *
+ * - A move that keeps the region's size (dumpregion_update_atomic(), the
+ *   panic path) rewrites that region's slots in place under the KELF lock
+ *   (dr_kelf_write()): the others' offsets do not change.
+ *
+ * The KELF lock (dr_kelf_lock()) protects @kelf, the slots of the
+ * published header and each region's kslot, knr, koff and ksize.  It nests
+ * inside a region's lock and outside the kelf region's lock and the
+ * providers' locks.  At panic it is only tried.
  */
 
 #define pr_fmt(fmt) "dumpregion: " fmt
@@ -46,18 +48,15 @@
 #include <linux/kexec.h>
 #include <linux/panic.h>
 #include <linux/percpu.h>
-#include <linux/rculist.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
+#include <linux/spinlock.h>
 #include <linux/string.h>
-#include <linux/seqlock.h>
-#include <linux/uaccess.h>
 #include <linux/utsname.h>
 #include <linux/vmalloc.h>
 #include <linux/vmcore_info.h>
-#include <linux/workqueue.h>
-#include <linux/xarray.h>
 #include <kunit/visibility.h>
 
 #include "internal.h"
@@ -99,44 +98,33 @@ void __weak arch_dumpregion_panic_regs(struct pt_regs *regs)
 #define KELF_NOTE_NAME_VMCORE	"VMCOREINFO"
 
 /**
- * struct dr_kelf - the KELF index's buffer and slot allocator
- * @buf: the header firmware is told about
- * @next: while the table grows, the bigger header being filled: slot
- *	writers write both
- * @nslots: PT_LOAD slots in @buf
+ * struct dr_kelf - the KELF index's buffers
+ * @lock: the KELF lock (dr_kelf_lock())
+ * @buf: the published header, or NULL before the first dr_kelf_install()
  * @size: bytes of @buf
- * @top: slots below were handed out at some point; above, never
- * @file_end: while the offsets are clean, the p_offset after the last load
- * @free: ranges of unregistered regions, by length: an xarray of
- *	struct dr_kfree stacks
- * @dirty: the file offsets need a pass
- * @pass_seq: odd while a pass runs (slot writers check it)
- * @pass_work: runs the pass soon after the offsets became dirty
+ * @nslots: PT_LOAD slots in @buf
+ * @prev: while the kelf region moves to @buf, the buffer providers not yet
+ *	told still point firmware at (the panic path finalises both)
+ * @spare: the next header, allocated by dr_kelf_prepare()
+ * @spare_size: bytes of @spare
+ * @spare_slots: PT_LOAD slots in @spare
  *
- * @buf, @next, @nslots, @size, @top, @file_end and @free change with
- * dumpregion_mutex held; slots are written under their region's lock.
+ * @buf, @size, @nslots and @prev change under the KELF lock; @spare and its
+ * sizes with dumpregion_mutex held.
  */
 struct dr_kelf {
+	spinlock_t lock;		/* see the top of the file */
 	void *buf;
-	void *next;
-	unsigned int nslots;
 	size_t size;
-	unsigned int top;
-	u64 file_end;
-	struct xarray free;
-	unsigned long dirty;
-	seqcount_t pass_seq;
-	struct delayed_work pass_work;
-};
-
-/* Free slot ranges of one length, a stack. */
-struct dr_kfree {
-	unsigned int nr, max;
-	unsigned int *start;
+	unsigned int nslots;
+	void *prev;
+	void *spare;
+	size_t spare_size;
+	unsigned int spare_slots;
 };
 
 static struct dr_kelf kelf = {
-	.free = XARRAY_INIT(kelf.free, 0),
+	.lock = __SPIN_LOCK_UNLOCKED(kelf.lock),
 };
 
 /* Registers of a CPU stopped by the panic, saved by its stop handler. */
@@ -202,12 +190,13 @@ static size_t hdr_size(unsigned int nslots)
 	       sizeof(struct elf64_shdr);
 }
 
-/* The slots of a buffer of @size bytes (the inverse of hdr_size()). */
-static unsigned int slots_in(size_t size)
+/* The slots of a header dr_kelf_write_ehdr() wrote. */
+static unsigned int slots_of(const void *buf)
 {
-	size_t fixed = hdr_size(0) + notes_max();
+	const struct elf64_hdr *eh = buf;
+	const struct elf64_shdr *sh = buf + eh->e_shoff;
 
-	return size < fixed ? 0 : (size - fixed) / sizeof(struct elf64_phdr);
+	return (eh->e_phnum == PN_XNUM ? sh->sh_info : eh->e_phnum) - 1;
 }
 
 /* Append one note at @p; returns the byte after it. */
@@ -350,433 +339,253 @@ static u64 data_start(unsigned int nslots)
 	return hdr_size(nslots) + notes_max();
 }
 
-/*
- * Give every slot of @buf below @top its p_offset: the loads back to back
- * in slot order, a PT_NULL slot at the offset of the load after it.
- * Returns the end.  No lock: slot writers racing with it see @pass_seq
- * move and mark the offsets dirty again.
- */
-static u64 offsets_pass(void *buf, unsigned int nslots, unsigned int top)
+static bool slot_is(const struct elf64_phdr *p, const struct dr_layout *l,
+		    unsigned int i, u64 off)
 {
-	struct elf64_phdr *ph = load_slots(buf);
-	u64 off = data_start(nslots);
-	unsigned int i;
-
-	for (i = 0; i < min(top, nslots); i++) {
-		WRITE_ONCE(ph[i].p_offset, off);
-		if (READ_ONCE(ph[i].p_type) == PT_LOAD)
-			off += READ_ONCE(ph[i].p_filesz);
-	}
-	return off;
-}
-
-static void dr_kelf_mark_dirty(void)
-{
-	/* The slots are written before a pass can see the flag. */
-	smp_mb__before_atomic();
-	set_bit(0, &kelf.dirty);
-	if (!dr_panicking())
-		queue_delayed_work(system_unbound_wq, &kelf.pass_work, HZ / 10);
-}
-
-/* Serialises passes: the work item and dr_kelf_flush(). */
-static DEFINE_MUTEX(dr_kelf_pass_lock);
-
-/*
- * The pass itself runs without dumpregion_mutex, so that registrations go
- * on meanwhile: writers that overlap it see @pass_seq odd or moved and
- * mark the offsets dirty again; a table that grew or gained slots meanwhile
- * does the same here.  The RCU read side keeps @buf until the pass ends.
- */
-static void dr_kelf_pass_fn(struct work_struct *work)
-{
-	unsigned int nslots, top;
-	void *buf;
-	u64 end;
-
-	mutex_lock(&dr_kelf_pass_lock);
-	mutex_lock(dumpregion_registration_lock());
-	if (!test_and_clear_bit(0, &kelf.dirty)) {
-		mutex_unlock(dumpregion_registration_lock());
-		goto out;
-	}
-	/* Slot writes before the flag was cleared are seen below. */
-	smp_mb__after_atomic();
-	buf = kelf.buf;
-	nslots = kelf.nslots;
-	top = kelf.top;
-	raw_write_seqcount_begin(&kelf.pass_seq);
-	mutex_unlock(dumpregion_registration_lock());
-
-	rcu_read_lock();
-	end = offsets_pass(buf, nslots, top);
-	rcu_read_unlock();
-
-	mutex_lock(dumpregion_registration_lock());
-	raw_write_seqcount_end(&kelf.pass_seq);
-	if (kelf.buf == buf && kelf.top == top)
-		kelf.file_end = end;
-	else
-		dr_kelf_mark_dirty();
-	mutex_unlock(dumpregion_registration_lock());
-out:
-	mutex_unlock(&dr_kelf_pass_lock);
+	return p->p_type == PT_LOAD && p->p_offset == off &&
+	       p->p_paddr == l->runs[i].phys && p->p_vaddr == l->va[i] &&
+	       p->p_filesz == l->runs[i].size;
 }
 
 /*
- * Write @l into @r's slots of @buf; PT_NULL past its runs.  Returns true
- * when the region's share of the file changed size (the offsets after it
- * move).
+ * Describe @l in @r's slots of @buf, from file offset @r->koff.  Slots that
+ * change are hidden (PT_NULL) first, all of them, then filled, then shown
+ * again: a reader sees each load whole and never two that overlap in the
+ * file.  Slots past the layout's runs are PT_NULL at the offset after it.
  */
-static bool write_slots(void *buf, const struct dumpregion *r,
+static void write_slots(void *buf, const struct dumpregion *r,
 			const struct dr_layout *l)
 {
 	struct elf64_phdr *ph = load_slots(buf) + r->kslot;
-	u64 off = READ_ONCE(ph[0].p_offset), before = 0;
 	unsigned int i;
+	u64 off;
 
-	for (i = 0; i < r->capacity; i++) {
+	for (i = 0, off = r->koff; i < r->knr; i++) {
+		if (i >= l->nr_runs || !slot_is(&ph[i], l, i, off))
+			WRITE_ONCE(ph[i].p_type, PT_NULL);
+		if (i < l->nr_runs)
+			off += l->runs[i].size;
+	}
+	/* Every changing slot hidden before any of them changes. */
+	smp_wmb();
+	for (i = 0, off = r->koff; i < r->knr; i++) {
 		struct elf64_phdr *p = &ph[i];
-		const struct dumpregion_run *run;
 
-		if (READ_ONCE(p->p_type) == PT_LOAD)
-			before += p->p_filesz;
-		WRITE_ONCE(p->p_offset, off);
-		if (i >= l->nr_runs) {
-			WRITE_ONCE(p->p_type, PT_NULL);
+		p->p_offset = off;
+		if (i >= l->nr_runs || p->p_type == PT_LOAD)
 			continue;
-		}
-		run = &l->runs[i];
-		off += run->size;
-		if (p->p_type == PT_LOAD && p->p_paddr == run->phys &&
-		    p->p_vaddr == l->va[i] && p->p_filesz == run->size)
-			continue;
-		/* Hidden while it changes: readers see it whole or not at all. */
-		WRITE_ONCE(p->p_type, PT_NULL);
-		/* PT_NULL visible before any field changes. */
-		smp_wmb();
 		p->p_flags = PF_R | PF_W | PF_X;
 		p->p_vaddr = l->va[i];
-		p->p_paddr = run->phys;
-		p->p_filesz = run->size;
-		p->p_memsz = run->size;
-		/* Every field visible before the slot is a load again. */
-		smp_wmb();
-		WRITE_ONCE(p->p_type, PT_LOAD);
+		p->p_paddr = l->runs[i].phys;
+		p->p_filesz = l->runs[i].size;
+		p->p_memsz = l->runs[i].size;
+		off += l->runs[i].size;
 	}
-	return before != l->size;
+	/* Every field written before a slot is a load again. */
+	smp_wmb();
+	for (i = 0; i < min(r->knr, l->nr_runs); i++)
+		WRITE_ONCE(ph[i].p_type, PT_LOAD);
 }
 
 /**
- * dr_kelf_write() - describe a region's layout in the KELF index
- * @r: the region, with slots (dr_kelf_alloc())
- * @l: the layout to describe; NULL to describe nothing (all PT_NULL)
+ * dr_kelf_lock() - take the KELF lock
+ * @flags: saved interrupt state, for dr_kelf_unlock()
+ * @try: only try it (during a panic: a stopped CPU may hold it)
  *
- * Called with @r->lock held, or at panic with it trylocked: no other lock,
- * no allocation.  Cost: the region's slots.
+ * Return: 0, or -EBUSY when @try and the lock is taken.
+ */
+int dr_kelf_lock(unsigned long *flags, bool try)
+{
+	if (!try) {
+		spin_lock_irqsave(&kelf.lock, *flags);
+		return 0;
+	}
+	return spin_trylock_irqsave(&kelf.lock, *flags) ? 0 : -EBUSY;
+}
+
+/**
+ * dr_kelf_unlock() - release the KELF lock
+ * @flags: from dr_kelf_lock()
+ */
+void dr_kelf_unlock(unsigned long flags)
+{
+	spin_unlock_irqrestore(&kelf.lock, flags);
+}
+
+/**
+ * dr_kelf_write() - describe a region's new layout in place
+ * @r: the region, not the kelf one
+ * @l: its new layout
+ *
+ * With @r->lock and the KELF lock held; no allocation.  Cost: the region's
+ * slots.  A layout of another size, or of more runs than the region has
+ * slots, does not fit in place: the slots are left as they are, for the
+ * rebuild that follows such a change (dr_kelf_install()).
  */
 void dr_kelf_write(struct dumpregion *r, const struct dr_layout *l)
 {
-	static const struct dr_layout none;
-	void *buf = READ_ONCE(kelf.buf), *next = READ_ONCE(kelf.next);
-	unsigned int seq;
-	bool resized;
-
-	if (r->kslot == DR_NO_SLOT || !buf)
+	lockdep_assert_held(&kelf.lock);
+	if (!kelf.buf || r->kslot == DR_NO_SLOT || l->size != r->ksize ||
+	    l->nr_runs > r->knr)
 		return;
-	lockdep_assert_held(&r->lock);
-	if (!l)
-		l = &none;
-	seq = raw_read_seqcount(&kelf.pass_seq);
-	resized = write_slots(buf, r, l);
-	if (next)
-		write_slots(next, r, l);
-	/* Added at the end: dr_kelf_alloc() accounted for its size. */
-	if (r->kappend) {
-		r->kappend = false;
-		resized = false;
-	}
-	/* A pass ran meanwhile and may have used offsets from before. */
-	if (resized || (seq & 1) || read_seqcount_retry(&kelf.pass_seq, seq))
-		dr_kelf_mark_dirty();
+	write_slots(kelf.buf, r, l);
 }
 
-static void free_range_push(unsigned int start, unsigned int len)
+/**
+ * dr_kelf_prepare() - allocate the next KELF header
+ * @regions: the registry's regions
+ * @extra: slots to add to those of @regions (a region about to be
+ *	registered, or to grow)
+ * @gfp: GFP_KERNEL; with __GFP_NOFAIL where the change cannot fail
+ *	(unregistration: the header only shrinks)
+ * @size: set to the new header's size in bytes
+ *
+ * With dumpregion_mutex held.  The buffer is used by the next
+ * dr_kelf_install(), or freed by the next dr_kelf_prepare().
+ *
+ * Return: the buffer, or NULL when out of memory.
+ */
+void *dr_kelf_prepare(struct list_head *regions, unsigned int extra,
+		      gfp_t gfp, size_t *size)
 {
-	struct dr_kfree *f = xa_load(&kelf.free, len);
-	unsigned int *more;
+	unsigned int nslots = extra;
+	struct dumpregion *r;
 
-	if (!f) {
-		f = kzalloc(sizeof(*f), GFP_KERNEL);
-		if (!f || xa_err(xa_store(&kelf.free, len, f, GFP_KERNEL))) {
-			kfree(f);
-			return;		/* the slots stay unused */
-		}
-	}
-	if (f->nr == f->max) {
-		more = krealloc_array(f->start, max(2 * f->max, 8U),
-				      sizeof(*more), GFP_KERNEL);
-		if (!more)
-			return;
-		f->start = more;
-		f->max = max(2 * f->max, 8U);
-	}
-	f->start[f->nr++] = start;
+	list_for_each_entry(r, regions, node)
+		if (!r->internal)
+			nslots += r->capacity;
+	kvfree(kelf.spare);
+	kelf.spare_slots = nslots;
+	kelf.spare_size = hdr_size(nslots) + notes_max();
+	kelf.spare = kvzalloc(kelf.spare_size, gfp);
+	*size = kelf.spare_size;
+	return kelf.spare;
 }
 
-/* A free range of at least @len slots, its surplus freed again. */
-static unsigned int free_range_pop(unsigned int len)
+/**
+ * dr_kelf_install() - publish the prepared header, filled from @regions
+ * @regions: the registry's regions, all with their current layouts
+ *
+ * With dumpregion_mutex and the KELF lock held, after dr_kelf_prepare()
+ * succeeded.  Lays every region's slots out back to back; @kelf.buf is the
+ * new header from here on, and the old one stays finalisable (@kelf.prev)
+ * until dr_kelf_installed().  The layouts read here are stable: a region's
+ * writer that published a layout waits for the KELF lock before it can
+ * change the layout again, and then describes its own change in the new
+ * header.
+ *
+ * Return: the old header, for dr_kelf_release(), or NULL.
+ */
+void *dr_kelf_install(struct list_head *regions)
 {
-	unsigned long have = len;
-	struct dr_kfree *f;
-	unsigned int start;
+	void *buf = kelf.spare, *old = kelf.buf;
+	unsigned int slot = 0, nslots = kelf.spare_slots;
+	u64 off = data_start(nslots);
+	struct dumpregion *r;
 
-	xa_for_each_start(&kelf.free, have, f, len) {
-		if (!f->nr)
+	lockdep_assert_held(&kelf.lock);
+	if (WARN_ON_ONCE(!buf))
+		return NULL;
+	dr_kelf_write_ehdr(buf, nslots, write_notes(buf + hdr_size(nslots),
+						    NULL));
+	list_for_each_entry(r, regions, node) {
+		const struct dr_layout *l = rcu_dereference_raw(r->cur);
+
+		if (r->internal)
 			continue;
-		start = f->start[--f->nr];
-		if (have > len)
-			free_range_push(start + len, have - len);
-		return start;
+		if (WARN_ON_ONCE(r->capacity > nslots - slot)) {
+			r->kslot = DR_NO_SLOT;
+			continue;
+		}
+		r->kslot = slot;
+		r->knr = r->capacity;
+		r->koff = off;
+		r->ksize = l->size;
+		write_slots(buf, r, l);
+		slot += r->capacity;
+		off += l->size;
 	}
-	return DR_NO_SLOT;
-}
-
-/*
- * Double the table (at least to @need slots) into a new buffer: slot
- * writers write both buffers while it fills, then the kelf region moves to
- * it.  With dumpregion_mutex held.  Returns 0 or -ENOMEM.
- */
-static int grow(unsigned int need)
-{
-	unsigned int nslots = max(need, 2 * kelf.nslots);
-	size_t size = hdr_size(nslots) + notes_max();
-	void *old = kelf.buf, *b;
-	int ret;
-
-	b = kvzalloc(size, GFP_KERNEL);
-	if (!b)
-		return -ENOMEM;
-	WRITE_ONCE(kelf.next, b);
-	/* Writers that did not see @next are done before the copy. */
-	synchronize_rcu();
-	memcpy(load_slots(b), load_slots(old),
-	       kelf.nslots * sizeof(struct elf64_phdr));
-	dr_kelf_write_ehdr(b, nslots, write_notes(b + hdr_size(nslots), NULL));
-	ret = dr_kelf_publish(b, size);
-	if (ret) {
-		WRITE_ONCE(kelf.next, NULL);
-		synchronize_rcu();
-		kvfree(b);
-		return ret;
-	}
-	WRITE_ONCE(kelf.buf, b);
+	for (; slot < nslots; slot++)
+		load_slots(buf)[slot].p_offset = off;
+	kelf.prev = old;
+	/* The header is whole before the panic path can see it. */
+	smp_wmb();
+	WRITE_ONCE(kelf.buf, buf);
+	kelf.size = kelf.spare_size;
 	kelf.nslots = nslots;
-	kelf.size = size;
-	/* No writer still writes @old alone; the panic path follows @b. */
-	synchronize_rcu();
-	WRITE_ONCE(kelf.next, NULL);
-	synchronize_rcu();
-	kvfree(old);
-	/* The data start moved with the longer header. */
-	dr_kelf_mark_dirty();
-	return 0;
+	kelf.spare = NULL;
+	return old;
 }
 
 /**
- * dr_kelf_take() - take KELF slots
- * @cap: how many
- * @size: bytes the region they are for describes first
- * @start: set to the first slot
- * @append: set when they are at the end of the table (the offsets of
- *	other loads stay right: see &dumpregion.kappend)
+ * dr_kelf_installed() - the kelf region now points firmware at the new header
  *
- * With dumpregion_mutex held.  Takes the slots at the end of the table,
- * else a free range, else grows the table.
- *
- * Return: 0 with the first slot in *@start (%DR_NO_SLOT when there is no
- * KELF index), or -ENOMEM.
+ * With the KELF lock held.
  */
-int dr_kelf_take(unsigned int cap, size_t size, unsigned int *start,
-		 bool *append)
+void dr_kelf_installed(void)
 {
-	lockdep_assert_held(dumpregion_registration_lock());
-	*append = false;
-	*start = DR_NO_SLOT;
-	if (!kelf.buf || !cap)
-		return 0;
-	if (cap > kelf.nslots - kelf.top) {
-		*start = free_range_pop(cap);
-		if (*start != DR_NO_SLOT)
-			return 0;
-		int ret = grow(kelf.top + cap);
-
-		if (ret)
-			return ret;
-	}
-	*start = kelf.top;
-	kelf.top += cap;
-	WRITE_ONCE(load_slots(kelf.buf)[*start].p_offset, kelf.file_end);
-	kelf.file_end += size;
-	*append = true;
-	return 0;
+	lockdep_assert_held(&kelf.lock);
+	WRITE_ONCE(kelf.prev, NULL);
 }
 
 /**
- * dr_kelf_give() - return KELF slots
- * @start: the first, from dr_kelf_take(), or %DR_NO_SLOT
- * @cap: how many
+ * dr_kelf_release() - free a header dr_kelf_install() replaced
+ * @old: the old header, or NULL
  *
- * With dumpregion_mutex held, once dr_kelf_write() emptied them.
+ * Without dumpregion_mutex, after the providers' sync ops ran (a provider
+ * that defers firmware calls may list @old until then).  The panic path
+ * may still read it: it is freed after a grace period.  May sleep.
  */
-void dr_kelf_give(unsigned int start, unsigned int cap)
+void dr_kelf_release(void *old)
 {
-	lockdep_assert_held(dumpregion_registration_lock());
-	if (start == DR_NO_SLOT)
-		return;
-	free_range_push(start, cap);
-	/* Taken at the end but never written: file_end counted them. */
-	dr_kelf_mark_dirty();
+	might_sleep();
+	kvfree_rcu_mightsleep(old);
 }
 
-/**
- * dr_kelf_alloc() - give a region its KELF slots
- * @r: the region; @r->capacity slots are taken
- * @size: the size of the layout dr_kelf_write() will describe first
- *
- * With dumpregion_mutex held, before dr_kelf_write() for @r.
- *
- * Return: 0 or -ENOMEM.
- */
-int dr_kelf_alloc(struct dumpregion *r, size_t size)
+/* Finalise one header: the notes with the registers, then their size. */
+static void finalise(void *buf, unsigned int nslots, struct pt_regs *regs)
 {
-	return dr_kelf_take(r->capacity, size, &r->kslot, &r->kappend);
-}
+	struct elf64_phdr *note = buf + sizeof(struct elf64_hdr);
+	size_t len;
 
-/**
- * dr_kelf_free() - return a region's slots
- * @r: a region whose slots dr_kelf_write() already emptied
- *
- * With dumpregion_mutex held.
- */
-void dr_kelf_free(struct dumpregion *r)
-{
-	dr_kelf_give(r->kslot, r->capacity);
-	r->kslot = DR_NO_SLOT;
+	/* VMCOREINFO and PRPSINFO rewritten as they were, NT_PRSTATUS after. */
+	len = write_notes(buf + hdr_size(nslots), regs);
+	/* The notes are written before a reader can see their new size. */
+	smp_wmb();
+	WRITE_ONCE(note->p_filesz, len);
+	WRITE_ONCE(note->p_memsz, len);
 }
-
-/* For the tests: whether the file offsets wait for a pass. */
-bool dr_kelf_offsets_dirty(void)
-{
-	return test_bit(0, &kelf.dirty);
-}
-EXPORT_SYMBOL_IF_KUNIT(dr_kelf_offsets_dirty);
-
-/**
- * dr_kelf_flush() - fix pending file offsets now
- *
- * For the benchmark and the tests: what the work item does soon after a
- * change.  May sleep.
- */
-void dr_kelf_flush(void)
-{
-	flush_delayed_work(&kelf.pass_work);
-	dr_kelf_pass_fn(&kelf.pass_work.work);
-}
-EXPORT_SYMBOL_IF_KUNIT(dr_kelf_flush);
 
 /**
  * dr_kelf_panic() - make the published KELF header final
  *
  * Called on the panicking CPU with the other CPUs stopped.  Adds the
- * registers of the panicking CPU and of the CPUs stopped by the panic, in
- * the buffer the kelf region points firmware at, and fixes the file
- * offsets if a change since the last pass left them dirty (a pass over the
- * slot array).  Moves made during the panic are already there.  No locks,
- * no allocation.
+ * registers of the panicking CPU and of the CPUs stopped by the panic to
+ * the header, and to the previous one if a CPU was stopped while moving
+ * the kelf region (providers not yet told still have that one).  Moves
+ * made during the panic are already in the slots.  Only the notes and the
+ * PT_NOTE sizes change; no locks, no allocation.
  */
 void dr_kelf_panic(void)
 {
-	unsigned int nslots;
+	void *buf = READ_ONCE(kelf.buf), *prev = READ_ONCE(kelf.prev);
 	struct pt_regs regs;
-	size_t size;
-	void *buf;
 
+	if (!buf)
+		return;
+	dr_arch_save_regs(&regs);
+	if (panic_in_progress())
+		arch_dumpregion_panic_regs(&regs);
+	/* Pairs with the smp_wmb() in dr_kelf_install(). */
+	smp_rmb();
+	/* The old header is freed after a grace period (dr_kelf_release()). */
 	rcu_read_lock();
-	buf = (void *)dr_kelf_published(&size);
-	nslots = slots_in(size);
-	if (buf && size == hdr_size(nslots) + notes_max()) {
-		dr_arch_save_regs(&regs);
-		if (panic_in_progress())
-			arch_dumpregion_panic_regs(&regs);
-		dr_kelf_write_ehdr(buf, nslots,
-				   write_notes(buf + hdr_size(nslots), &regs));
-		/* Dirty, or a CPU stopped in the middle of a pass. */
-		if (test_bit(0, &kelf.dirty) ||
-		    (raw_read_seqcount(&kelf.pass_seq) & 1))
-			offsets_pass(buf, nslots, READ_ONCE(kelf.top));
-	}
+	finalise(buf, slots_of(buf), &regs);
+	if (prev)
+		finalise(prev, slots_of(prev), &regs);
 	rcu_read_unlock();
 }
 EXPORT_SYMBOL_IF_KUNIT(dr_kelf_panic);
-
-/*
- * Regions registered before the KELF index existed (clients at an earlier
- * initcall level, such as ramoops at postcore) get their slots now.
- */
-static void __init dr_kelf_catch_up(void)
-{
-	const struct dr_layout *l;
-	struct dumpregion *r;
-
-	mutex_lock(dumpregion_registration_lock());
-	list_for_each_entry(r, dr_region_list(), node) {
-		if (dr_is_kelf(r) || r->kslot != DR_NO_SLOT)
-			continue;
-		if (dr_kelf_alloc(r, 0)) {
-			pr_warn("no KELF slots for %s\n", r->name);
-			continue;
-		}
-		spin_lock_irq(&r->lock);
-		l = rcu_dereference_protected(r->cur, lockdep_is_held(&r->lock));
-		/* Sized by the write: the offsets get a pass. */
-		r->kappend = false;
-		dr_kelf_write(r, l);
-		spin_unlock_irq(&r->lock);
-	}
-	mutex_unlock(dumpregion_registration_lock());
-}
-
-/**
- * dr_kelf_init() - allocate the KELF header and register the kelf region
- *
- * Called once from the core's init, before providers exist.
- *
- * Return: 0 or a negative errno.
- */
-int __init dr_kelf_init(void)
-{
-	int ret;
-
-	seqcount_init(&kelf.pass_seq);
-	INIT_DELAYED_WORK(&kelf.pass_work, dr_kelf_pass_fn);
-	kelf.nslots = 64;
-	kelf.size = hdr_size(kelf.nslots) + notes_max();
-	kelf.file_end = data_start(kelf.nslots);
-	kelf.buf = kvzalloc(kelf.size, GFP_KERNEL);
-	if (!kelf.buf)
-		return -ENOMEM;
-	dr_kelf_write_ehdr(kelf.buf, kelf.nslots,
-			   write_notes(kelf.buf + hdr_size(kelf.nslots), NULL));
-	ret = dr_kelf_register(kelf.buf, kelf.size);
-	if (ret) {
-		kvfree(kelf.buf);
-		kelf.buf = NULL;
-		return ret;
-	}
-	dr_kelf_catch_up();
-	return 0;
-}
 
 /**
  * dr_kelf_cpu_task() - the task a stopped CPU was running
@@ -805,11 +614,13 @@ EXPORT_SYMBOL_IF_KUNIT(dr_kelf_forget_cpu_regs);
 /* For the tests: the published header and its size. */
 const void *dr_kelf_current(size_t *size)
 {
+	unsigned long flags;
 	const void *buf;
 
-	rcu_read_lock();
-	buf = dr_kelf_published(size);
-	rcu_read_unlock();
+	dr_kelf_lock(&flags, false);
+	buf = kelf.buf;
+	*size = kelf.size;
+	dr_kelf_unlock(flags);
 	return buf;
 }
 EXPORT_SYMBOL_IF_KUNIT(dr_kelf_current);
@@ -818,10 +629,12 @@ EXPORT_SYMBOL_IF_KUNIT(dr_kelf_current);
 /* For the tests: take back the registers a test's dr_kelf_panic() added. */
 void dr_kelf_restore(void)
 {
-	mutex_lock(dumpregion_registration_lock());
-	dr_kelf_write_ehdr(kelf.buf, kelf.nslots,
-			   write_notes(kelf.buf + hdr_size(kelf.nslots), NULL));
-	mutex_unlock(dumpregion_registration_lock());
+	unsigned long flags;
+
+	dr_kelf_lock(&flags, false);
+	if (kelf.buf)
+		finalise(kelf.buf, kelf.nslots, NULL);
+	dr_kelf_unlock(flags);
 }
 EXPORT_SYMBOL_IF_KUNIT(dr_kelf_restore);
 

@@ -67,7 +67,9 @@ int qcom_md_short_name(const char *prefix, const char *full, char *out)
 	size_t plen = strlen(prefix), flen = strlen(full), room;
 
 	memset(out, 0, MINIDUMP_REGION_NAME_LEN);
-	if (!strcmp(full, DUMPREGION_KELF_NAME)) {
+	/* Also the first run of a KELF index split into runs (vmalloc). */
+	if (!strcmp(full, DUMPREGION_KELF_NAME) ||
+	    !strcmp(full, DUMPREGION_KELF_NAME "#0")) {
 		strscpy(out, QCOM_MD_KELF_NAME, MINIDUMP_REGION_NAME_LEN);
 		return 0;
 	}
@@ -160,32 +162,41 @@ static void qcom_md_remove_region(struct qcom_md *md, int id)
 			qcom_md_remove_at(md, i);
 }
 
-static int qcom_md_add_region(struct qcom_md *md,
-			      const struct dumpregion_layout *r)
+/* The entry name of run @run of @r. */
+static int qcom_md_run_name(struct qcom_md *md,
+			    const struct dumpregion_layout *r, unsigned int run,
+			    char *name)
 {
 	char full[DUMPREGION_NAME_MAX + 12];
+	int ret;
+
+	ret = dumpregion_run_name(r, run, full, sizeof(full));
+	return ret ? ret : qcom_md_short_name(md->prefix, full, name);
+}
+
+/*
+ * Append entries for runs @from.. of @r; the caller checked the room.  On
+ * error the entries past the count are cleared again.  @md->lock held.
+ */
+static int qcom_md_append_runs(struct qcom_md *md,
+			       const struct dumpregion_layout *r,
+			       unsigned int from)
+{
 	char name[MINIDUMP_REGION_NAME_LEN];
 	unsigned int i, n = md->count;
 	int ret;
 
-	lockdep_assert_held(&md->lock);
-	if (md->down)
-		return -ESHUTDOWN;
-	if (r->nr_runs > md->capacity - md->count)
-		return -ENOSPC;
-	for (i = 0; i < r->nr_runs; i++) {
-		ret = dumpregion_run_name(r, i, full, sizeof(full));
-		if (!ret)
-			ret = qcom_md_short_name(md->prefix, full, name);
+	for (i = from; i < r->nr_runs; i++) {
+		ret = qcom_md_run_name(md, r, i, name);
 		if (ret)
 			goto err_clear;
 		/* Above the count: firmware does not look here yet. */
-		qcom_md_write_entry(&md->regions[n + i], name,
+		qcom_md_write_entry(&md->regions[md->count], name,
 				    cpu_to_le32(qcom_md_next_seq(md, name)),
 				    cpu_to_le64(r->runs[i].phys),
 				    cpu_to_le64(r->runs[i].size));
-		md->slots[n + i].id = r->id;
-		md->slots[n + i].run = i;
+		md->slots[md->count].id = r->id;
+		md->slots[md->count].run = i;
 		/* Seen by qcom_md_next_seq() for the next run. */
 		md->count++;
 	}
@@ -193,10 +204,20 @@ static int qcom_md_add_region(struct qcom_md *md,
 	return 0;
 
 err_clear:
-	while (i-- > 0)
-		qcom_md_clear_entry(&md->regions[n + i]);
-	md->count = n;
+	while (md->count > n)
+		qcom_md_clear_entry(&md->regions[--md->count]);
 	return ret;
+}
+
+static int qcom_md_add_region(struct qcom_md *md,
+			      const struct dumpregion_layout *r)
+{
+	lockdep_assert_held(&md->lock);
+	if (md->down)
+		return -ESHUTDOWN;
+	if (r->nr_runs > md->capacity - md->count)
+		return -ENOSPC;
+	return qcom_md_append_runs(md, r, 0);
 }
 
 static int qcom_md_add(struct dumpregion_provider *prov,
@@ -224,34 +245,47 @@ static void qcom_md_remove(struct dumpregion_provider *prov,
 }
 
 /*
- * A region with as many runs as before is rewritten in place, entry by
- * entry, each skipped by firmware only while it changes.  Otherwise its
- * entries are replaced.  Neither allocates.  @md->lock held.
+ * Move a region without ever leaving it out of the table: its entries are
+ * rewritten in place, entry by entry, each skipped by firmware only while
+ * it changes; runs it no longer has are removed after, new ones appended.
+ * A move that needs more entries than the table has free fails first,
+ * with the table as it was.  Never allocates.  @md->lock held.
  */
 static int qcom_md_move_region(struct qcom_md *md,
 			       const struct dumpregion_layout *r)
 {
+	char name[MINIDUMP_REGION_NAME_LEN];
 	unsigned int i, found = 0;
+	int ret;
 
 	lockdep_assert_held(&md->lock);
 	for (i = 0; i < md->count; i++)
 		found += md->slots[i].id == r->id;
-	if (found != r->nr_runs) {
-		qcom_md_remove_region(md, r->id);
-		return qcom_md_add_region(md, r);
+	if (r->nr_runs > found && r->nr_runs - found > md->capacity - md->count)
+		return -ENOSPC;
+	/* Names depend on the run count ("<name>" or "<name>#<k>"). */
+	for (i = 0; i < min(found, r->nr_runs); i++) {
+		ret = qcom_md_run_name(md, r, i, name);
+		if (ret)
+			return ret;
 	}
-	for (i = 0; i < md->count; i++) {
+	for (i = md->count; i-- > 0;) {
 		struct minidump_region *e = &md->regions[i];
-		const struct dumpregion_run *run;
+		unsigned int run = md->slots[i].run;
+		__le32 seq = e->seq_num;
 
-		if (md->slots[i].id != r->id)
+		if (md->slots[i].id != r->id || run >= r->nr_runs)
 			continue;
-		run = &r->runs[md->slots[i].run];
-		qcom_md_write_entry(e, e->name, e->seq_num,
-				    cpu_to_le64(run->phys),
-				    cpu_to_le64(run->size));
+		qcom_md_run_name(md, r, run, name);
+		if (strncmp(name, e->name, MINIDUMP_REGION_NAME_LEN))
+			seq = cpu_to_le32(qcom_md_next_seq(md, name));
+		qcom_md_write_entry(e, name, seq, cpu_to_le64(r->runs[run].phys),
+				    cpu_to_le64(r->runs[run].size));
 	}
-	return 0;
+	for (i = md->count; i-- > 0;)
+		if (md->slots[i].id == r->id && md->slots[i].run >= r->nr_runs)
+			qcom_md_remove_at(md, i);
+	return r->nr_runs > found ? qcom_md_append_runs(md, r, found) : 0;
 }
 
 static int qcom_md_update(struct dumpregion_provider *prov,

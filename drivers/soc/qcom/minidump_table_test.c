@@ -14,6 +14,7 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/platform_device.h>
+#include <linux/vmalloc.h>
 #include <linux/slab.h>
 #include <linux/unaligned.h>
 #include <linux/vmalloc.h>
@@ -387,6 +388,8 @@ static const struct name_case name_cases[] = {
 	/* qdl ramdump: "md_KELF" is the index, other "md_K" names are not. */
 	{ "KELF index", "", "kelf", "KELF", false, 0 },
 	{ "KELF index, prefix", "3_", "kelf", "KELF", false, 0 },
+	/* A vmalloc'd index keeps its name on its first run. */
+	{ "KELF index in runs", "", "kelf#0", "KELF", false, 0 },
 	{ "capital K", "", "Kvmcore", "_Kvmcore", false, 0 },
 	{ "capital K, prefix", "3_", "Kvmcore", "3_Kvmcore", false, 0 },
 };
@@ -567,6 +570,86 @@ static void qcom_md_test_panic(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&env->md->prov.nr_stale), 0);
 	KUNIT_EXPECT_EQ(test, dumpregion_unregister(id), 0);
 	KUNIT_EXPECT_EQ(test, env->violations, 0);
+}
+
+/* Three pages in reverse order: three runs. */
+static void *vmap_reversed(struct kunit *test, struct page **pages)
+{
+	struct page *map[3];
+	void *v;
+
+	*pages = alloc_pages(GFP_KERNEL, 2);
+	KUNIT_ASSERT_NOT_NULL(test, *pages);
+	map[0] = *pages + 2;
+	map[1] = *pages + 1;
+	map[2] = *pages;
+	v = vmap(map, 3, VM_MAP, PAGE_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, v);
+	return v;
+}
+
+/*
+ * A move that changes a region's run count rewrites its entries in place
+ * and adds or removes only the difference; one that needs more entries
+ * than are free fails with the table exactly as it was (D3: the region is
+ * never out of the table, least of all at panic).
+ */
+static void qcom_md_test_move_runs(struct kunit *test)
+{
+	struct md_env *env = md_env_start(test, 4);
+	void *buf = kunit_kzalloc(test, 3 * PAGE_SIZE, GFP_KERNEL);
+	struct page *pages;
+	unsigned long flags;
+	void *v;
+	int id, fill, i;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	v = vmap_reversed(test, &pages);
+	id = dumpregion_register_movable("mv", buf, 3 * PAGE_SIZE);
+	KUNIT_ASSERT_GT(test, id, 0);
+	KUNIT_EXPECT_EQ(test, env->md->count, E(env, 2));
+
+	/* 1 -> 3 runs with room: same first entry, two appended. */
+	i = find_entry(env, "mv", 0);
+	KUNIT_ASSERT_GE(test, i, 0);
+	KUNIT_EXPECT_EQ(test, dumpregion_update(id, v, 3 * PAGE_SIZE), 0);
+	KUNIT_EXPECT_EQ(test, env->md->count, E(env, 4));
+	expect_entry(test, &env->md->regions[i], "mv#0", 0,
+		     page_to_phys(pages + 2), PAGE_SIZE);
+	expect_entry(test, &env->md->regions[E(env, 2)], "mv#1", 0,
+		     page_to_phys(pages + 1), PAGE_SIZE);
+	expect_entry(test, &env->md->regions[E(env, 3)], "mv#2", 0,
+		     page_to_phys(pages), PAGE_SIZE);
+	/* And back: the two removed. */
+	KUNIT_EXPECT_EQ(test, dumpregion_update(id, buf, 3 * PAGE_SIZE), 0);
+	KUNIT_EXPECT_EQ(test, env->md->count, E(env, 2));
+	expect_entry(test, &env->md->regions[i], "mv", 0, virt_to_phys(buf),
+		     3 * PAGE_SIZE);
+
+	/* The table full but for one entry: the same move at panic fails. */
+	fill = dumpregion_register("fill", buf, 8);
+	KUNIT_ASSERT_GT(test, fill, 0);
+	KUNIT_EXPECT_EQ(test, env->md->count, E(env, 3));
+	dumpregion_test_set_panicking(true);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, not_panicking, NULL),
+			0);
+	local_irq_save(flags);
+	KUNIT_EXPECT_EQ(test, dumpregion_update_atomic(id, v, 3 * PAGE_SIZE), 0);
+	local_irq_restore(flags);
+	dumpregion_test_set_panicking(false);
+	KUNIT_EXPECT_EQ(test, atomic_read(&env->md->prov.nr_stale), 1);
+	KUNIT_EXPECT_EQ(test, env->md->count, E(env, 3));
+	KUNIT_EXPECT_EQ(test, find_entry(env, "mv", 0), i);
+	expect_entry(test, &env->md->regions[i], "mv", 0, virt_to_phys(buf),
+		     3 * PAGE_SIZE);
+	KUNIT_EXPECT_LT(test, find_entry(env, "mv#0", 0), 0);
+
+	KUNIT_EXPECT_EQ(test, dumpregion_unregister(fill), 0);
+	KUNIT_EXPECT_EQ(test, dumpregion_unregister(id), 0);
+	KUNIT_EXPECT_EQ(test, env->md->count, env->base);
+	KUNIT_EXPECT_EQ(test, env->violations, 0);
+	vunmap(v);
+	__free_pages(pages, 2);
 }
 
 /* Shutdown (reboot, kexec) withdraws the table from firmware. */
@@ -770,6 +853,7 @@ static struct kunit_case qcom_md_test_cases[] = {
 	KUNIT_CASE(qcom_md_test_consistency),
 	KUNIT_CASE(qcom_md_test_bad_capacity),
 	KUNIT_CASE(qcom_md_test_panic),
+	KUNIT_CASE(qcom_md_test_move_runs),
 	KUNIT_CASE(qcom_md_test_shutdown),
 	KUNIT_CASE(qcom_md_test_mmio_check),
 	KUNIT_CASE(qcom_md_test_mmio),
