@@ -282,10 +282,17 @@ static void fake_sync(struct dumpregion_provider *prov)
 		wait_for_completion_timeout(fp->sync_gate, 10 * HZ);
 	fp->nr_sync++;
 	fp->held_at_sync = fake_nr_held(fp);
-	/* Under KASAN, a header freed before its providers synced is a report. */
-	if (fp->kelf_prev)
-		fp->prev_alive = !memcmp(phys_to_virt(fp->kelf_prev), ELFMAG,
-					 SELFMAG);
+	/*
+	 * The header the provider was told about before is still allocated:
+	 * under KASAN, one freed before its providers synced is a report
+	 * (byte reads: KASAN does not check memcmp()).
+	 */
+	if (fp->kelf_prev) {
+		const u8 *h = phys_to_virt(fp->kelf_prev);
+
+		fp->prev_alive = h[EI_MAG0] == ELFMAG0 && h[EI_MAG1] == ELFMAG1 &&
+				 h[EI_MAG2] == ELFMAG2 && h[EI_MAG3] == ELFMAG3;
+	}
 	atomic_dec(&fp->in_sync);
 }
 
