@@ -53,6 +53,7 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/vmalloc.h>
+#include <linux/workqueue.h>
 #include <linux/xarray.h>
 #include <asm/sections.h>
 #include <kunit/visibility.h>
@@ -380,11 +381,49 @@ static void dr_retry_refused(struct dumpregion *r, struct dr_link *link,
 	atomic_inc(&prov->nr_accepted);
 }
 
+/* Make @r->spare the published layout, described in the KELF index. */
+static void dr_swap_layout(struct dumpregion *r)
+{
+	struct dr_layout *old = dr_cur(r);
+
+	rcu_assign_pointer(r->cur, r->spare);
+	r->spare = old;
+	if (!r->internal)
+		dr_kelf_write(r, dr_cur(r));
+}
+
+/*
+ * dr_swap_layout() under the KELF lock, which the kelf region's own moves
+ * already hold; during a panic the lock is only tried (-EBUSY, nothing
+ * changed).
+ */
+static int dr_swap_locked(struct dumpregion *r)
+{
+	unsigned long flags;
+
+	if (r->internal) {
+		lockdep_assert_held(&dr_kelf_lock);
+		dr_swap_layout(r);
+		return 0;
+	}
+	if (!dr_panicking()) {
+		spin_lock_irqsave(&dr_kelf_lock, flags);
+		dr_swap_layout(r);
+		spin_unlock_irqrestore(&dr_kelf_lock, flags);
+		return 0;
+	}
+	if (!spin_trylock_irqsave(&dr_kelf_lock, flags))
+		return -EBUSY;
+	dr_swap_layout(r);
+	spin_unlock_irqrestore(&dr_kelf_lock, flags);
+	return 0;
+}
+
 /*
  * Publish @r->spare, filled with a new layout, in the KELF index and to
  * every provider that holds the region.  A provider whose update fails
  * drops the region and the failure is recorded as its refusal.  Called
- * with @r->lock held, and for the kelf region with the KELF lock held too.
+ * with @r->lock held.
  * Return: 0, or -EBUSY during a panic when a stopped CPU holds
  * the KELF lock (nothing is changed then).
  */
@@ -393,21 +432,12 @@ static int dr_publish(struct dumpregion *r)
 	struct dr_layout *old = dr_cur(r), *new = r->spare;
 	struct dumpregion_layout old_view, new_view;
 	struct dr_link *link;
-	unsigned long flags;
 	int ret;
 
 	lockdep_assert_held(&r->lock);
-	if (!r->internal) {
-		ret = dr_kelf_lock(&flags, dr_panicking());
-		if (ret)
-			return ret;
-	}
-	rcu_assign_pointer(r->cur, new);
-	r->spare = old;
-	if (!r->internal) {
-		dr_kelf_write(r, new);
-		dr_kelf_unlock(flags);
-	}
+	ret = dr_swap_locked(r);
+	if (ret)
+		return ret;
 	dr_view(r, old, &old_view);
 	dr_view(r, new, &new_view);
 	if (dr_panicking()) {
@@ -610,7 +640,7 @@ static void *dr_kelf_rebuild(void *buf, size_t size)
 	lockdep_assert_held(&dumpregion_mutex);
 	if (!buf)
 		return NULL;
-	dr_kelf_lock(&flags, false);
+	spin_lock_irqsave(&dr_kelf_lock, flags);
 	old = dr_kelf_install(&dumpregion_list);
 	if (k) {
 		spin_lock(&k->lock);
@@ -619,7 +649,7 @@ static void *dr_kelf_rebuild(void *buf, size_t size)
 		spin_unlock(&k->lock);
 	}
 	dr_kelf_installed();
-	dr_kelf_unlock(flags);
+	spin_unlock_irqrestore(&dr_kelf_lock, flags);
 	return old;
 }
 
@@ -636,14 +666,29 @@ static void *dr_kelf_shrink(void)
 	return dr_kelf_rebuild(buf, size);
 }
 
-/* Let providers catch up, then free the old KELF header. */
 static void dr_sync_providers(void);
+
+/* Frees retired KELF headers once the providers synced. */
+static void dr_kelf_free_fn(struct work_struct *work)
+{
+	struct llist_node *list = dr_kelf_take_retired();
+
+	dr_sync_providers();
+	dr_kelf_free_retired(list);
+}
+
+static DECLARE_WORK(dr_kelf_free_work, dr_kelf_free_fn);
+
+/*
+ * For changes that do not wait for the providers (registration): the old
+ * KELF header is freed from a work item, after the providers synced.
+ */
 static void dr_kelf_done(void *old)
 {
 	if (!old)
 		return;
-	dr_sync_providers();
-	dr_kelf_release(old);
+	dr_kelf_retire(old);
+	queue_work(system_unbound_wq, &dr_kelf_free_work);
 }
 
 #define DR_MOVABLE	BIT(0)	/* reserve runs for any placement */
@@ -1146,6 +1191,15 @@ out_unlock:
 }
 EXPORT_SYMBOL_IF_KUNIT(__dumpregion_update);
 
+/* A move that keeps the size: the KELF slots are rewritten in place. */
+static int dr_relayout_same(struct dumpregion *r, enum dumpregion_kind kind,
+			    unsigned long va, size_t size)
+{
+	if (dr_cur(r)->size != size)
+		return -EINVAL;
+	return dr_relayout(r, kind, va, size);
+}
+
 /* Move @r without sleeping.  Under rcu_read_lock(). */
 static int dr_update_atomic(struct dumpregion *r, enum dumpregion_kind kind,
 			    unsigned long va, size_t size)
@@ -1153,15 +1207,16 @@ static int dr_update_atomic(struct dumpregion *r, enum dumpregion_kind kind,
 	unsigned long flags;
 	int ret;
 
-	if (!dr_panicking())
+	if (!dr_panicking()) {
 		spin_lock_irqsave(&r->lock, flags);
-	else if (!spin_trylock_irqsave(&r->lock, flags))
-		return -EBUSY;	/* a stopped CPU may hold it */
-	/* Same size: the KELF slots are rewritten in place. */
-	if (dr_cur(r)->size != size)
-		ret = -EINVAL;
-	else
-		ret = dr_relayout(r, kind, va, size);
+		ret = dr_relayout_same(r, kind, va, size);
+		spin_unlock_irqrestore(&r->lock, flags);
+		return ret;
+	}
+	/* A stopped CPU may hold the lock: try it only. */
+	if (!spin_trylock_irqsave(&r->lock, flags))
+		return -EBUSY;
+	ret = dr_relayout_same(r, kind, va, size);
 	spin_unlock_irqrestore(&r->lock, flags);
 	return ret;
 }
@@ -1583,6 +1638,39 @@ VISIBLE_IF_KUNIT int dumpregion_providers_show(struct seq_file *s,
 EXPORT_SYMBOL_IF_KUNIT(dumpregion_providers_show);
 DEFINE_SHOW_ATTRIBUTE(dumpregion_providers);
 
+#if DR_TEST_SEAMS
+/* For the tests: a new KELF header, without a test's panic registers. */
+void dr_kelf_restore(void)
+{
+	void *buf, *kold = NULL;
+	size_t size;
+
+	mutex_lock(&dumpregion_mutex);
+	if (!dr_kelf_reserve(0, GFP_KERNEL, &buf, &size))
+		kold = dr_kelf_rebuild(buf, size);
+	mutex_unlock(&dumpregion_mutex);
+	dr_kelf_done(kold);
+}
+EXPORT_SYMBOL_IF_KUNIT(dr_kelf_restore);
+
+/**
+ * dumpregion_test_undo_panic() - undo a test's run of the panic finaliser
+ *
+ * Points the built-in clients' task and stack regions back at the idle
+ * tasks, forgets saved CPU registers and publishes a new KELF header
+ * without them: the providers see the kelf region move, as after any
+ * change, and leave the panic behind (the dump index drops its PANIC
+ * flag).  KUnit and the benchmark only.
+ */
+void dumpregion_test_undo_panic(void)
+{
+	dr_clients_panic_undo();
+	dr_kelf_forget_cpu_regs();
+	dr_kelf_restore();
+}
+EXPORT_SYMBOL_IF_KUNIT(dumpregion_test_undo_panic);
+#endif
+
 /*
  * The KELF index: a first header describing the regions registered so far
  * (clients at earlier initcall levels, such as ramoops at postcore), the
@@ -1599,9 +1687,9 @@ static int __init dr_kelf_setup(void)
 	mutex_lock(&dumpregion_mutex);
 	buf = dr_kelf_prepare(&dumpregion_list, 0, GFP_KERNEL, &size);
 	if (buf) {
-		dr_kelf_lock(&flags, false);
+		spin_lock_irqsave(&dr_kelf_lock, flags);
 		dr_kelf_install(&dumpregion_list);
-		dr_kelf_unlock(flags);
+		spin_unlock_irqrestore(&dr_kelf_lock, flags);
 	}
 	mutex_unlock(&dumpregion_mutex);
 	if (!buf)

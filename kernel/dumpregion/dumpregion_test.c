@@ -72,8 +72,7 @@ struct fake_prov {
 	phys_addr_t kelf_phys;		/* where the KELF index was last put */
 	phys_addr_t kelf_prev;		/* and where it was before */
 	unsigned int kelf_moves;	/* updates of the KELF index */
-	unsigned int kelf_bad;		/* of those, headers handed over with
-					 * offsets not back to back */
+	unsigned int kelf_bad;		/* of those, not back to back */
 	unsigned int kelf_refuse;	/* KELF updates to refuse */
 	void (*kelf_hook)(struct fake_prov *fp);	/* in each KELF update */
 	struct fake_prov *peer;		/* for @kelf_hook */

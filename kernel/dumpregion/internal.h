@@ -9,6 +9,7 @@
 #include <linux/dumpregion/provider.h>
 #include <linux/gfp_types.h>
 #include <linux/list.h>
+#include <linux/llist.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
 #include <linux/rhashtable-types.h>
@@ -89,14 +90,16 @@ struct dumpregion {
 bool dr_panicking(void);
 
 /* The KELF index (kelf.c). */
-int dr_kelf_lock(unsigned long *flags, bool try);
-void dr_kelf_unlock(unsigned long flags);
+extern spinlock_t dr_kelf_lock;
 void dr_kelf_write(struct dumpregion *r, const struct dr_layout *l);
 void *dr_kelf_prepare(struct list_head *regions, unsigned int extra,
 		      gfp_t gfp, size_t *size);
 void *dr_kelf_install(struct list_head *regions);
 void dr_kelf_installed(void);
 void dr_kelf_release(void *old);
+void dr_kelf_retire(void *old);
+struct llist_node *dr_kelf_take_retired(void);
+void dr_kelf_free_retired(struct llist_node *list);
 void dr_kelf_panic(void);
 const void *dr_kelf_current(size_t *size);
 

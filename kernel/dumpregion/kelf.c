@@ -33,7 +33,7 @@
  *   panic path) rewrites that region's slots in place under the KELF lock
  *   (dr_kelf_write()): the others' offsets do not change.
  *
- * The KELF lock (dr_kelf_lock()) protects @kelf, the slots of the
+ * The KELF lock, dr_kelf_lock, protects @kelf, the slots of the
  * published header and each region's kslot, knr, koff and ksize.  It nests
  * inside a region's lock and outside the kelf region's lock and the
  * providers' locks.  At panic it is only tried.
@@ -46,6 +46,7 @@
 #include <linux/elf.h>
 #include <linux/elfcore.h>
 #include <linux/kexec.h>
+#include <linux/llist.h>
 #include <linux/panic.h>
 #include <linux/percpu.h>
 #include <linux/rcupdate.h>
@@ -99,7 +100,6 @@ void __weak arch_dumpregion_panic_regs(struct pt_regs *regs)
 
 /**
  * struct dr_kelf - the KELF index's buffers
- * @lock: the KELF lock (dr_kelf_lock())
  * @buf: the published header, or NULL before the first dr_kelf_install()
  * @size: bytes of @buf
  * @nslots: PT_LOAD slots in @buf
@@ -113,7 +113,6 @@ void __weak arch_dumpregion_panic_regs(struct pt_regs *regs)
  * sizes with dumpregion_mutex held.
  */
 struct dr_kelf {
-	spinlock_t lock;		/* see the top of the file */
 	void *buf;
 	size_t size;
 	unsigned int nslots;
@@ -123,9 +122,17 @@ struct dr_kelf {
 	unsigned int spare_slots;
 };
 
-static struct dr_kelf kelf = {
-	.lock = __SPIN_LOCK_UNLOCKED(kelf.lock),
+static struct dr_kelf kelf;
+
+/* Past the end of a replaced header, where it waits to be freed. */
+struct dr_kelf_retired {
+	struct llist_node node;
+	void *buf;
 };
+
+static LLIST_HEAD(dr_kelf_retired);
+/* The KELF lock: see the top of the file. */
+DEFINE_SPINLOCK(dr_kelf_lock);
 
 /* Registers of a CPU stopped by the panic, saved by its stop handler. */
 struct dr_cpu_regs {
@@ -188,6 +195,12 @@ static size_t hdr_size(unsigned int nslots)
 	return sizeof(struct elf64_hdr) +
 	       (1 + (size_t)nslots) * sizeof(struct elf64_phdr) +
 	       sizeof(struct elf64_shdr);
+}
+
+/* What to allocate for a header of @size bytes: see dr_kelf_retire(). */
+static size_t alloc_size(size_t size)
+{
+	return ALIGN(size, 8) + sizeof(struct dr_kelf_retired);
 }
 
 /* The slots of a header dr_kelf_write_ehdr() wrote. */
@@ -388,31 +401,6 @@ static void write_slots(void *buf, const struct dumpregion *r,
 }
 
 /**
- * dr_kelf_lock() - take the KELF lock
- * @flags: saved interrupt state, for dr_kelf_unlock()
- * @try: only try it (during a panic: a stopped CPU may hold it)
- *
- * Return: 0, or -EBUSY when @try and the lock is taken.
- */
-int dr_kelf_lock(unsigned long *flags, bool try)
-{
-	if (!try) {
-		spin_lock_irqsave(&kelf.lock, *flags);
-		return 0;
-	}
-	return spin_trylock_irqsave(&kelf.lock, *flags) ? 0 : -EBUSY;
-}
-
-/**
- * dr_kelf_unlock() - release the KELF lock
- * @flags: from dr_kelf_lock()
- */
-void dr_kelf_unlock(unsigned long flags)
-{
-	spin_unlock_irqrestore(&kelf.lock, flags);
-}
-
-/**
  * dr_kelf_write() - describe a region's new layout in place
  * @r: the region, not the kelf one
  * @l: its new layout
@@ -424,7 +412,7 @@ void dr_kelf_unlock(unsigned long flags)
  */
 void dr_kelf_write(struct dumpregion *r, const struct dr_layout *l)
 {
-	lockdep_assert_held(&kelf.lock);
+	lockdep_assert_held(&dr_kelf_lock);
 	if (!kelf.buf || r->kslot == DR_NO_SLOT || l->size != r->ksize ||
 	    l->nr_runs > r->knr)
 		return;
@@ -457,7 +445,7 @@ void *dr_kelf_prepare(struct list_head *regions, unsigned int extra,
 	kvfree(kelf.spare);
 	kelf.spare_slots = nslots;
 	kelf.spare_size = hdr_size(nslots) + notes_max();
-	kelf.spare = kvzalloc(kelf.spare_size, gfp);
+	kelf.spare = kvzalloc(alloc_size(kelf.spare_size), gfp);
 	*size = kelf.spare_size;
 	return kelf.spare;
 }
@@ -483,7 +471,7 @@ void *dr_kelf_install(struct list_head *regions)
 	u64 off = data_start(nslots);
 	struct dumpregion *r;
 
-	lockdep_assert_held(&kelf.lock);
+	lockdep_assert_held(&dr_kelf_lock);
 	if (WARN_ON_ONCE(!buf))
 		return NULL;
 	dr_kelf_write_ehdr(buf, nslots, write_notes(buf + hdr_size(nslots),
@@ -524,8 +512,50 @@ void *dr_kelf_install(struct list_head *regions)
  */
 void dr_kelf_installed(void)
 {
-	lockdep_assert_held(&kelf.lock);
+	lockdep_assert_held(&dr_kelf_lock);
 	WRITE_ONCE(kelf.prev, NULL);
+}
+
+/**
+ * dr_kelf_retire() - queue a header dr_kelf_install() replaced
+ * @old: the old header, or NULL
+ *
+ * For a caller that does not wait for the providers' sync ops itself:
+ * dr_kelf_free_retired() frees it once they ran.  No allocation: the
+ * entry lives past the header's end (alloc_size()).
+ */
+void dr_kelf_retire(void *old)
+{
+	struct dr_kelf_retired *t;
+
+	if (!old)
+		return;
+	t = old + ALIGN(hdr_size(slots_of(old)) + notes_max(), 8);
+	t->buf = old;
+	llist_add(&t->node, &dr_kelf_retired);
+}
+
+/**
+ * dr_kelf_take_retired() - the headers retired so far
+ *
+ * Return: them, for dr_kelf_free_retired() after a sync of the providers
+ * that began after this call.
+ */
+struct llist_node *dr_kelf_take_retired(void)
+{
+	return llist_del_all(&dr_kelf_retired);
+}
+
+/**
+ * dr_kelf_free_retired() - free headers from dr_kelf_take_retired()
+ * @list: the headers
+ */
+void dr_kelf_free_retired(struct llist_node *list)
+{
+	struct dr_kelf_retired *t, *tmp;
+
+	llist_for_each_entry_safe(t, tmp, list, node)
+		dr_kelf_release(t->buf);
 }
 
 /**
@@ -617,40 +647,10 @@ const void *dr_kelf_current(size_t *size)
 	unsigned long flags;
 	const void *buf;
 
-	dr_kelf_lock(&flags, false);
+	spin_lock_irqsave(&dr_kelf_lock, flags);
 	buf = kelf.buf;
 	*size = kelf.size;
-	dr_kelf_unlock(flags);
+	spin_unlock_irqrestore(&dr_kelf_lock, flags);
 	return buf;
 }
 EXPORT_SYMBOL_IF_KUNIT(dr_kelf_current);
-
-#if DR_TEST_SEAMS
-/* For the tests: take back the registers a test's dr_kelf_panic() added. */
-void dr_kelf_restore(void)
-{
-	unsigned long flags;
-
-	dr_kelf_lock(&flags, false);
-	if (kelf.buf)
-		finalise(kelf.buf, kelf.nslots, NULL);
-	dr_kelf_unlock(flags);
-}
-EXPORT_SYMBOL_IF_KUNIT(dr_kelf_restore);
-
-/**
- * dumpregion_test_undo_panic() - undo a test's run of the panic finaliser
- *
- * Points the built-in clients' task and stack regions back at the idle
- * tasks, forgets saved CPU registers and takes them out of the KELF
- * notes, so the registry is as before the test (KUnit and the benchmark
- * only).
- */
-void dumpregion_test_undo_panic(void)
-{
-	dr_clients_panic_undo();
-	dr_kelf_forget_cpu_regs();
-	dr_kelf_restore();
-}
-EXPORT_SYMBOL_IF_KUNIT(dumpregion_test_undo_panic);
-#endif

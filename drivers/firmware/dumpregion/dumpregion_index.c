@@ -18,6 +18,7 @@
  * whose checksum holds: the old index or the new one.
  */
 
+#include <linux/crash_dump.h>
 #include <linux/crc32.h>
 #include <linux/dumpregion/provider.h>
 #include <linux/io.h>
@@ -204,6 +205,11 @@ static int drix_add(struct dumpregion_provider *prov,
 	if (!drix_is_kelf(l))
 		return 0;
 	spin_lock(&ix->lock);
+	/*
+	 * Outside a panic: the kernel lives on (only a test runs the panic
+	 * finaliser and carries on), so the index is not final any more.
+	 */
+	ix->flags &= ~DRIX_F_PANIC;
 	ret = drix_set_kelf(ix, l);
 	spin_unlock(&ix->lock);
 	return ret;
@@ -297,10 +303,12 @@ static void drix_report_previous(struct drix *ix, struct device *dev)
 	cur = drix_current(ix->base, ix->size);
 	if (cur >= 0) {
 		h = ix->base + cur * ix->slot_size;
-		dev_info(dev, "index left by the previous boot: generation %llu%s, KELF of %llu bytes; starting a new one\n",
+		dev_info(dev, "index left by the previous boot: generation %llu%s, KELF of %llu bytes; %s\n",
 			 le64_to_cpu(h->generation),
 			 le32_to_cpu(h->flags) & DRIX_F_PANIC ? ", panicked" : "",
-			 le64_to_cpu(h->kelf_size));
+			 le64_to_cpu(h->kelf_size),
+			 is_kdump_kernel() ? "kept for the dump" :
+			 "starting a new one");
 		return;
 	}
 	for (k = 0; k < 2; k++) {
@@ -322,10 +330,12 @@ static void drix_report_previous(struct drix *ix, struct device *dev)
  * @size: its size
  *
  * Reports what a previous boot left there, then clears both slots: until
- * the provider publishes, readers find no index.
+ * the provider publishes, readers find no index.  A crash kernel (kdump)
+ * only reports it: the index of the kernel that crashed stays as it is,
+ * for whatever collects the dump after it.
  *
  * Return: 0; -EINVAL when the carve-out is too small or misaligned;
- * -ENOMEM.
+ * -ENOMEM; -ENODEV in a crash kernel.
  */
 VISIBLE_IF_KUNIT int drix_init(struct drix *ix, struct device *dev,
 			       void *base, size_t size)
@@ -350,6 +360,10 @@ VISIBLE_IF_KUNIT int drix_init(struct drix *ix, struct device *dev,
 		return -ENOMEM;
 	spin_lock_init(&ix->lock);
 	drix_report_previous(ix, dev);
+	if (is_kdump_kernel()) {
+		dev_info(dev, "crash kernel: leaving the crashed kernel's index as it is\n");
+		return -ENODEV;
+	}
 	memset(base, 0, 2 * ix->slot_size);
 	/* Both slots empty in memory before the first generation is written. */
 	wmb();

@@ -6,6 +6,7 @@
 
 #include <kunit/device.h>
 #include <kunit/test.h>
+#include <linux/crash_dump.h>
 #include <linux/crc32.h>
 #include <linux/dumpregion.h>
 #include <linux/dumpregion/provider.h>
@@ -475,7 +476,64 @@ static void drix_test_core_panic(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dumpregion_unregister(id), 0);
 }
 
+/*
+ * D11: a test's run of the core's panic finaliser leaves no trace in the
+ * dump index once undone: a later boot must not read "panicked".
+ */
+static void drix_test_undo_panic(struct kunit *test)
+{
+	struct drix *ix = ix_start(test, 4096);
+	int cur;
+
+	KUNIT_ASSERT_EQ(test, dumpregion_provider_register(&ix->prov), 0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, unregister_provider,
+							&ix->prov), 0);
+	dumpregion_test_set_panicking(true);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, not_panicking, NULL),
+			0);
+	preempt_disable();
+	dumpregion_panic_finalise();
+	preempt_enable();
+	cur = drix_current(ix->base, ix->size);
+	KUNIT_ASSERT_GE(test, cur, 0);
+	KUNIT_EXPECT_TRUE(test, le32_at(slot_of(ix, cur), 16) & DRIX_F_PANIC);
+
+	/* Out of panic mode and undone (dumpregion_test_undo_panic()). */
+	kunit_release_action(test, not_panicking, NULL);
+	cur = drix_current(ix->base, ix->size);
+	KUNIT_ASSERT_GE(test, cur, 0);
+	KUNIT_EXPECT_FALSE(test, le32_at(slot_of(ix, cur), 16) & DRIX_F_PANIC);
+	KUNIT_EXPECT_NE(test, le64_at(slot_of(ix, cur), 24), 0);	/* kelf_size */
+}
+
+/*
+ * D5: a crash kernel (kdump) finds the index the crashed kernel left and
+ * reports it, but neither clears nor rewrites it.
+ */
+static void drix_test_crash_kernel(struct kunit *test)
+{
+	struct drix *ix = ix_start(test, 1024), again;
+	struct dumpregion_layout *a = kelf_layout(test, 3, 0x80000000, 1);
+	unsigned long long saved_addr = elfcorehdr_addr;
+	u8 saved[1024];
+
+	KUNIT_ASSERT_EQ(test, drix_ops.add(&ix->prov, a), 0);
+	drix_ops.finalise(&ix->prov);
+	memcpy(saved, ix->base, sizeof(saved));
+	/* What is_kdump_kernel() reads: set for the length of one call. */
+	elfcorehdr_addr = 0;
+	KUNIT_EXPECT_EQ(test, drix_init(&again, ix->prov.dev, ix->base, 1024),
+			-ENODEV);
+	elfcorehdr_addr = saved_addr;
+	KUNIT_EXPECT_EQ(test, memcmp(saved, ix->base, sizeof(saved)), 0);
+	/* A normal boot takes it over. */
+	KUNIT_EXPECT_EQ(test, drix_init(&again, ix->prov.dev, ix->base, 1024), 0);
+	KUNIT_EXPECT_LT(test, drix_current(ix->base, 1024), 0);
+}
+
 static struct kunit_case drix_test_cases[] = {
+	KUNIT_CASE(drix_test_undo_panic),
+	KUNIT_CASE(drix_test_crash_kernel),
 	KUNIT_CASE(drix_test_sizes),
 	KUNIT_CASE(drix_test_layout),
 	KUNIT_CASE(drix_test_torn),

@@ -41,6 +41,7 @@
  * (minidump_rm_test.c): no Gunyah hypervisor runs here.
  */
 
+#include <linux/crash_dump.h>
 #include <linux/device.h>
 #include <linux/module.h>
 #include <linux/notifier.h>
@@ -502,6 +503,9 @@ __devm_qcom_md_rm_attach(struct device *dev, const struct qcom_md_rm_ops *ops,
 
 	if (!ops || !ops->call)
 		return ERR_PTR(-EINVAL);
+	/* The crashed kernel's registrations stay for the dump. */
+	if (is_kdump_kernel())
+		return ERR_PTR(-ENODEV);
 	md = devm_kzalloc(dev, sizeof(*md), GFP_KERNEL);
 	if (!md)
 		return ERR_PTR(-ENOMEM);

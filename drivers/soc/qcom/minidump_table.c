@@ -26,6 +26,7 @@
  * values, so (name, seq_num) is unique.
  */
 
+#include <linux/crash_dump.h>
 #include <linux/device.h>
 #include <linux/jhash.h>
 #include <linux/module.h>
@@ -368,11 +369,13 @@ EXPORT_SYMBOL_IF_KUNIT(qcom_md_shutdown);
  * @capacity: region entries firmware accepts from Linux
  *
  * Allocates the region array, has the transport publish it, and registers
- * the provider, which receives every dump region already registered.
+ * the provider, which receives every dump region already registered.  A
+ * crash kernel (kdump) leaves the table of the kernel that crashed as it
+ * is, for whatever collects the dump after it.
  *
  * Context: may sleep.
  * Return: 0 or a negative errno (-EINVAL for a capacity of 0 or one too
- * large for a contiguous array).
+ * large for a contiguous array; -ENODEV in a crash kernel).
  */
 int devm_qcom_md_register(struct device *dev, struct qcom_md *md,
 			  const struct qcom_md_transport_ops *ops,
@@ -380,6 +383,10 @@ int devm_qcom_md_register(struct device *dev, struct qcom_md *md,
 {
 	int ret;
 
+	if (is_kdump_kernel()) {
+		dev_info(dev, "crash kernel: leaving the crashed kernel's table as it is\n");
+		return -ENODEV;
+	}
 	if (!capacity ||
 	    capacity > KMALLOC_MAX_SIZE / sizeof(struct minidump_region))
 		return -EINVAL;

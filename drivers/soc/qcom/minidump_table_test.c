@@ -8,6 +8,7 @@
 #include <kunit/test.h>
 #include <linux/dumpregion.h>
 #include <linux/dumpregion/provider.h>
+#include <linux/crash_dump.h>
 #include <linux/ctype.h>
 #include <linux/device.h>
 #include <linux/io.h>
@@ -652,6 +653,35 @@ static void qcom_md_test_move_runs(struct kunit *test)
 	__free_pages(pages, 2);
 }
 
+/*
+ * D5: a crash kernel (kdump) leaves the crashed kernel's table as it is:
+ * no provider, SMEM bytes untouched.
+ */
+static void qcom_md_test_crash_kernel(struct kunit *test)
+{
+	struct md_env *env = md_env_start(test, 4);
+	struct device *dev = kunit_device_register(test, "qcom-md-kdump");
+	unsigned long long saved_addr = elfcorehdr_addr;
+	struct minidump_global_toc *saved;
+	struct qcom_md *md;
+	int ret;
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(dev));
+	md = devm_kzalloc(dev, sizeof(*md), GFP_KERNEL);
+	saved = kunit_kmalloc(test, TOC_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, md);
+	KUNIT_ASSERT_NOT_NULL(test, saved);
+	memcpy(saved, env->toc, TOC_SIZE);
+	md->priv = &env->toc->subsystems[0];
+	/* What is_kdump_kernel() reads: set for the length of one call. */
+	elfcorehdr_addr = 0;
+	ret = devm_qcom_md_register(dev, md, &qcom_md_smem_ops, 8);
+	elfcorehdr_addr = saved_addr;
+	KUNIT_EXPECT_EQ(test, ret, -ENODEV);
+	KUNIT_EXPECT_EQ(test, memcmp(saved, env->toc, TOC_SIZE), 0);
+	KUNIT_EXPECT_EQ(test, env->violations, 0);
+}
+
 /* Shutdown (reboot, kexec) withdraws the table from firmware. */
 static void qcom_md_test_shutdown(struct kunit *test)
 {
@@ -854,6 +884,7 @@ static struct kunit_case qcom_md_test_cases[] = {
 	KUNIT_CASE(qcom_md_test_bad_capacity),
 	KUNIT_CASE(qcom_md_test_panic),
 	KUNIT_CASE(qcom_md_test_move_runs),
+	KUNIT_CASE(qcom_md_test_crash_kernel),
 	KUNIT_CASE(qcom_md_test_shutdown),
 	KUNIT_CASE(qcom_md_test_mmio_check),
 	KUNIT_CASE(qcom_md_test_mmio),
