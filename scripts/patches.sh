@@ -21,8 +21,11 @@ set -euo pipefail
 
 out=$DR_TOP/build/patches
 work=$DR_TOP/build/patches-work
-author="dumpregion developers <dumpregion@localhost.localdomain>"
-export GIT_AUTHOR_NAME="dumpregion developers" GIT_AUTHOR_EMAIL="dumpregion@localhost.localdomain"
+# The project's identity, as in its own commits and MAINTAINERS.
+name="Seed d6ba207f maintainers"
+email="maintainers@users.noreply.r-seed-d6ba207f.example"
+author="$name <$email>"
+export GIT_AUTHOR_NAME="$name" GIT_AUTHOR_EMAIL="$email"
 export GIT_COMMITTER_NAME="$GIT_AUTHOR_NAME" GIT_COMMITTER_EMAIL="$GIT_AUTHOR_EMAIL"
 export GIT_AUTHOR_DATE="2026-11-24 12:00:00 +0000" GIT_COMMITTER_DATE="2026-11-24 12:00:00 +0000"
 
@@ -205,7 +208,7 @@ check_series() {
 			ign="--ignore FILE_PATH_CHANGES"
 			for f in $(awk '/^diff --git/ { f = $4 } /^new file mode/ { sub("^b/", "", f); print f }' "$p"); do
 				(cd "$am" && scripts/get_maintainer.pl --no-git --no-rolestats \
-					--no-l --no-r -f "$f" 2>/dev/null) | grep >/dev/null -c dumpregion@ ||
+					--no-l --no-r -f "$f" 2>/dev/null) | grep >/dev/null -c -F "$email" ||
 					{ echo "$p: $f: no MAINTAINERS entry"; ign=; }
 			done
 		fi

@@ -76,6 +76,16 @@ int dix_parse(const uint8_t *buf, uint64_t size, struct dix_index *ix,
 		       why[0], why[1]);
 		return MD_ERR_NOTABLE;
 	}
+	/*
+	 * A newer format in one slot: the other one, if valid, is older than
+	 * it (each kernel clears both slots at boot), so not the dump.
+	 */
+	for (k = 0; k < 2; k++)
+		if (why[k] == (k ? b1 : b0)) {
+			seterr(err, errlen, "slot %u holds dump index %s, which this reader does not know; not taking the other slot",
+			       k, why[k]);
+			return MD_ERR_NOTABLE;
+		}
 	for (k = 0; k < 2; k++)
 		if (!why[k])
 			g[k] = get_le64(buf + k * ss + 8);

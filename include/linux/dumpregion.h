@@ -21,6 +21,7 @@
 #ifndef _LINUX_DUMPREGION_H
 #define _LINUX_DUMPREGION_H
 
+#include <linux/build_bug.h>
 #include <linux/compiler_types.h>
 #include <linux/errno.h>
 #include <linux/export.h>

@@ -13,7 +13,8 @@
  *
  * Each region has a spinlock that serialises the provider ops for that
  * region and every change of its layout.  dumpregion_update_atomic() takes
- * only this lock, so it works in any context but NMI.
+ * only this lock and, inside it, the KELF lock (kelf.c), so it works in any
+ * context but NMI.
  *
  * Crash consistency
  *
@@ -21,10 +22,11 @@
  * preallocated buffers.  A change is written into the unused buffer, then
  * published with rcu_assign_pointer().  A lockless reader, such as the panic
  * path after other CPUs were stopped in the middle of an update, sees the
- * old or the new layout in full, never a mix.  The panic path takes no lock
- * at all: it walks the RCU-published provider list and calls each provider's
- * finalise op, so a CPU stopped while holding dumpregion_mutex or a region
- * lock cannot deadlock it.
+ * old or the new layout in full, never a mix.  During a panic the core
+ * takes locks only by trylock (a CPU stopped while holding one cannot
+ * deadlock the panicking CPU), calls no provider op but panic_update and
+ * finalise, allocates nothing and queues no work; the provider list is
+ * walked under RCU.
  */
 
 #define pr_fmt(fmt) "dumpregion: " fmt

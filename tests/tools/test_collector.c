@@ -780,6 +780,12 @@ static void test_index_pick(void **state)
 	assert_int_equal(dix_parse(ca, IX_SIZE, &ix, err, sizeof(err)), MD_OK);
 	assert_int_equal(ix.slot, 1);
 	dix_free(&ix);
+	/* A newer format in slot 0: slot 1 is older, not taken (index.rst). */
+	ix_board();
+	put_le16(ca + 4, 2);
+	assert_int_equal(dix_parse(ca, IX_SIZE, &ix, err, sizeof(err)), MD_ERR_NOTABLE);
+	assert_non_null(strstr(err, "slot 0 holds dump index version 2"));
+	dix_free(&ix);
 	/* Neither valid: each slot's reason. */
 	ix_board();
 	put_le16(ca + 4, 2);
