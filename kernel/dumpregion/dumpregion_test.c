@@ -336,6 +336,14 @@ static struct fake_prov *fake_new(struct kunit *test, const char *name,
 }
 
 /* A registered fake provider, unregistered when the test ends. */
+/* Where the current KELF header is; virt_to_phys() takes no const pointer. */
+static phys_addr_t kelf_phys_now(void)
+{
+	size_t size;
+
+	return virt_to_phys((void *)dr_kelf_current(&size));
+}
+
 static struct fake_prov *fake_start(struct kunit *test, const char *name,
 				    const struct dumpregion_provider_ops *ops)
 {
@@ -588,8 +596,7 @@ static void dr_test_ownership(struct kunit *test)
 			-EPERM);
 	/* Still published, still where it was. */
 	KUNIT_EXPECT_NOT_NULL(test, dr_kelf_current(&size));
-	KUNIT_EXPECT_EQ(test, virt_to_phys((void *)dr_kelf_current(&size)),
-			fp->kelf_phys);
+	KUNIT_EXPECT_EQ(test, kelf_phys_now(), fp->kelf_phys);
 
 	id = dumpregion_register("mine", buf, 64);
 	KUNIT_ASSERT_GT(test, id, 0);
@@ -2186,7 +2193,6 @@ static void dr_test_kelf_refused_retried(struct kunit *test)
 {
 	struct fake_prov *fp = fake_start(test, "fake", &fake_ops);
 	char *buf = kunit_kzalloc(test, 16, GFP_KERNEL);
-	size_t size;
 	int a, b;
 
 	KUNIT_ASSERT_NOT_NULL(test, buf);
@@ -2197,12 +2203,10 @@ static void dr_test_kelf_refused_retried(struct kunit *test)
 	b = dumpregion_register("rr_b", buf + 8, 8);
 	KUNIT_ASSERT_GT(test, b, 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&fp->prov.nr_refused), 0);
-	KUNIT_EXPECT_EQ(test, fp->kelf_phys,
-			virt_to_phys(dr_kelf_current(&size)));
+	KUNIT_EXPECT_EQ(test, fp->kelf_phys, kelf_phys_now());
 	KUNIT_EXPECT_EQ(test, dumpregion_unregister(a), 0);
 	KUNIT_EXPECT_EQ(test, dumpregion_unregister(b), 0);
-	KUNIT_EXPECT_EQ(test, fp->kelf_phys,
-			virt_to_phys(dr_kelf_current(&size)));
+	KUNIT_EXPECT_EQ(test, fp->kelf_phys, kelf_phys_now());
 }
 
 /* A panic while the first provider is told about a new header. */
@@ -2222,7 +2226,6 @@ static void dr_test_kelf_panic_mid_move(struct kunit *test)
 	struct fake_prov *a = fake_start(test, "first", &fake_ops);
 	struct fake_prov *b = fake_start(test, "second", &fake_ops);
 	char *buf = kunit_kzalloc(test, 8, GFP_KERNEL);
-	size_t size;
 	int id;
 
 	KUNIT_ASSERT_NOT_NULL(test, buf);
@@ -2232,7 +2235,7 @@ static void dr_test_kelf_panic_mid_move(struct kunit *test)
 	id = dumpregion_register("pm", buf, 8);
 	KUNIT_ASSERT_GT(test, id, 0);
 	/* b was handed the new header after a's hook looked at its old one. */
-	KUNIT_EXPECT_NE(test, b->kelf_prev, virt_to_phys(dr_kelf_current(&size)));
+	KUNIT_EXPECT_NE(test, b->kelf_prev, kelf_phys_now());
 	KUNIT_EXPECT_GE(test, a->peer_notes, 1);
 	KUNIT_EXPECT_EQ(test, dumpregion_unregister(id), 0);
 	dr_kelf_forget_cpu_regs();
