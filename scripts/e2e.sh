@@ -633,6 +633,32 @@ check_index_bad() {
 	fi
 }
 
+# A reset at any moment while regions come and go: the guest registers and
+# unregisters regions for ten seconds (the KELF index rebuilt and moved at
+# each step), the host stops it five times at random moments and reads the
+# dump index and the KELF index from its RAM as a collector would after a
+# reset (tests/qemu/stop_check.py): each time a valid slot, a whole header
+# and the loads back to back from kelf_size.
+check_reset_loop() {
+	local name=reset-loop dtb=$out/board-$ram-index.dtb bpid rc
+
+	rm -f "$out/$name.qmp"
+	boot_extra=(-qmp unix:"$out/$name.qmp",server=on,wait=off)
+	boot_dtb=$dtb no_smem=1 boot "$name" churn &
+	bpid=$!
+	boot_extra=()
+	timeout 900 /usr/bin/python3 "$qdir/stop_check.py" "$out/$name.qmp" "$out/$name.ram" \
+		"$ram_base" "$out/$name.log" 5 > "$out/$name.stops" 2>&1
+	rc=$?
+	wait "$bpid"
+	sed 's/^/  /' "$out/$name.stops"
+	if [ "$rc" -eq 0 ] && [ "$(grep -c '^ok - stop' "$out/$name.stops")" -eq 5 ]; then
+		ok "$name: 5 stops at random moments of registration churn, each a whole index with its loads back to back ($(grep -o 'generation [0-9]*' "$out/$name.stops" | tail -1) at the last)"
+	else
+		not_ok "$name: a stop found a broken index (see $out/$name.stops, $out/$name.log)"
+	fi
+}
+
 # Both providers at once (SMEM overlay plus dump index): the Qualcomm table
 # lists every run of every region, the dump index's KELF one load per run:
 # the same addresses, sizes and bytes, and both point at the same KELF.
@@ -786,6 +812,7 @@ run mmio && check_mmio mmio yes
 run mmio-uninit && check_mmio mmio-uninit no
 run index && check_index
 run index-bad && check_index_bad
+run reset-loop && check_reset_loop
 run both && check_both
 run legacy && check_broken legacy "cannot read SMEM item 602" 1 --variant legacy
 run no-siii && check_broken no-siii "cannot read SMEM item 602" 1 --variant no-siii

@@ -6,7 +6,10 @@
  * DUMPREGION_STATIC() and filled with a pattern.  Writing "setup" to debugfs
  * dumpregion_e2e/ctl registers a linear, a vmalloc, a per-CPU and a
  * long-named region filled with patterns, plus one region that is
- * unregistered again at once.  Writing "panic" panics the kernel from
+ * unregistered again at once.  Writing "churn" registers and unregisters
+ * regions of changing sizes for ten seconds, for a host that stops the
+ * machine at random moments and checks the index each time.  Writing
+ * "panic" panics the kernel from
  * e2e_crash(), a function a debugger must find on the crashing stack.  dumpregion_e2e/expected then
  * lists what a dump must hold, computed here independently of the core:
  *
@@ -21,6 +24,7 @@
 #include <linux/debugfs.h>
 #include <linux/dumpregion.h>
 #include <linux/init.h>
+#include <linux/jiffies.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -233,6 +237,47 @@ err_teardown:
 	return ret;
 }
 
+#define E2E_CHURN_SLOTS	64
+
+/*
+ * Registration churn: slot k of e2e_churn holds region "churn.<k>" or
+ * nothing; each step replaces one with a region of another size, so that
+ * the KELF index is rebuilt (and moves) at every step.  Ten seconds.
+ */
+static u8 e2e_churn[E2E_CHURN_SLOTS][64];
+
+static int e2e_churn_run(void)
+{
+	int ids[E2E_CHURN_SLOTS] = {};
+	unsigned long end = jiffies + 10 * HZ;
+	char name[16];
+	unsigned int i, k, n = 0;
+	int ret = 0;
+
+	for (i = 0; time_before(jiffies, end); i++) {
+		k = (i * 37) % E2E_CHURN_SLOTS;
+		if (ids[k]) {
+			ret = dumpregion_unregister(ids[k]);
+			ids[k] = 0;
+			if (ret)
+				break;
+		}
+		snprintf(name, sizeof(name), "churn.%u", k);
+		ret = dumpregion_register(name, e2e_churn[k], 1 + (i * 7) % 64);
+		if (ret < 0)
+			break;
+		ids[k] = ret;
+		ret = 0;
+		n++;
+		cond_resched();
+	}
+	for (k = 0; k < E2E_CHURN_SLOTS; k++)
+		if (ids[k])
+			dumpregion_unregister(ids[k]);
+	pr_info("dumpregion_e2e: churn: %u registrations, %d\n", n, ret);
+	return ret;
+}
+
 /* Not inlined: the e2e test looks for it in the panicking CPU's trace. */
 static noinline void e2e_crash(void)
 {
@@ -267,6 +312,10 @@ static ssize_t ctl_write(struct file *file, const char __user *ubuf,
 		    cpu == raw_smp_processor_id())
 			return -EINVAL;
 		ret = smp_call_function_single(cpu, e2e_crash_irq, NULL, 1);
+		return ret ? ret : len;
+	}
+	if (sysfs_streq(buf, "churn")) {
+		ret = e2e_churn_run();
 		return ret ? ret : len;
 	}
 	if (!sysfs_streq(buf, "setup"))

@@ -97,6 +97,14 @@ int main(void)
 		cat("regions", "/sys/kernel/debug/dumpregion/regions");
 		cat("total", "/sys/kernel/debug/dumpregion/total");
 	}
+	/* The host stops the machine at random moments meanwhile. */
+	if (strstr(cmdline, "e2e.step=churn")) {
+		printf("E2E-CHURN start\n");
+		fflush(stdout);
+		if (write_file("/sys/kernel/debug/dumpregion_e2e/ctl", "churn"))
+			printf("E2E-ERROR churn failed\n");
+		printf("E2E-CHURN end\n");
+	}
 	if (strstr(cmdline, "e2e.step=pstore"))
 		show_pstore();
 	/* make bench: the in-kernel benchmark, "full" or "panic" only. */
