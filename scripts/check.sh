@@ -4,7 +4,8 @@
 # Fast gates that need no kernel build: checkpatch --strict on every project
 # kernel source, header and glue patch; kernel-doc quiet, with a kernel-doc
 # comment for every exported symbol; GPL-only exports, no BUG_ON; shell
-# scripts parse.  Each gate counts as one test in the summary.
+# scripts parse; the core's files layered, none calling one that calls it.
+# Each gate counts as one test in the summary.
 # Read whole before running: editing the file meanwhile cannot derail it.
 {
 set -uo pipefail
@@ -131,6 +132,25 @@ absolute_paths() {
 	done
 }
 
+# The core's files call only the files listed before them at the top of
+# kernel/dumpregion/internal.h: a function one of them defines, named in the
+# code (not a comment) of a file listed earlier, is a call back up.
+core_layers() {
+	local d=kernel/dumpregion files fn i j
+
+	mapfile -t files < <(sed -n 's|^ \*   \([a-z]*\.c\) .*|\1|p' "$d/internal.h")
+	[ "${#files[@]}" -ge 2 ] || { echo "$d/internal.h: no list of files"; return; }
+	for ((i = 1; i < ${#files[@]}; i++)); do
+		for fn in $(sed -nE 's/^[a-z][a-z0-9_ ]*[ *]([a-z_][a-z0-9_]*)\(.*/\1/p' "$d/${files[i]}"); do
+			for ((j = 0; j < i; j++)); do
+				grep -vE '^\s*(/?\*)' "$d/${files[j]}" | grep -qw "$fn" &&
+					echo "${files[j]} calls $fn() of ${files[i]}, listed after it"
+			done
+		done
+	done
+	return 0
+}
+
 gate "checkpatch --strict (sources and headers)" checkpatch_files
 gate "checkpatch --strict (glue patches)" checkpatch_patches
 gate "kernel-doc -none -Wall" kerneldoc
@@ -140,6 +160,7 @@ gate "shell scripts parse (bash -n)" shells_parse
 gate "programs named by absolute path come from scripts/deps.sh" absolute_paths
 gate "devicetree bindings: dt-doc-validate, examples through dtc and dt-validate" bindings
 gate "Documentation: rST (docutils, no Sphinx) and kernel-doc directives" docs
+gate "the core's files call only those before them (internal.h)" core_layers
 
 dr_result check "$passed" "$failed"
 echo "check: $passed passed, $failed failed"

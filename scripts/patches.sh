@@ -43,7 +43,7 @@ steps=(
 	"msg:dt-bindings-minidump-mmio|Documentation/devicetree/bindings/soc/qcom/qcom,minidump-mmio.yaml|Documentation/devicetree/bindings/soc/qcom/qcom,minidump-mmio.yaml"
 	"msg:dt-bindings-gunyah|Documentation/devicetree/bindings/firmware/gunyah-hypervisor.yaml|Documentation/devicetree/bindings/firmware/gunyah-hypervisor.yaml"
 	"0005-vmlinux-lds-dumpregion-static-section.patch||"
-	"0001-dumpregion-wire-into-build.patch+msg:core|kernel/dumpregion/Kconfig<config+DUMPREGION_KUNIT_TEST kernel/dumpregion/Makefile<CONFIG_DUMPREGION_KUNIT_TEST kernel/dumpregion/core.c kernel/dumpregion/kelf.c kernel/dumpregion/clients.c kernel/dumpregion/internal.h include/linux/dumpregion.h include/linux/dumpregion|kernel/dumpregion/ include/linux/dumpregion.h include/linux/dumpregion/"
+	"0001-dumpregion-wire-into-build.patch+msg:core|kernel/dumpregion/Kconfig<config+DUMPREGION_KUNIT_TEST kernel/dumpregion/Makefile<CONFIG_DUMPREGION_KUNIT_TEST kernel/dumpregion/internal.h kernel/dumpregion/layout.c kernel/dumpregion/notes.c kernel/dumpregion/kelf.c kernel/dumpregion/provider.c kernel/dumpregion/registry.c kernel/dumpregion/clients.c kernel/dumpregion/panic.c kernel/dumpregion/debugfs.c include/linux/dumpregion.h include/linux/dumpregion|kernel/dumpregion/ include/linux/dumpregion.h include/linux/dumpregion/"
 	"0010-printk-put-the-log-in-dumps.patch|kernel/printk/dumpregion.c|kernel/printk/dumpregion.c"
 	"0004-arm64-smp-record-stopped-cpu-registers.patch+msg:arm64|arch/arm64/kernel/dumpregion.c|arch/arm64/kernel/dumpregion.c"
 	"0006-sched-panic-annotate-runqueues-and-taint-for-dumps.patch||"

@@ -239,7 +239,7 @@ void dr_clients_panic(void)
 	if (!dr_task_ids)
 		return;
 	for_each_possible_cpu(cpu) {
-		t = cpu == self ? current : dr_kelf_cpu_task(cpu);
+		t = cpu == self ? current : dr_cpu_task(cpu);
 		if (!t)
 			continue;
 		if (dr_task_ids[cpu] > 0)

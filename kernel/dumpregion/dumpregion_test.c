@@ -77,7 +77,8 @@ struct fake_prov {
 	void (*kelf_hook)(struct fake_prov *fp);	/* in each KELF update */
 	struct fake_prov *peer;		/* for @kelf_hook */
 	int peer_notes;			/* NT_PRSTATUS notes @kelf_hook saw */
-	bool prev_alive;		/* @kelf_prev still a header at sync */
+	phys_addr_t sync_prev;		/* @kelf_prev, until the next sync */
+	bool prev_alive;		/* @sync_prev still a header at sync */
 	int foreign;			/* regions held that predate the test */
 	bool block_panic;		/* panic_update only trylocks @lock */
 	unsigned int nr_panic_update;
@@ -211,6 +212,7 @@ static int fake_kelf_update(struct fake_prov *fp, phys_addr_t prev,
 			    const struct dumpregion_layout *r)
 {
 	fp->kelf_prev = prev;
+	WRITE_ONCE(fp->sync_prev, prev);
 	fp->kelf_moves++;
 	if (r->nr_runs == 1 &&
 	    offsets_bad(phys_to_virt(r->runs[0].phys), r->size))
@@ -274,6 +276,7 @@ static char *show(struct kunit *test,
 static void fake_sync(struct dumpregion_provider *prov)
 {
 	struct fake_prov *fp = to_fake(prov);
+	phys_addr_t prev;
 
 	might_sleep();
 	atomic_inc(&fp->in_sync);
@@ -282,12 +285,14 @@ static void fake_sync(struct dumpregion_provider *prov)
 	fp->nr_sync++;
 	fp->held_at_sync = fake_nr_held(fp);
 	/*
-	 * The header the provider was told about before is still allocated:
-	 * under KASAN, one freed before its providers synced is a report
-	 * (byte reads: KASAN does not check memcmp()).
+	 * The header the provider was told about before is still allocated
+	 * at the sync that follows the move, after which the provider has
+	 * let go of it: under KASAN, one freed before is a report (byte
+	 * reads: KASAN does not check memcmp()).
 	 */
-	if (fp->kelf_prev) {
-		const u8 *h = phys_to_virt(fp->kelf_prev);
+	prev = xchg(&fp->sync_prev, 0);
+	if (prev) {
+		const u8 *h = phys_to_virt(prev);
 
 		fp->prev_alive = h[EI_MAG0] == ELFMAG0 && h[EI_MAG1] == ELFMAG1 &&
 				 h[EI_MAG2] == ELFMAG2 && h[EI_MAG3] == ELFMAG3;
@@ -1615,7 +1620,7 @@ static void dr_test_panic_contract(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dumpregion_unregister(id), 0);
 	KUNIT_EXPECT_FALSE(test, fp->bogus);
 	KUNIT_EXPECT_FALSE(test, nu->bogus);
-	dr_kelf_forget_cpu_regs();
+	dr_forget_cpu_regs();
 	dr_kelf_restore();
 }
 
@@ -1640,14 +1645,14 @@ static void dr_test_stop_hook(struct kunit *test)
 		cpus_read_unlock();
 		kunit_skip(test, "needs two online CPUs");
 	}
-	dr_kelf_forget_cpu_regs();
+	dr_forget_cpu_regs();
 	smp_call_function_single(cpu, save_regs_fn, regs, 1);
-	KUNIT_EXPECT_NULL(test, dr_kelf_cpu_task(cpu));
+	KUNIT_EXPECT_NULL(test, dr_cpu_task(cpu));
 	dr_test_panic_mode(test);
 	smp_call_function_single(cpu, save_regs_fn, regs, 1);
 	cpus_read_unlock();
-	KUNIT_EXPECT_NOT_NULL(test, dr_kelf_cpu_task(cpu));
-	dr_kelf_forget_cpu_regs();
+	KUNIT_EXPECT_NOT_NULL(test, dr_cpu_task(cpu));
+	dr_forget_cpu_regs();
 }
 
 /*
@@ -1933,7 +1938,7 @@ static void dr_test_kelf_panic(struct kunit *test)
 	self = raw_smp_processor_id();
 	dr_kelf_panic();
 	local_irq_restore(flags);
-	dr_kelf_forget_cpu_regs();
+	dr_forget_cpu_regs();
 	KUNIT_EXPECT_NULL(test, kelf_load(test, virt_to_phys(a)));
 	KUNIT_EXPECT_NOT_NULL(test, kelf_load(test, virt_to_phys(b)));
 
@@ -2238,7 +2243,7 @@ static void dr_test_kelf_panic_mid_move(struct kunit *test)
 	KUNIT_EXPECT_NE(test, b->kelf_prev, kelf_phys_now());
 	KUNIT_EXPECT_GE(test, a->peer_notes, 1);
 	KUNIT_EXPECT_EQ(test, dumpregion_unregister(id), 0);
-	dr_kelf_forget_cpu_regs();
+	dr_forget_cpu_regs();
 	dr_kelf_restore();
 }
 

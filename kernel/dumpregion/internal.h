@@ -1,7 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Dump regions: core internals, shared by core.c, kelf.c and the KUnit
+ * Dump regions: core internals, shared by the core's files and the KUnit
  * suites.
+ *
+ * The core's files, each calling only those before it:
+ *   layout.c   how a range of memory is described: kinds and runs
+ *   notes.c    the ELF notes: VMCOREINFO, and each CPU's registers at panic
+ *   kelf.c     the KELF index: build, publish, finalise at panic
+ *   provider.c providers: attach, replay, publish, refusal, sync
+ *   registry.c regions: ids, names, ownership, lifetimes, moves
+ *   clients.c  the built-in clients (the log, tasks, stacks, pids)
+ *   panic.c    the panic notifier
+ *   debugfs.c  what is registered, for people
+ * Data shared between them is declared here; so are the small inlines
+ * they all use.
  */
 #ifndef _KERNEL_DUMPREGION_INTERNAL_H
 #define _KERNEL_DUMPREGION_INTERNAL_H
@@ -11,6 +23,7 @@
 #include <linux/list.h>
 #include <linux/llist.h>
 #include <linux/mutex.h>
+#include <linux/panic.h>
 #include <linux/rcupdate.h>
 #include <linux/rhashtable-types.h>
 #include <linux/spinlock.h>
@@ -81,13 +94,88 @@ struct dumpregion {
 
 #define DR_NO_SLOT	UINT_MAX
 
+/**
+ * struct dr_link - what one provider made of one region
+ * @node: entry in the region's @links, changed under the region lock
+ * @prov: the provider
+ * @status: 0 while the provider publishes the region, or the negative
+ *	errno with which it refused it
+ * @stale: 0, or the errno with which the provider's panic_update op failed
+ *	to follow a move during a panic (the provider still publishes the
+ *	region's previous layout)
+ */
+struct dr_link {
+	struct list_head node;
+	struct dumpregion_provider *prov;
+	int status;
+	int stale;
+};
+
+/*
+ * The registry (registry.c).  dumpregion_mutex protects both lists, the
+ * region names and the regions' links (their creation and removal): see
+ * the top of registry.c.  Both lists are RCU-published for the panic path.
+ */
+extern struct mutex dumpregion_mutex;
+extern struct list_head dumpregion_list;
+extern struct list_head dumpregion_providers;
+
 /*
  * Hooks the KUnit suites and the in-kernel benchmark need, built with
  * either.
  */
 #define DR_TEST_SEAMS	(IS_ENABLED(CONFIG_KUNIT) || IS_ENABLED(CONFIG_DUMPREGION_BENCH))
 
-bool dr_panicking(void);
+#if DR_TEST_SEAMS
+extern bool dr_test_panicking;
+#endif
+
+/*
+ * During a panic the core calls no provider op but panic_update and
+ * finalise, and takes locks only by trylock: another CPU may have been
+ * stopped holding any of them, and the caller may be in NMI context.
+ */
+static inline bool dr_panicking(void)
+{
+#if DR_TEST_SEAMS
+	if (READ_ONCE(dr_test_panicking))
+		return true;
+#endif
+	return panic_in_progress();
+}
+
+/* The layout @r publishes; with @r->lock held or under RCU. */
+static inline struct dr_layout *dr_cur(struct dumpregion *r)
+{
+	return rcu_dereference_check(r->cur, lockdep_is_held(&r->lock));
+}
+
+/* What providers are shown of layout @l of @r. */
+static inline void dr_view(const struct dumpregion *r,
+			   const struct dr_layout *l,
+			   struct dumpregion_layout *view)
+{
+	view->id = r->id;
+	view->name = r->name;
+	view->kind = l->kind;
+	view->size = l->size;
+	view->nr_runs = l->nr_runs;
+	view->runs = l->runs;
+}
+
+/* Describing memory (layout.c). */
+int dr_classify(unsigned long va, size_t size, enum dumpregion_kind *kind);
+int dr_check_phys(phys_addr_t phys, size_t size);
+int dr_fill_runs(enum dumpregion_kind kind, unsigned long va, phys_addr_t pa,
+		 size_t size, struct dr_layout *l, unsigned int cap);
+struct dr_layout *dr_layout_alloc(unsigned int cap);
+
+/* ELF notes and the CPUs' registers (notes.c). */
+size_t dr_notes_max(void);
+size_t dr_notes_write(void *notes, struct pt_regs *regs);
+void dr_panic_regs(struct pt_regs *regs);
+struct task_struct *dr_cpu_task(unsigned int cpu);
+void dr_forget_cpu_regs(void);
 
 /* The KELF index (kelf.c). */
 extern spinlock_t dr_kelf_lock;
@@ -96,18 +184,23 @@ void *dr_kelf_prepare(struct list_head *regions, unsigned int extra,
 		      gfp_t gfp, size_t *size);
 void *dr_kelf_install(struct list_head *regions);
 void dr_kelf_installed(void);
-void dr_kelf_release(void *old);
 void dr_kelf_retire(void *old);
 struct llist_node *dr_kelf_take_retired(void);
-void dr_kelf_free_retired(struct llist_node *list);
+unsigned int dr_kelf_free_retired(struct llist_node *list);
 void dr_kelf_panic(void);
 const void *dr_kelf_current(size_t *size);
+
+/* Providers (provider.c); the four below with dumpregion_mutex held. */
+int dr_links_alloc(struct list_head *links);
+void dr_links_free(struct list_head *links);
+void dr_links_offer(struct dumpregion *r, struct list_head *links);
+void dr_links_withdraw(struct dumpregion *r, struct list_head *links);
+int dr_publish(struct dumpregion *r);
+void dr_sync_providers(void);
 
 /* Bounds of the DUMPREGION_STATIC() entries (include/asm-generic/vmlinux.lds.h). */
 extern const struct dumpregion_static __start_dumpregion_static[];
 extern const struct dumpregion_static __stop_dumpregion_static[];
-void dr_kelf_forget_cpu_regs(void);
-struct task_struct *dr_kelf_cpu_task(unsigned int cpu);
 void dr_clients_panic(void);
 extern unsigned int dr_static_boot_count;
 extern u64 dr_static_boot_ns;

@@ -26,8 +26,8 @@
  *   new buffer (dr_kelf_prepare(), then dr_kelf_install() under
  *   the KELF lock while the core moves the kelf region to it).  The old
  *   buffer is freed once every provider has let go of it and a grace
- *   period has passed (dr_kelf_release()).  Cost: O(regions) per change,
- *   a few hundred regions on real devices.
+ *   period has passed (dr_kelf_retire(), then dr_kelf_free_retired()).
+ *   Cost: O(regions) per change, a few hundred regions on real devices.
  *
  * - A move that keeps the region's size (dumpregion_update_atomic(), the
  *   panic path) rewrites that region's slots in place under the KELF lock
@@ -39,64 +39,15 @@
  * providers' locks.  At panic it is only tried.
  */
 
-#define pr_fmt(fmt) "dumpregion: " fmt
-
-#include <linux/dumpregion.h>
-#include <linux/dumpregion/arch.h>
 #include <linux/elf.h>
-#include <linux/elfcore.h>
-#include <linux/kexec.h>
 #include <linux/llist.h>
-#include <linux/panic.h>
-#include <linux/percpu.h>
 #include <linux/rcupdate.h>
-#include <linux/sched.h>
 #include <linux/slab.h>
-#include <linux/smp.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
-#include <linux/utsname.h>
-#include <linux/vmalloc.h>
-#include <linux/vmcore_info.h>
 #include <kunit/visibility.h>
 
 #include "internal.h"
-
-/*
- * The panicking CPU's registers come from the architecture's kexec helper;
- * without it the NT_PRSTATUS note carries the pid and zeroed registers.
- */
-#ifdef CONFIG_KEXEC_CORE
-static void dr_arch_save_regs(struct pt_regs *regs)
-{
-	crash_setup_regs(regs, NULL);
-}
-#else
-static void dr_arch_save_regs(struct pt_regs *regs)
-{
-	memset(regs, 0, sizeof(*regs));
-}
-#endif
-
-/**
- * arch_dumpregion_panic_regs() - adjust the panicking CPU's registers
- * @regs: registers captured in the panic notifier
- *
- * The panicking CPU goes on running panic() after the notifiers, so by the
- * time firmware copies memory the frames below panic()'s own are
- * overwritten.  An architecture that can unwind (arm64) rewrites @regs to
- * describe the CPU in panic() itself; the default leaves them as they are.
- * It may also note, for dump readers, which CPU panicked (arm64 sets
- * crashing_cpu, the symbol drgn looks up for the crashed thread).
- * Called at panic, possibly in NMI context: no locks, no allocation, reads
- * that cannot fault.
- */
-void __weak arch_dumpregion_panic_regs(struct pt_regs *regs)
-{
-}
-
-#define KELF_NOTE_NAME_CORE	"CORE"
-#define KELF_NOTE_NAME_VMCORE	"VMCOREINFO"
 
 /**
  * struct dr_kelf - the KELF index's buffers
@@ -134,61 +85,6 @@ static LLIST_HEAD(dr_kelf_retired);
 /* The KELF lock: see the top of the file. */
 DEFINE_SPINLOCK(dr_kelf_lock);
 
-/* Registers of a CPU stopped by the panic, saved by its stop handler. */
-struct dr_cpu_regs {
-	struct pt_regs regs;
-	struct task_struct *task;
-	pid_t pid;
-	bool valid;
-};
-
-static DEFINE_PER_CPU(struct dr_cpu_regs, dr_cpu_regs);
-
-/**
- * dumpregion_save_cpu_regs() - record a CPU's registers for the dump
- * @regs: the registers the CPU was interrupted with, or NULL
- *
- * Called by the architecture on each CPU that another CPU stops (on arm64,
- * the IPI_CPU_STOP handler, for the plain and the crash stop), just before
- * the CPU parks.  During a panic the registers go into that CPU's
- * NT_PRSTATUS note of the KELF index, so a debugger can unwind what each
- * CPU was doing; otherwise (a reboot stopping CPUs) nothing is recorded.
- * Copies into per-CPU storage only: safe in hard-IRQ and NMI context, no
- * locks, no allocation.
- */
-void dumpregion_save_cpu_regs(struct pt_regs *regs)
-{
-	struct dr_cpu_regs *c = this_cpu_ptr(&dr_cpu_regs);
-
-	if (!regs || !dr_panicking())
-		return;
-	c->regs = *regs;
-	c->task = current;
-	c->pid = current->pid;
-	/* The panicking CPU reads valid after the CPU left the online mask. */
-	smp_store_release(&c->valid, true);
-}
-EXPORT_SYMBOL_IF_KUNIT(dumpregion_save_cpu_regs);
-
-static bool cpu_saved(struct dr_cpu_regs *c)
-{
-	/* Pairs with the release in dumpregion_save_cpu_regs(). */
-	return smp_load_acquire(&c->valid);
-}
-
-static size_t note_size(size_t namesz, size_t descsz)
-{
-	return sizeof(struct elf_note) + ALIGN(namesz, 4) + ALIGN(descsz, 4);
-}
-
-static size_t notes_max(void)
-{
-	return note_size(sizeof(KELF_NOTE_NAME_VMCORE), VMCOREINFO_BYTES) +
-	       note_size(sizeof(KELF_NOTE_NAME_CORE), sizeof(struct elf_prpsinfo)) +
-	       nr_cpu_ids * note_size(sizeof(KELF_NOTE_NAME_CORE),
-				  sizeof(struct elf_prstatus));
-}
-
 /* ELF header, PT_NOTE and @nslots PT_LOAD headers, one section header. */
 static size_t hdr_size(unsigned int nslots)
 {
@@ -210,85 +106,6 @@ static unsigned int slots_of(const void *buf)
 	const struct elf64_shdr *sh = buf + eh->e_shoff;
 
 	return (eh->e_phnum == PN_XNUM ? sh->sh_info : eh->e_phnum) - 1;
-}
-
-/* Append one note at @p; returns the byte after it. */
-static void *put_note(void *p, const char *name, u32 type, const void *desc,
-		      size_t descsz)
-{
-	struct elf_note *n = p;
-	size_t namesz = strlen(name) + 1;
-
-	n->n_namesz = namesz;
-	n->n_descsz = descsz;
-	n->n_type = type;
-	p += sizeof(*n);
-	memcpy(p, name, namesz);
-	memset(p + namesz, 0, ALIGN(namesz, 4) - namesz);
-	p += ALIGN(namesz, 4);
-	memcpy(p, desc, descsz);
-	memset(p + descsz, 0, ALIGN(descsz, 4) - descsz);
-	return p + ALIGN(descsz, 4);
-}
-
-/*
- * At panic: one NT_PRSTATUS per CPU in CPU order, as kdump writes them
- * (debuggers such as drgn number CPUs by note order), up to the last CPU
- * whose registers are known: the panicking CPU's are @regs, the others'
- * were saved by their stop handlers; a CPU in between with none gets a
- * note with pid 0 and zeroed registers.  Returns the byte after them.
- */
-static void *write_prstatus(void *p, struct pt_regs *regs)
-{
-	unsigned int cpu, last = 0, self = raw_smp_processor_id();
-	struct elf_prstatus prstatus;
-
-	for_each_possible_cpu(cpu) {
-		if (cpu == self || cpu_saved(per_cpu_ptr(&dr_cpu_regs, cpu)))
-			last = cpu;
-	}
-	for_each_possible_cpu(cpu) {
-		struct dr_cpu_regs *c = per_cpu_ptr(&dr_cpu_regs, cpu);
-
-		if (cpu > last)
-			break;
-		memset(&prstatus, 0, sizeof(prstatus));
-		if (cpu == self) {
-			prstatus.common.pr_pid = current->pid;
-			elf_core_copy_regs(&prstatus.pr_reg, regs);
-		} else if (cpu_saved(c)) {
-			prstatus.common.pr_pid = c->pid;
-			elf_core_copy_regs(&prstatus.pr_reg, &c->regs);
-		}
-		p = put_note(p, KELF_NOTE_NAME_CORE, NT_PRSTATUS, &prstatus,
-			     sizeof(prstatus));
-	}
-	return p;
-}
-
-/*
- * VMCOREINFO and PRPSINFO, then the NT_PRSTATUS notes when @regs (the
- * panicking CPU's registers) is given.  Returns their size.
- */
-static size_t write_notes(void *notes, struct pt_regs *regs)
-{
-	struct elf_prpsinfo psinfo = {
-		.pr_state = 0,
-		.pr_sname = 'R',
-		.pr_nice = 0,
-	};
-	void *p = notes;
-
-	strscpy(psinfo.pr_fname, "vmlinux");
-	strscpy(psinfo.pr_psargs, init_utsname()->release);
-	if (vmcoreinfo_data && vmcoreinfo_size)
-		p = put_note(p, KELF_NOTE_NAME_VMCORE, 0, vmcoreinfo_data,
-			     min_t(size_t, vmcoreinfo_size, VMCOREINFO_BYTES));
-	p = put_note(p, KELF_NOTE_NAME_CORE, NT_PRPSINFO, &psinfo,
-		     sizeof(psinfo));
-	if (regs)
-		p = write_prstatus(p, regs);
-	return p - notes;
 }
 
 /*
@@ -349,7 +166,7 @@ static struct elf64_phdr *load_slots(void *buf)
 /* Where the loads' bytes start in a dump file: after header and notes. */
 static u64 data_start(unsigned int nslots)
 {
-	return hdr_size(nslots) + notes_max();
+	return hdr_size(nslots) + dr_notes_max();
 }
 
 static bool slot_is(const struct elf64_phdr *p, const struct dr_layout *l,
@@ -444,7 +261,7 @@ void *dr_kelf_prepare(struct list_head *regions, unsigned int extra,
 			nslots += r->capacity;
 	kvfree(kelf.spare);
 	kelf.spare_slots = nslots;
-	kelf.spare_size = hdr_size(nslots) + notes_max();
+	kelf.spare_size = hdr_size(nslots) + dr_notes_max();
 	kelf.spare = kvzalloc(alloc_size(kelf.spare_size), gfp);
 	*size = kelf.spare_size;
 	return kelf.spare;
@@ -462,7 +279,7 @@ void *dr_kelf_prepare(struct list_head *regions, unsigned int extra,
  * change the layout again, and then describes its own change in the new
  * header.
  *
- * Return: the old header, for dr_kelf_release(), or NULL.
+ * Return: the old header, for dr_kelf_retire(), or NULL.
  */
 void *dr_kelf_install(struct list_head *regions)
 {
@@ -474,8 +291,8 @@ void *dr_kelf_install(struct list_head *regions)
 	lockdep_assert_held(&dr_kelf_lock);
 	if (WARN_ON_ONCE(!buf))
 		return NULL;
-	dr_kelf_write_ehdr(buf, nslots, write_notes(buf + hdr_size(nslots),
-						    NULL));
+	dr_kelf_write_ehdr(buf, nslots,
+			   dr_notes_write(buf + hdr_size(nslots), NULL));
 	list_for_each_entry(r, regions, node) {
 		const struct dr_layout *l = rcu_dereference_raw(r->cur);
 
@@ -530,7 +347,7 @@ void dr_kelf_retire(void *old)
 
 	if (!old)
 		return;
-	t = old + ALIGN(hdr_size(slots_of(old)) + notes_max(), 8);
+	t = old + ALIGN(hdr_size(slots_of(old)) + dr_notes_max(), 8);
 	t->buf = old;
 	llist_add(&t->node, &dr_kelf_retired);
 }
@@ -549,27 +366,26 @@ struct llist_node *dr_kelf_take_retired(void)
 /**
  * dr_kelf_free_retired() - free headers from dr_kelf_take_retired()
  * @list: the headers
+ *
+ * After the providers' sync ops ran (a provider that defers firmware calls
+ * may list a header until then).  The panic path may still be reading
+ * one: they are freed after a grace period.  May sleep.
+ *
+ * Return: how many were freed.
  */
-void dr_kelf_free_retired(struct llist_node *list)
+unsigned int dr_kelf_free_retired(struct llist_node *list)
 {
 	struct dr_kelf_retired *t, *tmp;
+	unsigned int n = 0;
 
-	llist_for_each_entry_safe(t, tmp, list, node)
-		dr_kelf_release(t->buf);
-}
-
-/**
- * dr_kelf_release() - free a header dr_kelf_install() replaced
- * @old: the old header, or NULL
- *
- * Without dumpregion_mutex, after the providers' sync ops ran (a provider
- * that defers firmware calls may list @old until then).  The panic path
- * may still read it: it is freed after a grace period.  May sleep.
- */
-void dr_kelf_release(void *old)
-{
-	might_sleep();
-	kvfree_rcu_mightsleep(old);
+	if (!list)
+		return 0;
+	synchronize_rcu();
+	llist_for_each_entry_safe(t, tmp, list, node) {
+		kvfree(t->buf);
+		n++;
+	}
+	return n;
 }
 
 /* Finalise one header: the notes with the registers, then their size. */
@@ -579,7 +395,7 @@ static void finalise(void *buf, unsigned int nslots, struct pt_regs *regs)
 	size_t len;
 
 	/* VMCOREINFO and PRPSINFO rewritten as they were, NT_PRSTATUS after. */
-	len = write_notes(buf + hdr_size(nslots), regs);
+	len = dr_notes_write(buf + hdr_size(nslots), regs);
 	/* The notes are written before a reader can see their new size. */
 	smp_wmb();
 	WRITE_ONCE(note->p_filesz, len);
@@ -603,12 +419,10 @@ void dr_kelf_panic(void)
 
 	if (!buf)
 		return;
-	dr_arch_save_regs(&regs);
-	if (panic_in_progress())
-		arch_dumpregion_panic_regs(&regs);
+	dr_panic_regs(&regs);
 	/* Pairs with the smp_wmb() in dr_kelf_install(). */
 	smp_rmb();
-	/* The old header is freed after a grace period (dr_kelf_release()). */
+	/* An old header is freed after a grace period (dr_kelf_free_retired()). */
 	rcu_read_lock();
 	finalise(buf, slots_of(buf), &regs);
 	if (prev)
@@ -616,30 +430,6 @@ void dr_kelf_panic(void)
 	rcu_read_unlock();
 }
 EXPORT_SYMBOL_IF_KUNIT(dr_kelf_panic);
-
-/**
- * dr_kelf_cpu_task() - the task a stopped CPU was running
- * @cpu: a CPU other than the panicking one
- *
- * Return: the task current on @cpu when its stop handler saved its
- * registers, or NULL if it did not.
- */
-struct task_struct *dr_kelf_cpu_task(unsigned int cpu)
-{
-	struct dr_cpu_regs *c = per_cpu_ptr(&dr_cpu_regs, cpu);
-
-	return cpu_saved(c) ? c->task : NULL;
-}
-
-/* For the tests: forget registers saved by dumpregion_save_cpu_regs(). */
-void dr_kelf_forget_cpu_regs(void)
-{
-	unsigned int cpu;
-
-	for_each_possible_cpu(cpu)
-		per_cpu_ptr(&dr_cpu_regs, cpu)->valid = false;
-}
-EXPORT_SYMBOL_IF_KUNIT(dr_kelf_forget_cpu_regs);
 
 /* For the tests: the published header and its size. */
 const void *dr_kelf_current(size_t *size)
