@@ -26,6 +26,7 @@
 #include <linux/percpu.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
+#include <linux/rcupdate.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
@@ -276,12 +277,16 @@ static char *show(struct kunit *test,
 static void fake_sync(struct dumpregion_provider *prov)
 {
 	struct fake_prov *fp = to_fake(prov);
+	struct completion *gate;
 	phys_addr_t prev;
 
 	might_sleep();
 	atomic_inc(&fp->in_sync);
-	if (fp->sync_gate)
-		wait_for_completion_timeout(fp->sync_gate, 10 * HZ);
+	/* A test clears the gate, opens it, then waits for in_sync to drop. */
+	smp_mb__after_atomic();
+	gate = READ_ONCE(fp->sync_gate);
+	if (gate)
+		wait_for_completion_timeout(gate, 10 * HZ);
 	fp->nr_sync++;
 	fp->held_at_sync = fake_nr_held(fp);
 	/*
@@ -1149,10 +1154,14 @@ static void dr_test_sync_unlocked(struct kunit *test)
 	KUNIT_EXPECT_GT(test, id, 0);
 	KUNIT_EXPECT_TRUE(test, fake_holds(fp, id));
 	KUNIT_EXPECT_FALSE(test, completion_done(&u->done));
+	WRITE_ONCE(fp->sync_gate, NULL);
+	/* Pairs with fake_sync(): a sync that saw the gate counts in in_sync. */
+	smp_mb();
 	complete_all(&gate);
 	wait_for_completion(&u->done);
 	KUNIT_EXPECT_EQ(test, u->ret, 0);
-	fp->sync_gate = NULL;
+	while (atomic_read(&fp->in_sync))
+		usleep_range(1000, 2000);
 	KUNIT_EXPECT_EQ(test, dumpregion_unregister(id), 0);
 }
 
@@ -2191,6 +2200,39 @@ static void dr_test_kelf_handed_whole(struct kunit *test)
 }
 
 /*
+ * D8, with a provider whose firmware is slow: the header it listed before
+ * a registration replaced it is still there when its sync runs, after a
+ * grace period and every RCU callback queued until then.
+ */
+static void dr_test_kelf_freed_after_sync(struct kunit *test)
+{
+	struct fake_prov *fp = fake_start(test, "slow", &fake_ops);
+	char *buf = kunit_kzalloc(test, 64, GFP_KERNEL);
+	struct completion gate;
+	int id;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	init_completion(&gate);
+	fp->prev_alive = false;
+	fp->sync_gate = &gate;
+	/* Registration does not wait: the work item's sync does. */
+	id = dumpregion_register("slow_kelf", buf, 64);
+	KUNIT_ASSERT_GT(test, id, 0);
+	while (!atomic_read(&fp->in_sync))
+		usleep_range(1000, 2000);
+	synchronize_rcu();
+	rcu_barrier();
+	WRITE_ONCE(fp->sync_gate, NULL);
+	/* Pairs with fake_sync(): a sync that saw the gate counts in in_sync. */
+	smp_mb();
+	complete_all(&gate);
+	while (atomic_read(&fp->in_sync))
+		usleep_range(1000, 2000);
+	KUNIT_EXPECT_TRUE(test, fp->prev_alive);
+	KUNIT_EXPECT_EQ(test, dumpregion_unregister(id), 0);
+}
+
+/*
  * D6: a provider that refused the KELF index once (a full table) is asked
  * again at its next move and holds it again.
  */
@@ -2297,6 +2339,7 @@ static struct kunit_case dumpregion_kelf_cases[] = {
 	KUNIT_CASE(dr_test_kelf_in_place),
 	KUNIT_CASE(dr_test_kelf_reuse),
 	KUNIT_CASE(dr_test_kelf_handed_whole),
+	KUNIT_CASE(dr_test_kelf_freed_after_sync),
 	KUNIT_CASE(dr_test_kelf_refused_retried),
 	KUNIT_CASE(dr_test_kelf_panic_mid_move),
 	KUNIT_CASE(dr_test_kelf_panic_stale_other),

@@ -186,7 +186,8 @@ void *dr_kelf_install(struct list_head *regions);
 void dr_kelf_installed(void);
 void dr_kelf_retire(void *old);
 struct llist_node *dr_kelf_take_retired(void);
-unsigned int dr_kelf_free_retired(struct llist_node *list);
+void dr_kelf_free_retired(struct llist_node *list);
+bool dr_kelf_backlogged(void);
 void dr_kelf_panic(void);
 const void *dr_kelf_current(size_t *size);
 

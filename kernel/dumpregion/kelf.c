@@ -39,9 +39,11 @@
  * providers' locks.  At panic it is only tried.
  */
 
+#include <linux/atomic.h>
 #include <linux/elf.h>
 #include <linux/llist.h>
 #include <linux/rcupdate.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
@@ -78,10 +80,14 @@ static struct dr_kelf kelf;
 /* Past the end of a replaced header, where it waits to be freed. */
 struct dr_kelf_retired {
 	struct llist_node node;
+	struct rcu_head rcu;
 	void *buf;
+	size_t bytes;
 };
 
 static LLIST_HEAD(dr_kelf_retired);
+/* Bytes of retired headers not yet freed. */
+static atomic_long_t dr_kelf_pending = ATOMIC_LONG_INIT(0);
 /* The KELF lock: see the top of the file. */
 DEFINE_SPINLOCK(dr_kelf_lock);
 
@@ -349,7 +355,21 @@ void dr_kelf_retire(void *old)
 		return;
 	t = old + ALIGN(hdr_size(slots_of(old)) + dr_notes_max(), 8);
 	t->buf = old;
+	t->bytes = alloc_size(hdr_size(slots_of(old)) + dr_notes_max());
+	atomic_long_add(t->bytes, &dr_kelf_pending);
 	llist_add(&t->node, &dr_kelf_retired);
+}
+
+/**
+ * dr_kelf_backlogged() - whether retired headers hold too much memory
+ *
+ * Return: true when more than 4 MiB of them wait for a grace period: a
+ * loop of registrations can replace headers faster than grace periods
+ * end, and the caller should wait for them (rcu_barrier()).
+ */
+bool dr_kelf_backlogged(void)
+{
+	return atomic_long_read(&dr_kelf_pending) > SZ_4M;
 }
 
 /**
@@ -363,29 +383,30 @@ struct llist_node *dr_kelf_take_retired(void)
 	return llist_del_all(&dr_kelf_retired);
 }
 
+static void free_rcu(struct rcu_head *head)
+{
+	struct dr_kelf_retired *t = container_of(head, struct dr_kelf_retired,
+						 rcu);
+
+	atomic_long_sub(t->bytes, &dr_kelf_pending);
+	/* vfree() defers to a work item when called from softirq. */
+	kvfree(t->buf);
+}
+
 /**
  * dr_kelf_free_retired() - free headers from dr_kelf_take_retired()
  * @list: the headers
  *
  * After the providers' sync ops ran (a provider that defers firmware calls
  * may list a header until then).  The panic path may still be reading
- * one: they are freed after a grace period.  May sleep.
- *
- * Return: how many were freed.
+ * one: each is freed after a grace period, from an RCU callback.
  */
-unsigned int dr_kelf_free_retired(struct llist_node *list)
+void dr_kelf_free_retired(struct llist_node *list)
 {
 	struct dr_kelf_retired *t, *tmp;
-	unsigned int n = 0;
 
-	if (!list)
-		return 0;
-	synchronize_rcu();
-	llist_for_each_entry_safe(t, tmp, list, node) {
-		kvfree(t->buf);
-		n++;
-	}
-	return n;
+	llist_for_each_entry_safe(t, tmp, list, node)
+		call_rcu_hurry(&t->rcu, free_rcu);
 }
 
 /* Finalise one header: the notes with the registers, then their size. */

@@ -272,38 +272,33 @@ static void *dr_kelf_shrink(void)
 	return dr_kelf_rebuild(buf, size);
 }
 
-/*
- * Old KELF headers wait here for the providers to let go of them.  A
- * writer that finds more than DR_KELF_BACKLOG waiting frees them itself
- * (a registration loop allocates faster than the work item frees).
- */
-#define DR_KELF_BACKLOG	16
-static atomic_t dr_kelf_backlog = ATOMIC_INIT(0);
-
 /* Frees retired KELF headers once the providers synced. */
 static void dr_kelf_free_fn(struct work_struct *work)
 {
 	struct llist_node *list = dr_kelf_take_retired();
 
 	dr_sync_providers();
-	atomic_sub(dr_kelf_free_retired(list), &dr_kelf_backlog);
+	dr_kelf_free_retired(list);
 }
 
 static DECLARE_WORK(dr_kelf_free_work, dr_kelf_free_fn);
 
 /*
  * After any change that replaced the KELF header: the old one is freed
- * from a work item, after the providers synced and a grace period.
- * Without dumpregion_mutex; may sleep.
+ * after the providers synced (a work item) and a grace period.  When
+ * headers replaced faster than that hold too much memory, the caller
+ * waits for them.  Without dumpregion_mutex; may sleep.
  */
 static void dr_kelf_done(void *old)
 {
 	if (!old)
 		return;
 	dr_kelf_retire(old);
-	if (atomic_inc_return(&dr_kelf_backlog) > DR_KELF_BACKLOG)
-		flush_work(&dr_kelf_free_work);
 	queue_work(system_unbound_wq, &dr_kelf_free_work);
+	if (dr_kelf_backlogged()) {
+		flush_work(&dr_kelf_free_work);
+		rcu_barrier();
+	}
 }
 
 #define DR_MOVABLE	BIT(0)	/* reserve runs for any placement */
