@@ -328,11 +328,7 @@ void *dr_kelf_install(struct list_head *regions)
 	return old;
 }
 
-/**
- * dr_kelf_installed() - the kelf region now points firmware at the new header
- *
- * With the KELF lock held.
- */
+/* The kelf region now points firmware at the new header; KELF lock held. */
 void dr_kelf_installed(void)
 {
 	lockdep_assert_held(&dr_kelf_lock);
@@ -360,24 +356,16 @@ void dr_kelf_retire(void *old)
 	llist_add(&t->node, &dr_kelf_retired);
 }
 
-/**
- * dr_kelf_backlogged() - whether retired headers hold too much memory
- *
- * Return: true when more than 4 MiB of them wait for a grace period: a
- * loop of registrations can replace headers faster than grace periods
- * end, and the caller should wait for them (rcu_barrier()).
+/*
+ * More than 4 MiB of retired headers wait for grace periods (a loop of
+ * registrations): the caller should wait for them, in rcu_barrier().
  */
 bool dr_kelf_backlogged(void)
 {
 	return atomic_long_read(&dr_kelf_pending) > SZ_4M;
 }
 
-/**
- * dr_kelf_take_retired() - the headers retired so far
- *
- * Return: them, for dr_kelf_free_retired() after a sync of the providers
- * that began after this call.
- */
+/* The headers retired so far, for dr_kelf_free_retired() after a sync. */
 struct llist_node *dr_kelf_take_retired(void)
 {
 	return llist_del_all(&dr_kelf_retired);
@@ -385,8 +373,7 @@ struct llist_node *dr_kelf_take_retired(void)
 
 static void free_rcu(struct rcu_head *head)
 {
-	struct dr_kelf_retired *t = container_of(head, struct dr_kelf_retired,
-						 rcu);
+	struct dr_kelf_retired *t = container_of(head, typeof(*t), rcu);
 
 	atomic_long_sub(t->bytes, &dr_kelf_pending);
 	/* vfree() defers to a work item when called from softirq. */
