@@ -24,6 +24,20 @@
 
 #include "internal.h"
 
+#if DR_TEST_SEAMS
+bool dr_test_panicking;
+
+/*
+ * Lets the tests run the panic-time paths without a panic (dr_panicking(),
+ * in internal.h; the first to read it is dumpregion_save_cpu_regs()).
+ */
+void dumpregion_test_set_panicking(bool on)
+{
+	WRITE_ONCE(dr_test_panicking, on);
+}
+EXPORT_SYMBOL_IF_KUNIT(dumpregion_test_set_panicking);
+#endif
+
 /*
  * The panicking CPU's registers come from the architecture's kexec helper;
  * without it the NT_PRSTATUS note carries the pid and zeroed registers.

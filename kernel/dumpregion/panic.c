@@ -22,17 +22,6 @@
 
 #include "internal.h"
 
-#if DR_TEST_SEAMS
-bool dr_test_panicking;
-
-/* Lets the tests run the panic-time paths without a panic. */
-void dumpregion_test_set_panicking(bool on)
-{
-	WRITE_ONCE(dr_test_panicking, on);
-}
-EXPORT_SYMBOL_IF_KUNIT(dumpregion_test_set_panicking);
-#endif
-
 /*
  * Called from the panic notifier, after the other CPUs were stopped.  No
  * lock is taken: the provider list is RCU-published, so a provider is seen

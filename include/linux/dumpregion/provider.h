@@ -8,6 +8,32 @@
  * current as regions come, move and go.  Limits belong to the provider: it
  * refuses what its firmware cannot hold and the core records the refusal
  * without stopping other providers.
+ *
+ * What the core promises, and asks, beyond each op's own rules below:
+ *
+ * - The KELF index (%DUMPREGION_KELF_NAME) comes first, at registration of
+ *   the provider.  It moves, to a buffer of another size, whenever a
+ *   region is registered, unregistered or resized: @update (or @remove
+ *   then @add) for it is frequent, and a provider whose format cannot
+ *   follow it should refuse it outright rather than fail halfway.
+ * - A refusal is final for that region and provider: the region is not
+ *   offered again (but for the KELF index, offered again at each of its
+ *   moves).  The core logs no refusal; debugfs lists them, and a provider
+ *   that wants a message prints it itself, once.
+ * - An op that returns an error leaves the provider's table exactly as it
+ *   was before the call: firmware reading it at any instant sees the old
+ *   state or the new one.  This holds for @panic_update too: a provider
+ *   that cannot follow a move there returns an error and keeps the old
+ *   layout, for which the region is reported stale; the KELF index and
+ *   the other providers follow the move all the same.
+ * - During a panic, in this order: the built-in clients' regions move to
+ *   what each CPU was running (@panic_update), the registers go into the
+ *   KELF index, then @finalise runs once per provider.  No other op runs.
+ * - A crash kernel (is_kdump_kernel()) must not rewrite a table the
+ *   crashed kernel left: read and report it, or stay absent.
+ * - A provider for a /reserved-memory carve-out gets its device from the
+ *   node's compatible, which must be listed in drivers/of/platform.c's
+ *   reserved_mem_matches[] (a glue patch) to be populated at boot.
  */
 #ifndef _LINUX_DUMPREGION_PROVIDER_H
 #define _LINUX_DUMPREGION_PROVIDER_H
