@@ -305,6 +305,19 @@ static void fake_sync(struct dumpregion_provider *prov)
 	atomic_dec(&fp->in_sync);
 }
 
+/* Wait up to 10 s until a sync of @fp is (@busy) or is not under way. */
+static bool wait_in_sync(struct fake_prov *fp, bool busy)
+{
+	unsigned int ms;
+
+	for (ms = 0; ms < 10000; ms += 2) {
+		if (!!atomic_read(&fp->in_sync) == busy)
+			return true;
+		usleep_range(1000, 2000);
+	}
+	return false;
+}
+
 static const struct dumpregion_provider_ops fake_ops = {
 	.add = fake_add,
 	.remove = fake_remove,
@@ -1147,8 +1160,7 @@ static void dr_test_sync_unlocked(struct kunit *test)
 	fp->sync_gate = &gate;
 	t = kthread_run(unreg_fn, u, "dr-unreg");
 	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
-	while (!atomic_read(&fp->in_sync))
-		usleep_range(1000, 2000);
+	KUNIT_ASSERT_TRUE(test, wait_in_sync(fp, true));
 	/* The unregistration waits for the firmware; this goes through. */
 	id = dumpregion_register("slow_b", buf + 128, 64);
 	KUNIT_EXPECT_GT(test, id, 0);
@@ -1160,8 +1172,7 @@ static void dr_test_sync_unlocked(struct kunit *test)
 	complete_all(&gate);
 	wait_for_completion(&u->done);
 	KUNIT_EXPECT_EQ(test, u->ret, 0);
-	while (atomic_read(&fp->in_sync))
-		usleep_range(1000, 2000);
+	KUNIT_ASSERT_TRUE(test, wait_in_sync(fp, false));
 	KUNIT_EXPECT_EQ(test, dumpregion_unregister(id), 0);
 }
 
@@ -2218,16 +2229,14 @@ static void dr_test_kelf_freed_after_sync(struct kunit *test)
 	/* Registration does not wait: the work item's sync does. */
 	id = dumpregion_register("slow_kelf", buf, 64);
 	KUNIT_ASSERT_GT(test, id, 0);
-	while (!atomic_read(&fp->in_sync))
-		usleep_range(1000, 2000);
+	KUNIT_ASSERT_TRUE(test, wait_in_sync(fp, true));
 	synchronize_rcu();
 	rcu_barrier();
 	WRITE_ONCE(fp->sync_gate, NULL);
 	/* Pairs with fake_sync(): a sync that saw the gate counts in in_sync. */
 	smp_mb();
 	complete_all(&gate);
-	while (atomic_read(&fp->in_sync))
-		usleep_range(1000, 2000);
+	KUNIT_ASSERT_TRUE(test, wait_in_sync(fp, false));
 	KUNIT_EXPECT_TRUE(test, fp->prev_alive);
 	KUNIT_EXPECT_EQ(test, dumpregion_unregister(id), 0);
 }

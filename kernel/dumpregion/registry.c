@@ -401,6 +401,23 @@ err_free_region:
 	return ret;
 }
 
+/* Register a kernel virtual range after checking the name and the memory. */
+static int dr_register_virt(struct module *owner, const char *name,
+			    const void *addr, size_t size, unsigned int dr_flags)
+{
+	enum dumpregion_kind kind;
+	int ret;
+
+	ret = dr_check_name(name);
+	if (ret)
+		return ret;
+	ret = dr_classify((unsigned long)addr, size, &kind);
+	if (ret)
+		return ret;
+	return dr_register(owner, name, kind, (unsigned long)addr, 0, size,
+			   dr_flags);
+}
+
 /**
  * __dumpregion_register() - register a region by kernel virtual address
  * @owner: module the region belongs to; use dumpregion_register(), which
@@ -426,16 +443,7 @@ err_free_region:
 int __dumpregion_register(struct module *owner, const char *name,
 			  const void *addr, size_t size)
 {
-	enum dumpregion_kind kind;
-	int ret;
-
-	ret = dr_check_name(name);
-	if (ret)
-		return ret;
-	ret = dr_classify((unsigned long)addr, size, &kind);
-	if (ret)
-		return ret;
-	return dr_register(owner, name, kind, (unsigned long)addr, 0, size, 0);
+	return dr_register_virt(owner, name, addr, size, 0);
 }
 EXPORT_SYMBOL_IF_KUNIT(__dumpregion_register);
 
@@ -457,17 +465,7 @@ EXPORT_SYMBOL_IF_KUNIT(__dumpregion_register);
 int __dumpregion_register_movable(struct module *owner, const char *name,
 				  const void *addr, size_t size)
 {
-	enum dumpregion_kind kind;
-	int ret;
-
-	ret = dr_check_name(name);
-	if (ret)
-		return ret;
-	ret = dr_classify((unsigned long)addr, size, &kind);
-	if (ret)
-		return ret;
-	return dr_register(owner, name, kind, (unsigned long)addr, 0, size,
-			   DR_MOVABLE);
+	return dr_register_virt(owner, name, addr, size, DR_MOVABLE);
 }
 EXPORT_SYMBOL_IF_KUNIT(__dumpregion_register_movable);
 
