@@ -42,7 +42,7 @@ static struct rec_prov *to_rec(struct dumpregion_provider *prov)
 }
 
 static int rec_add(struct dumpregion_provider *prov,
-		   const struct dumpregion_layout *r)
+		   const struct dumpregion_layout *r, void **cookie)
 {
 	struct rec_prov *rp = to_rec(prov);
 	unsigned int i;
@@ -65,7 +65,7 @@ static int rec_add(struct dumpregion_provider *prov,
 }
 
 static void rec_remove(struct dumpregion_provider *prov,
-		       const struct dumpregion_layout *r)
+		       const struct dumpregion_layout *r, void *cookie)
 {
 	struct rec_prov *rp = to_rec(prov);
 	unsigned int i;

@@ -90,14 +90,16 @@ DEFINE_SHOW_ATTRIBUTE(dumpregion_total);
 VISIBLE_IF_KUNIT int dumpregion_providers_show(struct seq_file *s,
 					       void *unused)
 {
+	struct dumpregion_provider_stats st;
 	struct dumpregion_provider *prov;
 
 	guard(mutex)(&dumpregion_mutex);
-	list_for_each_entry(prov, &dumpregion_providers, list)
-		seq_printf(s, "%s accepted=%d refused=%d stale=%d\n",
-			   prov->name, atomic_read(&prov->nr_accepted),
-			   atomic_read(&prov->nr_refused),
-			   atomic_read(&prov->nr_stale));
+	list_for_each_entry(prov, &dumpregion_providers, list) {
+		dumpregion_provider_stats(prov, &st);
+		seq_printf(s, "%s accepted=%u refused=%u stale=%u%s\n",
+			   prov->name, st.accepted, st.refused, st.stale,
+			   st.withdrawn ? " withdrawn" : "");
+	}
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(dumpregion_providers_show);

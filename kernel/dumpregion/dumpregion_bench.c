@@ -71,7 +71,7 @@ static void bench_fill(struct bench_entry *e, const struct dumpregion_layout *l)
 }
 
 static int bench_add(struct dumpregion_provider *prov,
-		     const struct dumpregion_layout *l)
+		     const struct dumpregion_layout *l, void **cookie)
 {
 	struct bench_prov *bp = container_of(prov, struct bench_prov, prov);
 	struct bench_entry *e = kmalloc(sizeof(*e), GFP_ATOMIC);
@@ -87,7 +87,7 @@ static int bench_add(struct dumpregion_provider *prov,
 }
 
 static void bench_remove(struct dumpregion_provider *prov,
-			 const struct dumpregion_layout *l)
+			 const struct dumpregion_layout *l, void *cookie)
 {
 	struct bench_prov *bp = container_of(prov, struct bench_prov, prov);
 
@@ -95,7 +95,7 @@ static void bench_remove(struct dumpregion_provider *prov,
 }
 
 static int bench_update(struct dumpregion_provider *prov,
-			const struct dumpregion_layout *l)
+			const struct dumpregion_layout *l, void **cookie)
 {
 	struct bench_prov *bp = container_of(prov, struct bench_prov, prov);
 	struct bench_entry *e = xa_load(&bp->table, l->id);
@@ -109,10 +109,10 @@ static int bench_update(struct dumpregion_provider *prov,
 }
 
 static const struct dumpregion_provider_ops bench_ops = {
+	.flags = DUMPREGION_PANIC_UPDATE,
 	.add = bench_add,
 	.remove = bench_remove,
 	.update = bench_update,
-	.panic_update = bench_update,
 };
 
 struct bench {

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Helpers for the KUnit suites of the core and of providers: hold a lock
- * on another CPU, as a CPU the panic stopped inside a provider op does.
- * Built with CONFIG_DUMPREGION_KUNIT_TEST, on which provider suites using
- * it depend.
+ * The KUnit kit for the suites of the core and of providers: a device with
+ * storage for a provider under test, a panic without a panic, and a lock
+ * held on another CPU, as a CPU the panic stopped inside a provider op
+ * holds it.  Built with CONFIG_DUMPREGION_KUNIT_TEST, on which provider
+ * suites using it depend.
  */
 
+#include <kunit/device.h>
 #include <kunit/resource.h>
 #include <kunit/test.h>
 #include <kunit/visibility.h>
@@ -110,6 +112,70 @@ struct dumpregion_test_holder *dumpregion_test_hold(struct kunit *test,
 	return h;
 }
 EXPORT_SYMBOL_IF_KUNIT(dumpregion_test_hold);
+
+/**
+ * dumpregion_test_start() - a device and firmware storage for a provider
+ * @test: the test; both go when it ends
+ * @name: the device's name
+ * @size: bytes of zeroed storage (the firmware table, a carve-out)
+ * @mem: set to the storage
+ *
+ * The storage outlives the device, so that a provider registered with
+ * devm on it is unregistered (its table withdrawn) before the memory goes.
+ * A provider registered this way receives the KELF index and every region
+ * the built-in clients registered at boot: a suite counts them after
+ * registration (a table's count) rather than assuming a number.
+ *
+ * Return: the device; the test fails when either allocation does.
+ */
+struct device *dumpregion_test_start(struct kunit *test, const char *name,
+				     size_t size, void **mem)
+{
+	struct device *dev;
+
+	*mem = kunit_kzalloc(test, size, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, *mem);
+	dev = kunit_device_register(test, name);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(dev));
+	return dev;
+}
+EXPORT_SYMBOL_IF_KUNIT(dumpregion_test_start);
+
+static void dr_panic_end_action(void *unused)
+{
+	dumpregion_test_set_panicking(false);
+	dumpregion_test_undo_panic();
+}
+
+/**
+ * dumpregion_test_panic_begin() - run the core's panic-time paths from here on
+ * @test: the test; the panic ends when it does, if not before
+ *
+ * The core then behaves as while panicking (trylocks only, providers called
+ * only through panic-safe updates and finalise), with no panic: call
+ * dumpregion_panic_finalise() for the finaliser itself.
+ */
+void dumpregion_test_panic_begin(struct kunit *test)
+{
+	dumpregion_test_set_panicking(true);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, dr_panic_end_action,
+							NULL), 0);
+}
+EXPORT_SYMBOL_IF_KUNIT(dumpregion_test_panic_begin);
+
+/**
+ * dumpregion_test_panic_end() - leave the panic dumpregion_test_panic_begin() began
+ * @test: the test
+ *
+ * Points the built-in task and stack regions back where they were, forgets
+ * the saved registers and moves the KELF index: every provider sees the
+ * move, as after any change (dumpregion_test_undo_panic()).
+ */
+void dumpregion_test_panic_end(struct kunit *test)
+{
+	kunit_release_action(test, dr_panic_end_action, NULL);
+}
+EXPORT_SYMBOL_IF_KUNIT(dumpregion_test_panic_end);
 
 MODULE_DESCRIPTION("KUnit helpers for dump region tests");
 MODULE_LICENSE("GPL");

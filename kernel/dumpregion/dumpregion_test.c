@@ -81,7 +81,6 @@ struct fake_prov {
 	phys_addr_t sync_prev;		/* @kelf_prev, until the next sync */
 	bool prev_alive;		/* @sync_prev still a header at sync */
 	int foreign;			/* regions held that predate the test */
-	bool block_panic;		/* panic_update only trylocks @lock */
 	unsigned int nr_panic_update;
 	char first_add[DUMPREGION_NAME_MAX];	/* name of the first add */
 	unsigned int nr_finalise;
@@ -153,7 +152,7 @@ static int accepted(struct fake_prov *fp)
 }
 
 static int fake_add(struct dumpregion_provider *prov,
-		    const struct dumpregion_layout *r)
+		    const struct dumpregion_layout *r, void **cookie)
 {
 	struct fake_prov *fp = to_fake(prov);
 	int *slot, ret = 0;
@@ -182,7 +181,7 @@ static int fake_add(struct dumpregion_provider *prov,
 }
 
 static void fake_remove(struct dumpregion_provider *prov,
-			const struct dumpregion_layout *r)
+			const struct dumpregion_layout *r, void *cookie)
 {
 	struct fake_prov *fp = to_fake(prov);
 	int *slot;
@@ -228,12 +227,20 @@ static int fake_kelf_update(struct fake_prov *fp, phys_addr_t prev,
 }
 
 static int fake_update(struct dumpregion_provider *prov,
-		       const struct dumpregion_layout *r)
+		       const struct dumpregion_layout *r, void **cookie)
 {
 	struct fake_prov *fp = to_fake(prov);
 	phys_addr_t prev = fp->kelf_phys;
 	int ret;
 
+	if (dr_panicking()) {
+		/* The core tried the provider lock: its own is free. */
+		if (is_kelf(fp, r))
+			return 0;
+		fp->nr_panic_update++;
+		fake_record(fp, FAKE_UPDATE, r);
+		return fp->update_err;
+	}
 	if (!strcmp(r->name, DUMPREGION_KELF_NAME)) {
 		is_kelf(fp, r);
 		return fake_kelf_update(fp, prev, r);
@@ -241,23 +248,6 @@ static int fake_update(struct dumpregion_provider *prov,
 	if (is_kelf(fp, r))
 		return 0;
 	spin_lock(&fp->lock);
-	fake_record(fp, FAKE_UPDATE, r);
-	ret = fp->update_err;
-	spin_unlock(&fp->lock);
-	return ret;
-}
-
-static int fake_panic_update(struct dumpregion_provider *prov,
-			     const struct dumpregion_layout *r)
-{
-	struct fake_prov *fp = to_fake(prov);
-	int ret;
-
-	if (is_kelf(fp, r))
-		return 0;
-	if (!spin_trylock(&fp->lock))
-		return -EBUSY;
-	fp->nr_panic_update++;
 	fake_record(fp, FAKE_UPDATE, r);
 	ret = fp->update_err;
 	spin_unlock(&fp->lock);
@@ -319,10 +309,10 @@ static bool wait_in_sync(struct fake_prov *fp, bool busy)
 }
 
 static const struct dumpregion_provider_ops fake_ops = {
+	.flags = DUMPREGION_PANIC_UPDATE,
 	.add = fake_add,
 	.remove = fake_remove,
 	.update = fake_update,
-	.panic_update = fake_panic_update,
 	.sync = fake_sync,
 	.finalise = fake_finalise,
 };
@@ -1573,7 +1563,7 @@ static void dr_test_panic_mode(struct kunit *test)
 
 /*
  * During a panic the core calls no add, remove or update op: a provider
- * whose lock a stopped CPU holds, or that has no panic_update op, keeps
+ * whose lock a stopped CPU holds, or whose update is not panic-safe, keeps
  * the old layout and the region is reported stale; once the lock is free,
  * the move reaches it.  Without the trylock contract this test hangs.
  */
@@ -1593,7 +1583,7 @@ static void dr_test_panic_contract(struct kunit *test)
 	fake_reset_calls(fp);
 	fake_reset_calls(nu);
 
-	h = dumpregion_test_hold(test, &fp->lock);
+	h = dumpregion_test_hold(test, &fp->prov.lock);
 	if (!h) {
 		dumpregion_unregister(id);
 		kunit_skip(test, "needs two online CPUs");

@@ -7,7 +7,8 @@
  *   layout.c   how a range of memory is described: kinds and runs
  *   notes.c    the ELF notes: VMCOREINFO, and each CPU's registers at panic
  *   kelf.c     the KELF index: build, publish, finalise at panic
- *   provider.c providers: attach, replay, publish, refusal, sync
+ *   provider.c providers: attach, replay, publish, refusal, sync, withdraw
+ *   table.c    the table helper: a provider for arrays of entries and a count
  *   registry.c regions: ids, names, ownership, lifetimes, moves
  *   clients.c  the built-in clients (the log, tasks, stacks, pids)
  *   panic.c    the panic notifier
@@ -100,15 +101,16 @@ struct dumpregion {
  * @prov: the provider
  * @status: 0 while the provider publishes the region, or the negative
  *	errno with which it refused it
- * @stale: 0, or the errno with which the provider's panic_update op failed
- *	to follow a move during a panic (the provider still publishes the
- *	region's previous layout)
+ * @stale: 0, or the errno with which the provider failed to follow a move
+ *	during a panic (it still publishes the region's previous layout)
+ * @cookie: what the provider's add op gave for the region
  */
 struct dr_link {
 	struct list_head node;
 	struct dumpregion_provider *prov;
 	int status;
 	int stale;
+	void *cookie;
 };
 
 /*
@@ -131,8 +133,8 @@ extern bool dr_test_panicking;
 #endif
 
 /*
- * During a panic the core calls no provider op but panic_update and
- * finalise, and takes locks only by trylock: another CPU may have been
+ * During a panic the core calls no provider op but a panic-safe update
+ * and finalise, and takes locks only by trylock: another CPU may have been
  * stopped holding any of them, and the caller may be in NMI context.
  */
 static inline bool dr_panicking(void)
@@ -160,6 +162,7 @@ static inline void dr_view(const struct dumpregion *r,
 	view->kind = l->kind;
 	view->size = l->size;
 	view->nr_runs = l->nr_runs;
+	view->max_runs = r->capacity;
 	view->runs = l->runs;
 }
 
@@ -198,6 +201,7 @@ void dr_links_offer(struct dumpregion *r, struct list_head *links);
 void dr_links_withdraw(struct dumpregion *r, struct list_head *links);
 int dr_publish(struct dumpregion *r);
 void dr_sync_providers(void);
+void dr_providers_finalise(void);
 
 /* Bounds of the DUMPREGION_STATIC() entries (include/asm-generic/vmlinux.lds.h). */
 extern const struct dumpregion_static __start_dumpregion_static[];

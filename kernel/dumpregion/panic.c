@@ -23,26 +23,16 @@
 #include "internal.h"
 
 /*
- * Called from the panic notifier, after the other CPUs were stopped.  No
- * lock is taken: the provider list is RCU-published, so a provider is seen
+ * Called from the panic notifier, after the other CPUs were stopped.  Locks
+ * are only tried: the provider list is RCU-published, so a provider is seen
  * either fully registered or not at all.
  */
 void dumpregion_panic_finalise(void)
 {
-	struct dumpregion_provider *prov;
-	int stale;
-
 	rcu_read_lock();
 	dr_clients_panic();
 	dr_kelf_panic();
-	list_for_each_entry_rcu(prov, &dumpregion_providers, list) {
-		if (prov->ops->finalise)
-			prov->ops->finalise(prov);
-		stale = atomic_read(&prov->nr_stale);
-		if (stale)
-			pr_emerg("%s: %d region(s) keep their layout from before the panic\n",
-				 prov->name, stale);
-	}
+	dr_providers_finalise();
 	rcu_read_unlock();
 }
 EXPORT_SYMBOL_IF_KUNIT(dumpregion_panic_finalise);

@@ -11,16 +11,24 @@
  *
  * Links are created and removed with dumpregion_mutex held; the provider
  * ops for a region run under that region's lock, which serialises them
- * with its moves.  The providers' sync ops, which may wait for slow
- * firmware, run without the mutex, under dr_sync_srcu.  During a panic a
- * provider is called only through panic_update and finalise.
+ * with its moves, and under the provider's own lock, which serialises a
+ * provider's ops for all regions (only tried during a panic).  The
+ * providers' sync ops, which may wait for slow firmware, run without
+ * either, under dr_sync_srcu.  During a panic a provider is called only
+ * through update (if it is marked panic-safe) and finalise.  Withdrawal,
+ * at reboot or after unregistration, stops every op for good.
  */
 
 #define pr_fmt(fmt) "dumpregion: " fmt
 
 #include <linux/device.h>
 #include <linux/dumpregion.h>
+#include <linux/io.h>
+#include <linux/jhash.h>
+#include <linux/of.h>
+#include <linux/platform_device.h>
 #include <linux/rculist.h>
+#include <linux/reboot.h>
 #include <linux/slab.h>
 #include <linux/srcu.h>
 #include <kunit/visibility.h>
@@ -30,18 +38,107 @@
 /* Keeps providers alive while their sync op runs without the mutex. */
 DEFINE_STATIC_SRCU(dr_sync_srcu);
 
+/*
+ * The provider ops, each under the provider's lock (irqs are off: the
+ * region lock is held).  A withdrawn provider is called no more.
+ */
+static int dr_call_add(struct dr_link *link,
+		       const struct dumpregion_layout *view)
+{
+	struct dumpregion_provider *prov = link->prov;
+	int ret = -ESHUTDOWN;
+
+	spin_lock(&prov->lock);
+	link->cookie = NULL;
+	if (!prov->withdrawn)
+		ret = prov->ops->add(prov, view, &link->cookie);
+	spin_unlock(&prov->lock);
+	return ret;
+}
+
+static void dr_call_remove(struct dr_link *link,
+			   const struct dumpregion_layout *view)
+{
+	struct dumpregion_provider *prov = link->prov;
+
+	spin_lock(&prov->lock);
+	if (!prov->withdrawn)
+		prov->ops->remove(prov, view, link->cookie);
+	spin_unlock(&prov->lock);
+}
+
+/* A move from @old to @new; on error the provider holds the region no more. */
+static int dr_call_update(struct dr_link *link,
+			  const struct dumpregion_layout *old,
+			  const struct dumpregion_layout *new)
+{
+	struct dumpregion_provider *prov = link->prov;
+	const struct dumpregion_provider_ops *ops = prov->ops;
+	int err = 0;
+
+	spin_lock(&prov->lock);
+	if (prov->withdrawn)
+		goto out_unlock;
+	if (ops->update) {
+		err = ops->update(prov, new, &link->cookie);
+		if (err)
+			ops->remove(prov, old, link->cookie);
+	} else {
+		ops->remove(prov, old, link->cookie);
+		link->cookie = NULL;
+		err = ops->add(prov, new, &link->cookie);
+	}
+out_unlock:
+	spin_unlock(&prov->lock);
+	return err;
+}
+
+/*
+ * The same at panic: the lock only tried, nothing removed.  Return: 0, or
+ * why the provider keeps the old layout.
+ */
+static int dr_call_panic_update(struct dr_link *link,
+				const struct dumpregion_layout *new)
+{
+	struct dumpregion_provider *prov = link->prov;
+	int err = 0;
+
+	if (!prov->ops->update || !(prov->ops->flags & DUMPREGION_PANIC_UPDATE))
+		return -EOPNOTSUPP;
+	if (!spin_trylock(&prov->lock))
+		return -EBUSY;
+	if (!prov->withdrawn)
+		err = prov->ops->update(prov, new, &link->cookie);
+	spin_unlock(&prov->lock);
+	return err;
+}
+
+/* @link's provider refused @r with @err (said once: a refusal is final). */
+static void dr_refused(struct dumpregion *r, struct dr_link *link, int err)
+{
+	struct dumpregion_provider *prov = link->prov;
+
+	link->status = err;
+	atomic_inc(&prov->nr_refused);
+	if (err != -ESHUTDOWN)
+		pr_warn_ratelimited("%s refused region %s: %pe\n", prov->name,
+				    r->name, ERR_PTR(err));
+}
+
 /* Offer @r to @prov through @link.  Called with @r->lock held. */
 static void dr_link_add(struct dumpregion *r, struct dr_link *link,
 			struct dumpregion_provider *prov)
 {
 	struct dumpregion_layout view;
+	int err;
 
 	lockdep_assert_held(&r->lock);
 	dr_view(r, dr_cur(r), &view);
 	link->prov = prov;
-	link->status = prov->ops->add(prov, &view);
-	if (link->status)
-		atomic_inc(&prov->nr_refused);
+	link->status = 0;
+	err = dr_call_add(link, &view);
+	if (err)
+		dr_refused(r, link, err);
 	else
 		atomic_inc(&prov->nr_accepted);
 	list_add_tail(&link->node, &r->links);
@@ -56,7 +153,7 @@ static void dr_link_del(struct dumpregion *r, struct dr_link *link)
 	lockdep_assert_held(&r->lock);
 	if (!link->status) {
 		dr_view(r, dr_cur(r), &view);
-		prov->ops->remove(prov, &view);
+		dr_call_remove(link, &view);
 		atomic_dec(&prov->nr_accepted);
 	} else {
 		atomic_dec(&prov->nr_refused);
@@ -83,8 +180,7 @@ static void dr_panic_publish(struct dumpregion *r,
 
 		if (link->status)
 			continue;
-		err = prov->ops->panic_update ?
-			prov->ops->panic_update(prov, view) : -EOPNOTSUPP;
+		err = dr_call_panic_update(link, view);
 		if (err && !link->stale)
 			atomic_inc(&prov->nr_stale);
 		else if (!err && link->stale)
@@ -103,7 +199,7 @@ static void dr_retry_refused(struct dumpregion *r, struct dr_link *link,
 {
 	struct dumpregion_provider *prov = link->prov;
 
-	if (!r->internal || prov->ops->add(prov, view))
+	if (!r->internal || dr_call_add(link, view))
 		return;
 	link->status = 0;
 	atomic_dec(&prov->nr_refused);
@@ -175,7 +271,6 @@ int dr_publish(struct dumpregion *r)
 	}
 
 	list_for_each_entry(link, &r->links, node) {
-		const struct dumpregion_provider_ops *ops = link->prov->ops;
 		struct dumpregion_provider *prov = link->prov;
 		int err;
 
@@ -183,22 +278,14 @@ int dr_publish(struct dumpregion *r)
 			dr_retry_refused(r, link, &new_view);
 			continue;
 		}
-		if (ops->update) {
-			err = ops->update(prov, &new_view);
-			if (err)
-				ops->remove(prov, &old_view);
-		} else {
-			ops->remove(prov, &old_view);
-			err = ops->add(prov, &new_view);
-		}
+		err = dr_call_update(link, &old_view, &new_view);
 		if (link->stale) {
 			link->stale = 0;
 			atomic_dec(&prov->nr_stale);
 		}
 		if (err) {
-			link->status = err;
 			atomic_dec(&prov->nr_accepted);
-			atomic_inc(&prov->nr_refused);
+			dr_refused(r, link, err);
 		}
 	}
 	return 0;
@@ -311,6 +398,23 @@ int dumpregion_run_name(const struct dumpregion_layout *region,
 }
 EXPORT_SYMBOL_NS_GPL(dumpregion_run_name, DUMPREGION);
 
+/*
+ * Stop calling @prov's ops, then let it withdraw its table, once.  The
+ * flag is set under the provider lock, so no op is under way after it.
+ */
+static void dr_withdraw(struct dumpregion_provider *prov)
+{
+	unsigned long flags;
+	bool was;
+
+	spin_lock_irqsave(&prov->lock, flags);
+	was = prov->withdrawn;
+	prov->withdrawn = true;
+	spin_unlock_irqrestore(&prov->lock, flags);
+	if (!was && prov->ops->withdraw)
+		prov->ops->withdraw(prov);
+}
+
 /* Detach @prov from every region.  Called with dumpregion_mutex held. */
 static void dr_detach(struct dumpregion_provider *prov)
 {
@@ -370,6 +474,8 @@ int dumpregion_provider_register(struct dumpregion_provider *prov)
 	atomic_set(&prov->nr_accepted, 0);
 	atomic_set(&prov->nr_refused, 0);
 	atomic_set(&prov->nr_stale, 0);
+	spin_lock_init(&prov->lock);
+	prov->withdrawn = false;
 	list_for_each_entry(r, &dumpregion_list, node) {
 		link = kzalloc(sizeof(*link), GFP_KERNEL);
 		if (!link) {
@@ -396,9 +502,11 @@ EXPORT_SYMBOL_IF_KUNIT(dumpregion_provider_register);
  * dumpregion_provider_unregister() - stop publishing regions
  * @prov: a registered provider
  *
- * @ops->remove is called for every region the provider holds; the regions
- * stay registered for the other providers and for a later registration.
- * A provider that is not registered is left alone and an error logged.
+ * @ops->remove is called for every region the provider holds, then
+ * @ops->withdraw (unless the table was withdrawn at reboot already); the
+ * regions stay registered for the other providers and for a later
+ * registration.  A provider that is not registered is left alone and an
+ * error logged.
  *
  * Context: may sleep.
  */
@@ -422,6 +530,7 @@ void dumpregion_provider_unregister(struct dumpregion_provider *prov)
 	/* The panic path or a sync may still be walking the provider list. */
 	synchronize_rcu();
 	synchronize_srcu(&dr_sync_srcu);
+	dr_withdraw(prov);
 }
 EXPORT_SYMBOL_IF_KUNIT(dumpregion_provider_unregister);
 
@@ -451,19 +560,167 @@ int devm_dumpregion_provider_register(struct device *dev,
 EXPORT_SYMBOL_NS_GPL(devm_dumpregion_provider_register, DUMPREGION);
 
 /**
- * devm_dumpregion_provider_unregister() - unregister a devm provider early
- * @dev: the device given to devm_dumpregion_provider_register()
- * @prov: the provider
+ * dumpregion_provider_stats() - what a provider made of the regions
+ * @prov: a registered provider
+ * @st: filled with its counters
  *
- * For a driver's shutdown callback: the provider stops publishing regions
- * now rather than when @dev is unbound.  Call it once, for a provider
- * registered with devm_dumpregion_provider_register() on @dev.
+ * For debugfs-like reports and KUnit suites; the counters move while
+ * regions come and go.
+ *
+ * Context: any.
+ */
+void dumpregion_provider_stats(struct dumpregion_provider *prov,
+			       struct dumpregion_provider_stats *st)
+{
+	st->accepted = atomic_read(&prov->nr_accepted);
+	st->refused = atomic_read(&prov->nr_refused);
+	st->stale = atomic_read(&prov->nr_stale);
+	st->withdrawn = READ_ONCE(prov->withdrawn);
+}
+EXPORT_SYMBOL_NS_GPL(dumpregion_provider_stats, DUMPREGION);
+
+/**
+ * dumpregion_fit_name() - fit a run name into a firmware's name field
+ * @full: the name, as dumpregion_run_name() made it
+ * @buf: the field, @len bytes, NUL-padded on return
+ * @len: its size, NUL included, at least 7
+ *
+ * A name that fits is copied as is; a longer one becomes its first
+ * characters, '~' and four hex digits of a hash of the whole name, @len - 1
+ * characters in all.  Two long names sharing their start then differ
+ * unless their hashes collide (one in 65536).
+ *
+ * Context: any.
+ * Return: 0, or -EINVAL when @len leaves no room for the hash.
+ */
+int dumpregion_fit_name(const char *full, char *buf, size_t len)
+{
+	size_t flen = strlen(full), room = len - 1;
+
+	if (len < 7)
+		return -EINVAL;
+	memset(buf, 0, len);
+	if (flen <= room)
+		memcpy(buf, full, flen);
+	else
+		snprintf(buf, len, "%.*s~%04x", (int)(room - 5), full,
+			 jhash(full, flen, 0) & 0xffff);
+	return 0;
+}
+EXPORT_SYMBOL_NS_GPL(dumpregion_fit_name, DUMPREGION);
+
+/**
+ * devm_dumpregion_map_carveout() - map a provider's reserved-memory carve-out
+ * @pdev: the device of a /reserved-memory child node (its compatible must be
+ *	in drivers/of/platform.c's reserved_mem_matches[] to get one)
+ * @min_size: the smallest carve-out the provider works with
+ * @size: set to the carve-out's size
+ *
+ * The node must be no-map: mapped RAM cannot be remapped uncached.  The
+ * carve-out is mapped write-combined, so what the kernel writes reaches RAM
+ * in order without cache maintenance at panic.  Each failure is reported
+ * against @pdev.
+ *
+ * Context: process context, may sleep.
+ * Return: the mapping, or an ERR_PTR(): -EINVAL for a missing reg, a node
+ * without no-map or a carve-out below @min_size; the mapping's error.
+ */
+void *devm_dumpregion_map_carveout(struct platform_device *pdev,
+				   size_t min_size, size_t *size)
+{
+	struct device *dev = &pdev->dev;
+	struct resource *res;
+	void *base;
+
+	res = platform_get_resource(pdev, IORESOURCE_MEM, 0);
+	if (!res) {
+		dev_err(dev, "no reg in the reserved-memory node\n");
+		return ERR_PTR(-EINVAL);
+	}
+	if (!of_property_read_bool(dev->of_node, "no-map")) {
+		dev_err(dev, "the carve-out must be no-map\n");
+		return ERR_PTR(-EINVAL);
+	}
+	if (resource_size(res) < min_size) {
+		dev_err(dev, "carve-out %pR is too small: at least %zu bytes needed\n",
+			res, min_size);
+		return ERR_PTR(-EINVAL);
+	}
+	base = devm_memremap(dev, res->start, resource_size(res), MEMREMAP_WC);
+	if (IS_ERR(base)) {
+		dev_err(dev, "cannot map %pR: %pe\n", res, base);
+		return base;
+	}
+	*size = resource_size(res);
+	return base;
+}
+EXPORT_SYMBOL_NS_GPL(devm_dumpregion_map_carveout, DUMPREGION);
+
+/*
+ * At panic, after the moves: each provider's finalise op, under its lock
+ * if the lock can be had (a CPU stopped inside an op holds it: the table
+ * is then left as that op left it, which the op rules keep consistent).
+ */
+void dr_providers_finalise(void)
+{
+	struct dumpregion_provider *prov;
+	int stale;
+
+	list_for_each_entry_rcu(prov, &dumpregion_providers, list) {
+		if (prov->ops->finalise && spin_trylock(&prov->lock)) {
+			if (!prov->withdrawn)
+				prov->ops->finalise(prov);
+			spin_unlock(&prov->lock);
+		}
+		stale = atomic_read(&prov->nr_stale);
+		if (stale)
+			pr_emerg("%s: %d region(s) keep their layout from before the panic\n",
+				 prov->name, stale);
+	}
+}
+
+/*
+ * Reboot, power-off and kexec (kernel_restart_prepare() and friends run the
+ * reboot notifiers): every provider withdraws its table, so that firmware
+ * does not dump the next kernel's memory under this one's names.  A crash
+ * kernel started by a panic does not come here and finds the tables.
+ */
+static int dr_reboot_notify(struct notifier_block *nb, unsigned long action,
+			    void *data)
+{
+	struct dumpregion_provider *prov;
+
+	mutex_lock(&dumpregion_mutex);
+	list_for_each_entry(prov, &dumpregion_providers, list)
+		dr_withdraw(prov);
+	mutex_unlock(&dumpregion_mutex);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block dr_reboot_nb = {
+	.notifier_call = dr_reboot_notify,
+};
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/**
+ * dumpregion_provider_withdraw() - withdraw a provider as a reboot does
+ * @prov: a registered provider
+ *
+ * KUnit only: what the reboot notifier does for each provider.
  *
  * Context: may sleep.
  */
-void devm_dumpregion_provider_unregister(struct device *dev,
-					 struct dumpregion_provider *prov)
+void dumpregion_provider_withdraw(struct dumpregion_provider *prov)
 {
-	devm_release_action(dev, dr_devm_provider_release, prov);
+	mutex_lock(&dumpregion_mutex);
+	dr_withdraw(prov);
+	mutex_unlock(&dumpregion_mutex);
 }
-EXPORT_SYMBOL_NS_GPL(devm_dumpregion_provider_unregister, DUMPREGION);
+EXPORT_SYMBOL_IF_KUNIT(dumpregion_provider_withdraw);
+#endif
+
+static int __init dr_provider_init(void)
+{
+	return register_reboot_notifier(&dr_reboot_nb);
+}
+subsys_initcall(dr_provider_init);

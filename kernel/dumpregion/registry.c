@@ -26,8 +26,8 @@
  * path after other CPUs were stopped in the middle of an update, sees the
  * old or the new layout in full, never a mix.  During a panic the core
  * takes locks only by trylock (a CPU stopped while holding one cannot
- * deadlock the panicking CPU), calls no provider op but panic_update and
- * finalise, allocates nothing and queues no work; the provider list is
+ * deadlock the panicking CPU), calls no provider op but a panic-safe
+ * update and finalise, allocates nothing and queues no work; the provider list is
  * walked under RCU.
  *
  * The KELF index is rebuilt here, under the mutex, by every change of the
@@ -811,7 +811,8 @@ static int dr_update_atomic(struct dumpregion *r, enum dumpregion_kind kind,
  * by such a firmware (Gunyah's resource manager) for a while.
  *
  * During a panic locks are only tried, since a stopped CPU may hold them,
- * and providers are asked through their panic_update op only; one that
+ * and providers are asked only through an update op marked
+ * %DUMPREGION_PANIC_UPDATE, under a trylock of their lock; one that
  * cannot follow keeps the old layout and the region is reported stale for
  * it (debugfs, and a line in the log at panic).
  *

@@ -128,7 +128,7 @@ static struct drix_run *drix_stage_runs(struct drix *ix)
 
 /*
  * Write the staged index as the next generation, over the older slot.
- * With ix->lock held.  No allocation, no other lock: safe at panic.
+ * Under the provider lock.  No allocation, no lock: safe at panic.
  */
 static void drix_publish(struct drix *ix)
 {
@@ -161,7 +161,7 @@ static void drix_publish(struct drix *ix)
 	ix->generation = gen;
 }
 
-/* Stage @l as the index's KELF and publish it.  With ix->lock held. */
+/* Stage @l as the index's KELF and publish it. */
 static int drix_set_kelf(struct drix *ix, const struct dumpregion_layout *l)
 {
 	struct drix_run *runs = drix_stage_runs(ix);
@@ -194,87 +194,70 @@ static struct drix *to_drix(struct dumpregion_provider *prov)
 
 /*
  * Every region reaches firmware through the KELF index; only the kelf
- * region's own moves change the header.
+ * region's own moves change the header.  The core serialises the ops and
+ * only tries their lock at panic.
  */
-static int drix_add(struct dumpregion_provider *prov,
-		    const struct dumpregion_layout *l)
+static int drix_update(struct dumpregion_provider *prov,
+		       const struct dumpregion_layout *l, void **cookie)
 {
 	struct drix *ix = to_drix(prov);
-	int ret;
 
 	if (!drix_is_kelf(l))
 		return 0;
-	spin_lock(&ix->lock);
 	/*
-	 * Outside a panic: the kernel lives on (only a test runs the panic
-	 * finaliser and carries on), so the index is not final any more.
+	 * A move after the finaliser: the kernel lives on (only a test runs
+	 * the panic finaliser and carries on), so the index is not final.
 	 */
 	ix->flags &= ~DRIX_F_PANIC;
-	ret = drix_set_kelf(ix, l);
-	spin_unlock(&ix->lock);
-	return ret;
+	return drix_set_kelf(ix, l);
+}
+
+static int drix_add(struct dumpregion_provider *prov,
+		    const struct dumpregion_layout *l, void **cookie)
+{
+	return drix_update(prov, l, cookie);
 }
 
 static void drix_remove(struct dumpregion_provider *prov,
-			const struct dumpregion_layout *l)
+			const struct dumpregion_layout *l, void *cookie)
 {
 	struct drix *ix = to_drix(prov);
 
-	spin_lock(&ix->lock);
 	if (l->id == ix->kelf_id && !ix->withdrawn) {
 		ix->stage->nr_runs = 0;
 		ix->stage->kelf_size = 0;
 		ix->kelf_id = 0;
 		drix_publish(ix);
 	}
-	spin_unlock(&ix->lock);
-}
-
-static int drix_update(struct dumpregion_provider *prov,
-		       const struct dumpregion_layout *l)
-{
-	return drix_add(prov, l);
-}
-
-static int drix_panic_update(struct dumpregion_provider *prov,
-			     const struct dumpregion_layout *l)
-{
-	struct drix *ix = to_drix(prov);
-	int ret;
-
-	if (!drix_is_kelf(l))
-		return 0;
-	if (!spin_trylock(&ix->lock))
-		return -EBUSY;
-	ret = drix_set_kelf(ix, l);
-	spin_unlock(&ix->lock);
-	return ret;
 }
 
 /*
- * Mark the index as finalised at panic.  If a CPU stopped by the panic
- * holds the lock, it stopped outside drix_publish() or inside it: either
- * way one slot is whole, and it is left as it is.
+ * Mark the index as finalised at panic.  The core calls this only when it
+ * got the provider lock: a CPU stopped by the panic inside drix_publish()
+ * leaves one whole slot, which is then left as it is.
  */
 static void drix_finalise(struct dumpregion_provider *prov)
 {
 	struct drix *ix = to_drix(prov);
 
-	if (!spin_trylock(&ix->lock))
-		return;
 	if (ix->kelf_id && !ix->withdrawn) {
 		ix->flags |= DRIX_F_PANIC;
 		drix_publish(ix);
 	}
-	spin_unlock(&ix->lock);
+}
+
+static void drix_withdraw_op(struct dumpregion_provider *prov)
+{
+	drix_withdraw(to_drix(prov), DRIX_F_SHUTDOWN);
 }
 
 VISIBLE_IF_KUNIT const struct dumpregion_provider_ops drix_ops = {
+	.flags = DUMPREGION_PANIC_UPDATE,
 	.add = drix_add,
 	.remove = drix_remove,
 	.update = drix_update,
-	.panic_update = drix_panic_update,
 	.finalise = drix_finalise,
+	.withdraw = drix_withdraw_op,
 };
 EXPORT_SYMBOL_IF_KUNIT(drix_ops);
 
@@ -358,7 +341,6 @@ VISIBLE_IF_KUNIT int drix_init(struct drix *ix, struct device *dev,
 	ix->stage = devm_kzalloc(dev, ix->slot_size, GFP_KERNEL);
 	if (!ix->stage)
 		return -ENOMEM;
-	spin_lock_init(&ix->lock);
 	drix_report_previous(ix, dev);
 	if (is_kdump_kernel()) {
 		dev_info(dev, "crash kernel: leaving the crashed kernel's index as it is\n");
@@ -376,67 +358,49 @@ EXPORT_SYMBOL_IF_KUNIT(drix_init);
 
 /**
  * drix_withdraw() - publish an index without KELF
- * @ix: the provider
+ * @ix: the provider, not registered or withdrawn by the core (no op runs)
  * @flags: %DRIX_F_SHUTDOWN, or 0
  *
- * After a clean shutdown firmware (or the next kernel) must not take the
- * memory of this run for a dump.  Later registrations do not bring the
- * index back: the ops leave the slots alone from then on.
+ * After reboot, kexec, power-off or unbind, firmware (or the next kernel)
+ * must not take the memory of this run for a dump.  The ops leave the
+ * slots alone from then on.
  */
 VISIBLE_IF_KUNIT void drix_withdraw(struct drix *ix, u32 flags)
 {
-	unsigned long irqflags;
-
-	spin_lock_irqsave(&ix->lock, irqflags);
 	ix->stage->nr_runs = 0;
 	ix->stage->kelf_size = 0;
 	ix->kelf_id = 0;
 	ix->flags |= flags;
 	drix_publish(ix);
 	ix->withdrawn = true;
-	spin_unlock_irqrestore(&ix->lock, irqflags);
 }
 EXPORT_SYMBOL_IF_KUNIT(drix_withdraw);
 
 static int drix_probe(struct platform_device *pdev)
 {
 	struct device *dev = &pdev->dev;
-	struct resource *res;
 	struct drix *ix;
+	size_t size;
 	void *base;
 	int ret;
 
-	res = platform_get_resource(pdev, IORESOURCE_MEM, 0);
-	if (!res)
-		return dev_err_probe(dev, -EINVAL, "no reg in the reserved-memory node\n");
-	/* Mapped RAM cannot be remapped uncached: the binding wants no-map. */
-	if (!of_property_read_bool(dev->of_node, "no-map"))
-		return dev_err_probe(dev, -EINVAL, "the carve-out must be no-map\n");
 	/* Uncached: what the kernel writes is in RAM, no cache maintenance. */
-	base = devm_memremap(dev, res->start, resource_size(res), MEMREMAP_WC);
+	base = devm_dumpregion_map_carveout(pdev, DRIX_MIN_SIZE, &size);
 	if (IS_ERR(base))
-		return dev_err_probe(dev, PTR_ERR(base), "cannot map %pR\n", res);
+		return PTR_ERR(base);
 	ix = devm_kzalloc(dev, sizeof(*ix), GFP_KERNEL);
 	if (!ix)
 		return -ENOMEM;
-	ret = drix_init(ix, dev, base, resource_size(res));
+	ret = drix_init(ix, dev, base, size);
 	if (ret)
 		return ret;
 	platform_set_drvdata(pdev, ix);
 	ret = devm_dumpregion_provider_register(dev, &ix->prov);
 	if (ret)
 		return dev_err_probe(dev, ret, "cannot register with the dump region core\n");
-	dev_info(dev, "dump index at %pa, %zu bytes per slot, room for %u KELF runs\n",
-		 &res->start, ix->slot_size, ix->max_runs);
+	dev_info(dev, "dump index of %zu bytes, %zu bytes per slot, room for %u KELF runs\n",
+		 size, ix->slot_size, ix->max_runs);
 	return 0;
-}
-
-static void drix_shutdown(struct platform_device *pdev)
-{
-	struct drix *ix = platform_get_drvdata(pdev);
-
-	if (ix)
-		drix_withdraw(ix, DRIX_F_SHUTDOWN);
 }
 
 static const struct of_device_id drix_of_match[] = {
@@ -447,7 +411,6 @@ MODULE_DEVICE_TABLE(of, drix_of_match);
 
 static struct platform_driver drix_driver = {
 	.probe = drix_probe,
-	.shutdown = drix_shutdown,
 	.driver = {
 		.name = "dumpregion-index",
 		.of_match_table = drix_of_match,

@@ -10,7 +10,6 @@
 #define _DUMPREGION_INDEX_H
 
 #include <linux/dumpregion/provider.h>
-#include <linux/spinlock.h>
 #include <linux/types.h>
 
 /* "DRIX" in memory order */
@@ -73,7 +72,6 @@ struct drix_run {
  * @size: its size
  * @slot_size: bytes per slot
  * @max_runs: KELF runs a slot holds
- * @lock: serialises writers of the slots and everything below
  * @generation: generation of the slot last written
  * @flags: flags of the next slot written
  * @stage: the next slot, built here and copied whole: header and runs
@@ -86,7 +84,6 @@ struct drix {
 	size_t size;
 	size_t slot_size;
 	unsigned int max_runs;
-	spinlock_t lock;	/* serialises slot writers and the fields below */
 	u64 generation;
 	u32 flags;
 	struct drix_header *stage;

@@ -121,10 +121,10 @@ static void drix_test_layout(struct kunit *test)
 	u64 gen;
 
 	other.name = "other";
-	KUNIT_EXPECT_EQ(test, drix_ops.add(&ix->prov, &other), 0);
+	KUNIT_EXPECT_EQ(test, drix_ops.add(&ix->prov, &other, NULL), 0);
 	KUNIT_EXPECT_EQ(test, drix_current(ix->base, ix->size), -ENOENT);
 
-	KUNIT_ASSERT_EQ(test, drix_ops.add(&ix->prov, a), 0);
+	KUNIT_ASSERT_EQ(test, drix_ops.add(&ix->prov, a, NULL), 0);
 	KUNIT_EXPECT_EQ(test, memcmp(s1, "DRIX", 4), 0);
 	KUNIT_EXPECT_EQ(test, le16_at(s1, 4), 1);	/* version */
 	KUNIT_EXPECT_EQ(test, le16_at(s1, 6), 64);	/* header_size */
@@ -147,7 +147,7 @@ static void drix_test_layout(struct kunit *test)
 
 	/* The move goes to the other slot; this one stays whole. */
 	memcpy(saved, s1, sizeof(saved));
-	KUNIT_ASSERT_EQ(test, drix_ops.update(&ix->prov, b), 0);
+	KUNIT_ASSERT_EQ(test, drix_ops.update(&ix->prov, b, NULL), 0);
 	KUNIT_EXPECT_EQ(test, memcmp(saved, s1, sizeof(saved)), 0);
 	KUNIT_EXPECT_EQ(test, le64_at(s0, 8), 2);
 	KUNIT_EXPECT_EQ(test, le32_at(s0, 20), 1);
@@ -157,12 +157,12 @@ static void drix_test_layout(struct kunit *test)
 
 	/* Other regions reach firmware through KELF: no header change. */
 	memcpy(saved, s0, sizeof(saved));
-	KUNIT_EXPECT_EQ(test, drix_ops.update(&ix->prov, &other), 0);
-	drix_ops.remove(&ix->prov, &other);
+	KUNIT_EXPECT_EQ(test, drix_ops.update(&ix->prov, &other, NULL), 0);
+	drix_ops.remove(&ix->prov, &other, NULL);
 	KUNIT_EXPECT_EQ(test, memcmp(saved, s0, sizeof(saved)), 0);
 
 	/* The kelf region removed: an index without KELF. */
-	drix_ops.remove(&ix->prov, b);
+	drix_ops.remove(&ix->prov, b, NULL);
 	KUNIT_EXPECT_EQ(test, drix_current(ix->base, ix->size), 1);
 	KUNIT_EXPECT_EQ(test, le64_at(s1, 8), 3);
 	KUNIT_EXPECT_EQ(test, le32_at(s1, 20), 0);
@@ -183,10 +183,10 @@ static void drix_test_torn(struct kunit *test)
 	size_t off;
 	u64 gen;
 
-	KUNIT_ASSERT_EQ(test, drix_ops.add(&ix->prov, a), 0);	/* 1: slot 1 */
+	KUNIT_ASSERT_EQ(test, drix_ops.add(&ix->prov, a, NULL), 0);	/* 1: slot 1 */
 	memcpy(old, s1, sizeof(old));
-	KUNIT_ASSERT_EQ(test, drix_ops.update(&ix->prov, a), 0);	/* 2: slot 0 */
-	KUNIT_ASSERT_EQ(test, drix_ops.update(&ix->prov, b), 0);	/* 3: slot 1 */
+	KUNIT_ASSERT_EQ(test, drix_ops.update(&ix->prov, a, NULL), 0);	/* 2: slot 0 */
+	KUNIT_ASSERT_EQ(test, drix_ops.update(&ix->prov, b, NULL), 0);	/* 3: slot 1 */
 	memcpy(next, s1, sizeof(next));
 	KUNIT_ASSERT_EQ(test, drix_current(ix->base, ix->size), 1);
 
@@ -229,7 +229,7 @@ static void drix_test_check(struct kunit *test)
 	u64 gen;
 
 	KUNIT_EXPECT_EQ(test, drix_check_slot(s1, ix->slot_size, &gen), -ENODATA);
-	KUNIT_ASSERT_EQ(test, drix_ops.add(&ix->prov, a), 0);
+	KUNIT_ASSERT_EQ(test, drix_ops.add(&ix->prov, a, NULL), 0);
 	memcpy(good, s1, sizeof(good));
 
 	put_unaligned_le32(0x12345678, s1);
@@ -265,7 +265,7 @@ static void drix_test_previous(struct kunit *test)
 	u8 *mem = ix->base;
 
 	KUNIT_ASSERT_NOT_NULL(test, next);
-	KUNIT_ASSERT_EQ(test, drix_ops.add(&ix->prov, a), 0);
+	KUNIT_ASSERT_EQ(test, drix_ops.add(&ix->prov, a, NULL), 0);
 	drix_ops.finalise(&ix->prov);
 	KUNIT_ASSERT_GE(test, drix_current(mem, 1024), 0);
 	KUNIT_EXPECT_EQ(test, drix_init(next, dev, mem, 1024), 0);
@@ -275,7 +275,7 @@ static void drix_test_previous(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, drix_init(next, dev, mem, 1024), 0);
 	KUNIT_EXPECT_TRUE(test, !memchr_inv(mem, 0, 1024));
 
-	KUNIT_ASSERT_EQ(test, drix_ops.add(&next->prov, a), 0);
+	KUNIT_ASSERT_EQ(test, drix_ops.add(&next->prov, a, NULL), 0);
 	put_unaligned_le16(9, mem + 512 + 4);
 	put_unaligned_le32(doc_crc(mem + 512), mem + 512 + 60);
 	KUNIT_EXPECT_EQ(test, drix_current(mem, 1024), -ENOENT);
@@ -292,45 +292,11 @@ static void drix_test_too_many_runs(struct kunit *test)
 	struct dumpregion_layout *b = kelf_layout(test, 3, 0x90000000, 5);
 	u8 saved[DRIX_MIN_SIZE];
 
-	KUNIT_ASSERT_EQ(test, drix_ops.add(&ix->prov, a), 0);
+	KUNIT_ASSERT_EQ(test, drix_ops.add(&ix->prov, a, NULL), 0);
 	memcpy(saved, ix->base, sizeof(saved));
-	KUNIT_EXPECT_EQ(test, drix_ops.update(&ix->prov, b), -ENOSPC);
-	KUNIT_EXPECT_EQ(test, drix_ops.panic_update(&ix->prov, b), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, drix_ops.update(&ix->prov, b, NULL), -ENOSPC);
 	KUNIT_EXPECT_EQ(test, memcmp(saved, ix->base, sizeof(saved)), 0);
 	KUNIT_EXPECT_EQ(test, drix_current(ix->base, ix->size), 1);
-}
-
-/*
- * A panic while another CPU holds the index's lock (stopped inside an
- * update): neither the move nor the final mark may spin on it, and the
- * slots stay as they were.  Hangs without the trylocks.
- */
-static void drix_test_panic_locked(struct kunit *test)
-{
-	struct drix *ix = ix_start(test, 1024);
-	struct dumpregion_layout *a = kelf_layout(test, 3, 0x80000000, 1);
-	struct dumpregion_layout *b = kelf_layout(test, 3, 0x88000000, 1);
-	struct dumpregion_test_holder *h;
-	u8 saved[1024];
-	int cur;
-
-	KUNIT_ASSERT_EQ(test, drix_ops.add(&ix->prov, a), 0);
-	memcpy(saved, ix->base, sizeof(saved));
-	h = dumpregion_test_hold(test, &ix->lock);
-	if (!h)
-		kunit_skip(test, "needs two online CPUs");
-	KUNIT_EXPECT_EQ(test, drix_ops.panic_update(&ix->prov, b), -EBUSY);
-	drix_ops.finalise(&ix->prov);
-	KUNIT_EXPECT_EQ(test, memcmp(saved, ix->base, sizeof(saved)), 0);
-	dumpregion_test_release(h);
-
-	KUNIT_EXPECT_EQ(test, drix_ops.panic_update(&ix->prov, b), 0);
-	drix_ops.finalise(&ix->prov);
-	cur = drix_current(ix->base, ix->size);
-	KUNIT_ASSERT_GE(test, cur, 0);
-	KUNIT_EXPECT_EQ(test, le64_at(slot_of(ix, cur), 8), 3);
-	KUNIT_EXPECT_EQ(test, le32_at(slot_of(ix, cur), 16), DRIX_F_PANIC);
-	KUNIT_EXPECT_EQ(test, le64_at(slot_of(ix, cur), 64), 0x88000000);
 }
 
 /* Shutdown withdraws the index; later changes stay away from it. */
@@ -341,16 +307,16 @@ static void drix_test_withdraw(struct kunit *test)
 	u8 saved[1024];
 	int cur;
 
-	KUNIT_ASSERT_EQ(test, drix_ops.add(&ix->prov, a), 0);
+	KUNIT_ASSERT_EQ(test, drix_ops.add(&ix->prov, a, NULL), 0);
 	drix_withdraw(ix, DRIX_F_SHUTDOWN);
 	cur = drix_current(ix->base, ix->size);
 	KUNIT_ASSERT_GE(test, cur, 0);
 	KUNIT_EXPECT_EQ(test, le32_at(slot_of(ix, cur), 16), DRIX_F_SHUTDOWN);
 	KUNIT_EXPECT_EQ(test, le32_at(slot_of(ix, cur), 20), 0);
 	memcpy(saved, ix->base, sizeof(saved));
-	KUNIT_EXPECT_EQ(test, drix_ops.update(&ix->prov, a), 0);
+	KUNIT_EXPECT_EQ(test, drix_ops.update(&ix->prov, a, NULL), 0);
 	drix_ops.finalise(&ix->prov);
-	drix_ops.remove(&ix->prov, a);
+	drix_ops.remove(&ix->prov, a, NULL);
 	KUNIT_EXPECT_EQ(test, memcmp(saved, ix->base, sizeof(saved)), 0);
 }
 
@@ -398,6 +364,22 @@ static void unregister_provider(void *prov)
 	dumpregion_provider_unregister(prov);
 }
 
+static unsigned int drix_refused(struct drix *ix)
+{
+	struct dumpregion_provider_stats st;
+
+	dumpregion_provider_stats(&ix->prov, &st);
+	return st.refused;
+}
+
+static unsigned int drix_stale(struct drix *ix)
+{
+	struct dumpregion_provider_stats st;
+
+	dumpregion_provider_stats(&ix->prov, &st);
+	return st.stale;
+}
+
 /*
  * With the real core: the index points at the live KELF, which gains and
  * loses a load as a region comes and goes; unregistering the provider
@@ -420,7 +402,7 @@ static void drix_test_core(struct kunit *test)
 	id = dumpregion_register("drix_buf", buf, 100);
 	KUNIT_ASSERT_GT(test, id, 0);
 	KUNIT_EXPECT_EQ(test, loads_at(test, ix, virt_to_phys(buf), 100), 1);
-	KUNIT_EXPECT_EQ(test, atomic_read(&ix->prov.nr_refused), 0);
+	KUNIT_EXPECT_EQ(test, drix_refused(ix), 0);
 
 	KUNIT_EXPECT_EQ(test, dumpregion_unregister(id), 0);
 	KUNIT_EXPECT_EQ(test, loads_at(test, ix, virt_to_phys(buf), 100), 0);
@@ -470,10 +452,76 @@ static void drix_test_core_panic(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, le32_at(slot_of(ix, cur), 16) & DRIX_F_PANIC);
 	KUNIT_EXPECT_EQ(test, loads_at(test, ix, virt_to_phys(buf + 128), 64), 1);
 	KUNIT_EXPECT_EQ(test, loads_at(test, ix, virt_to_phys(buf), 64), 0);
-	KUNIT_EXPECT_EQ(test, atomic_read(&ix->prov.nr_stale), 0);
+	KUNIT_EXPECT_EQ(test, drix_stale(ix), 0);
 
 	kunit_release_action(test, not_panicking, NULL);
 	KUNIT_EXPECT_EQ(test, dumpregion_unregister(id), 0);
+}
+
+/*
+ * A panic while another CPU holds the provider lock (stopped inside an op):
+ * the core neither moves the index nor marks it final, and the slots stay
+ * as they were.  Hangs if the core spins on the lock.
+ */
+static void drix_test_panic_locked(struct kunit *test)
+{
+	struct drix *ix = ix_start(test, 4096);
+	struct dumpregion_test_holder *h;
+	u8 *saved = kunit_kzalloc(test, 4096, GFP_KERNEL);
+	int cur;
+
+	KUNIT_ASSERT_NOT_NULL(test, saved);
+	KUNIT_ASSERT_EQ(test, dumpregion_provider_register(&ix->prov), 0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, unregister_provider,
+							&ix->prov), 0);
+	memcpy(saved, ix->base, 4096);
+	h = dumpregion_test_hold(test, &ix->prov.lock);
+	if (!h)
+		kunit_skip(test, "needs two online CPUs");
+	dumpregion_test_panic_begin(test);
+	preempt_disable();
+	dumpregion_panic_finalise();
+	preempt_enable();
+	KUNIT_EXPECT_EQ(test, memcmp(saved, ix->base, 4096), 0);
+	dumpregion_test_release(h);
+
+	preempt_disable();
+	dumpregion_panic_finalise();
+	preempt_enable();
+	cur = drix_current(ix->base, ix->size);
+	KUNIT_ASSERT_GE(test, cur, 0);
+	KUNIT_EXPECT_TRUE(test, le32_at(slot_of(ix, cur), 16) & DRIX_F_PANIC);
+	dumpregion_test_panic_end(test);
+}
+
+/*
+ * Reboot, kexec and power-off: the core withdraws the index (SHUTDOWN, no
+ * KELF); registrations after that leave the slots alone.
+ */
+static void drix_test_core_withdraw(struct kunit *test)
+{
+	struct drix *ix = ix_start(test, 4096);
+	u8 *saved = kunit_kzalloc(test, 4096, GFP_KERNEL);
+	struct dumpregion_provider_stats st;
+	int id, cur;
+
+	KUNIT_ASSERT_NOT_NULL(test, saved);
+	KUNIT_ASSERT_EQ(test, dumpregion_provider_register(&ix->prov), 0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, unregister_provider,
+							&ix->prov), 0);
+	dumpregion_provider_withdraw(&ix->prov);
+	dumpregion_provider_stats(&ix->prov, &st);
+	KUNIT_EXPECT_TRUE(test, st.withdrawn);
+	cur = drix_current(ix->base, ix->size);
+	KUNIT_ASSERT_GE(test, cur, 0);
+	KUNIT_EXPECT_EQ(test, le32_at(slot_of(ix, cur), 16), DRIX_F_SHUTDOWN);
+	KUNIT_EXPECT_EQ(test, le32_at(slot_of(ix, cur), 20), 0);
+	memcpy(saved, ix->base, 4096);
+	id = dumpregion_register("drix_late", saved, 64);
+	KUNIT_ASSERT_GT(test, id, 0);
+	KUNIT_EXPECT_EQ(test, dumpregion_unregister(id), 0);
+	kunit_release_action(test, unregister_provider, &ix->prov);
+	KUNIT_EXPECT_EQ(test, memcmp(saved, ix->base, 4096), 0);
 }
 
 /*
@@ -517,7 +565,7 @@ static void drix_test_crash_kernel(struct kunit *test)
 	unsigned long long saved_addr = elfcorehdr_addr;
 	u8 saved[1024];
 
-	KUNIT_ASSERT_EQ(test, drix_ops.add(&ix->prov, a), 0);
+	KUNIT_ASSERT_EQ(test, drix_ops.add(&ix->prov, a, NULL), 0);
 	drix_ops.finalise(&ix->prov);
 	memcpy(saved, ix->base, sizeof(saved));
 	/* What is_kdump_kernel() reads: set for the length of one call. */
@@ -540,10 +588,11 @@ static struct kunit_case drix_test_cases[] = {
 	KUNIT_CASE(drix_test_check),
 	KUNIT_CASE(drix_test_previous),
 	KUNIT_CASE(drix_test_too_many_runs),
-	KUNIT_CASE(drix_test_panic_locked),
 	KUNIT_CASE(drix_test_withdraw),
 	KUNIT_CASE(drix_test_core),
 	KUNIT_CASE(drix_test_core_panic),
+	KUNIT_CASE(drix_test_panic_locked),
+	KUNIT_CASE(drix_test_core_withdraw),
 	{}
 };
 

@@ -6,7 +6,6 @@
 #define __QCOM_MINIDUMP_INTERNAL_H__
 
 #include <linux/dumpregion/provider.h>
-#include <linux/notifier.h>
 #include <linux/soc/qcom/minidump.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -14,7 +13,6 @@
 
 struct device;
 struct qcom_md;
-struct qcom_md_slot;
 
 /* Name characters the firmware leaves to Linux (16 bytes, 4 reserved). */
 #define QCOM_MD_NAME_CHARS	(MINIDUMP_REGION_NAME_LEN - 4 - 1)
@@ -31,7 +29,7 @@ struct qcom_md_slot;
  *	and mark the APSS table initialised and enabled.  May sleep.
  * @set_count: make the first @count entries of the array visible to
  *	firmware.  Entries below @count are complete when this is called.
- *	Called with @md->lock held: must not sleep.
+ *	Called under the provider lock: must not sleep.
  * @disable: withdraw the APSS table.  May sleep.
  *
  * The SMEM and MMIO transports write the same fields, to memory or to
@@ -46,33 +44,22 @@ struct qcom_md_transport_ops {
 
 /**
  * struct qcom_md - one minidump provider instance
- * @prov: the dump region provider
+ * @table: the dump region table (its count is the entries in use)
  * @dev: the device behind it
  * @ops: the transport
  * @priv: transport data (the APSS subsystem table for SMEM)
- * @lock: protects the region array, @slots and @count
- * @regions: the region array firmware reads
+ * @regions: the region array firmware reads, @table.capacity entries
  * @regions_phys: its physical address
- * @slots: the region and run each entry describes
- * @capacity: entries in @regions
- * @count: entries in use, all valid, without holes
  * @prefix: prepended to every name (e.g. a VM id), may be empty
- * @down: the table was withdrawn from firmware (shutdown, unbind); set
- *	under @lock
  */
 struct qcom_md {
-	struct dumpregion_provider prov;
+	struct dumpregion_table table;
 	struct device *dev;
 	const struct qcom_md_transport_ops *ops;
 	void *priv;
-	spinlock_t lock;	/* see the kernel-doc above */
 	struct minidump_region *regions;
 	phys_addr_t regions_phys;
-	struct qcom_md_slot *slots;
-	unsigned int capacity;
-	unsigned int count;
 	char prefix[8];
-	bool down;
 };
 
 /* MMIO transport register map (global: read-only; SS_*: APSS table). */
@@ -199,8 +186,6 @@ struct qcom_md_rm_region {
  * @nr_slots: slots the RM offers
  * @used: slots held or about to be
  * @last_rm_err: RM error code of the last failed call
- * @reboot_nb: withdraws every slot on reboot and kexec
- * @detached: the provider was unregistered by @reboot_nb
  * @prefix: prepended to every name, may be empty
  */
 struct qcom_md_rm {
@@ -216,8 +201,6 @@ struct qcom_md_rm {
 	unsigned int nr_slots;
 	unsigned int used;
 	u32 last_rm_err;
-	struct notifier_block reboot_nb;
-	bool detached;
 	char prefix[8];
 };
 
@@ -226,7 +209,6 @@ extern struct platform_driver qcom_md_smem_driver;
 extern struct platform_driver qcom_md_mmio_driver;
 
 int qcom_md_short_name(const char *prefix, const char *full, char *out);
-void qcom_md_shutdown(struct qcom_md *md);
 int devm_qcom_md_register(struct device *dev, struct qcom_md *md,
 			  const struct qcom_md_transport_ops *ops,
 			  unsigned int capacity);

@@ -149,14 +149,8 @@ static const struct of_device_id qcom_md_mmio_of_match[] = {
 };
 MODULE_DEVICE_TABLE(of, qcom_md_mmio_of_match);
 
-static void qcom_md_mmio_shutdown(struct platform_device *pdev)
-{
-	qcom_md_shutdown(platform_get_drvdata(pdev));
-}
-
 struct platform_driver qcom_md_mmio_driver = {
 	.probe = qcom_md_mmio_probe,
-	.shutdown = qcom_md_mmio_shutdown,
 	.driver = {
 		.name = "qcom-minidump-mmio",
 		.of_match_table = qcom_md_mmio_of_match,

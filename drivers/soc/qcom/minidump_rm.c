@@ -45,7 +45,6 @@
 #include <linux/device.h>
 #include <linux/module.h>
 #include <linux/notifier.h>
-#include <linux/reboot.h>
 #include <linux/slab.h>
 #include <linux/soc/qcom/minidump.h>
 #include <linux/unaligned.h>
@@ -330,7 +329,7 @@ static int qcom_md_rm_install(struct qcom_md_rm *rm,
 }
 
 static int qcom_md_rm_add(struct dumpregion_provider *prov,
-			  const struct dumpregion_layout *l)
+			  const struct dumpregion_layout *l, void **cookie)
 {
 	struct qcom_md_rm *rm = to_rm(prov);
 	struct qcom_md_rm_region *r;
@@ -345,17 +344,9 @@ static int qcom_md_rm_add(struct dumpregion_provider *prov,
 	spin_unlock_irqrestore(&rm->lock, flags);
 	if (ret)
 		qcom_md_rm_free(r);
+	else
+		*cookie = r;
 	return ret;
-}
-
-static struct qcom_md_rm_region *qcom_md_rm_find(struct qcom_md_rm *rm, int id)
-{
-	struct qcom_md_rm_region *r;
-
-	list_for_each_entry(r, &rm->regions, node)
-		if (r->id == id)
-			return r;
-	return NULL;
 }
 
 /*
@@ -365,17 +356,16 @@ static struct qcom_md_rm_region *qcom_md_rm_find(struct qcom_md_rm *rm, int id)
  * moves without allocating; otherwise a new copy replaces it.
  */
 static int qcom_md_rm_update(struct dumpregion_provider *prov,
-			     const struct dumpregion_layout *l)
+			     const struct dumpregion_layout *l, void **cookie)
 {
+	struct qcom_md_rm_region *r = *cookie, *n;
 	struct qcom_md_rm *rm = to_rm(prov);
-	struct qcom_md_rm_region *r, *n;
 	unsigned long flags;
 	unsigned int i;
 	int ret;
 
 	spin_lock_irqsave(&rm->lock, flags);
-	r = qcom_md_rm_find(rm, l->id);
-	if (r && r->nr_runs == l->nr_runs) {
+	if (r->nr_runs == l->nr_runs) {
 		for (i = 0; i < l->nr_runs; i++) {
 			r->next[i].phys = l->runs[i].phys;
 			r->next[i].size = l->runs[i].size;
@@ -385,10 +375,8 @@ static int qcom_md_rm_update(struct dumpregion_provider *prov,
 		return 0;
 	}
 	spin_unlock_irqrestore(&rm->lock, flags);
-	if (!r)
-		return -ENOENT;
 
-	/* The core serialises ops per region: @r stays until replaced. */
+	/* The core serialises the ops: @r stays until replaced. */
 	n = qcom_md_rm_alloc(rm, l);
 	if (IS_ERR(n))
 		return PTR_ERR(n);
@@ -397,24 +385,28 @@ static int qcom_md_rm_update(struct dumpregion_provider *prov,
 	spin_unlock_irqrestore(&rm->lock, flags);
 	if (ret)
 		qcom_md_rm_free(n);
+	else
+		*cookie = n;
 	return ret;
 }
 
+/* Queue @r's deregistration.  With rm->lock held. */
+static void qcom_md_rm_drop(struct qcom_md_rm *rm, struct qcom_md_rm_region *r)
+{
+	list_del(&r->node);
+	rm->used -= r->nr_runs;
+	qcom_md_rm_queue(rm, &r->del_op);
+}
+
 static void qcom_md_rm_remove(struct dumpregion_provider *prov,
-			      const struct dumpregion_layout *l)
+			      const struct dumpregion_layout *l, void *cookie)
 {
 	struct qcom_md_rm *rm = to_rm(prov);
-	struct qcom_md_rm_region *r;
 	unsigned long flags;
 
 	/* No allocation: the removal is part of the region since its add. */
 	spin_lock_irqsave(&rm->lock, flags);
-	r = qcom_md_rm_find(rm, l->id);
-	if (r) {
-		list_del(&r->node);
-		rm->used -= r->nr_runs;
-		qcom_md_rm_queue(rm, &r->del_op);
-	}
+	qcom_md_rm_drop(rm, cookie);
 	spin_unlock_irqrestore(&rm->lock, flags);
 }
 
@@ -423,12 +415,31 @@ static void qcom_md_rm_sync(struct dumpregion_provider *prov)
 	flush_work(&to_rm(prov)->work);
 }
 
+/*
+ * Reboot, kexec and unbind: free every slot, so that the RM does not dump
+ * the next kernel's memory under this one's names.  A crash kernel started
+ * by a panic does not come here and finds the slots intact.
+ */
+static void qcom_md_rm_withdraw(struct dumpregion_provider *prov)
+{
+	struct qcom_md_rm *rm = to_rm(prov);
+	struct qcom_md_rm_region *r, *tmp;
+	unsigned long flags;
+
+	spin_lock_irqsave(&rm->lock, flags);
+	list_for_each_entry_safe(r, tmp, &rm->regions, node)
+		qcom_md_rm_drop(rm, r);
+	spin_unlock_irqrestore(&rm->lock, flags);
+	flush_work(&rm->work);
+}
+
+/* Not DUMPREGION_PANIC_UPDATE: RPCs cannot run at panic (moves are stale). */
 static const struct dumpregion_provider_ops qcom_md_rm_ops = {
 	.add = qcom_md_rm_add,
 	.remove = qcom_md_rm_remove,
 	.update = qcom_md_rm_update,
-	/* no panic_update: RPCs cannot run at panic (regions moved then are stale) */
 	.sync = qcom_md_rm_sync,
+	.withdraw = qcom_md_rm_withdraw,
 };
 
 #if IS_ENABLED(CONFIG_KUNIT)
@@ -462,25 +473,6 @@ static void qcom_md_rm_stop(void *data)
 	struct qcom_md_rm *rm = data;
 
 	destroy_workqueue(rm->wq);
-}
-
-/*
- * Reboot and kexec (kernel_restart_prepare() runs the reboot notifiers):
- * free every slot, so that the RM does not dump the next kernel's memory
- * under this one's names.  A crash kernel started by a panic does not
- * come here and finds the slots intact.
- */
-static int qcom_md_rm_reboot(struct notifier_block *nb, unsigned long action,
-			     void *data)
-{
-	struct qcom_md_rm *rm = container_of(nb, struct qcom_md_rm, reboot_nb);
-
-	if (!rm->detached) {
-		rm->detached = true;
-		devm_dumpregion_provider_unregister(rm->dev, &rm->prov);
-		flush_work(&rm->work);
-	}
-	return NOTIFY_DONE;
 }
 
 /**
@@ -535,10 +527,6 @@ __devm_qcom_md_rm_attach(struct device *dev, const struct qcom_md_rm_ops *ops,
 	md->prov.ops = &qcom_md_rm_ops;
 	md->prov.dev = dev;
 	ret = devm_dumpregion_provider_register(dev, &md->prov);
-	if (ret)
-		return ERR_PTR(ret);
-	md->reboot_nb.notifier_call = qcom_md_rm_reboot;
-	ret = devm_register_reboot_notifier(dev, &md->reboot_nb);
 	return ret ? ERR_PTR(ret) : md;
 }
 EXPORT_SYMBOL_IF_KUNIT(__devm_qcom_md_rm_attach);

@@ -128,14 +128,8 @@ static int qcom_md_smem_probe(struct platform_device *pdev)
 	return 0;
 }
 
-static void qcom_md_smem_shutdown(struct platform_device *pdev)
-{
-	qcom_md_shutdown(platform_get_drvdata(pdev));
-}
-
 struct platform_driver qcom_md_smem_driver = {
 	.probe = qcom_md_smem_probe,
-	.shutdown = qcom_md_smem_shutdown,
 	.driver = {
 		.name = "qcom-minidump-smem",
 	},

@@ -5,48 +5,27 @@
  * Linux owns an array of 40-byte region entries in its own memory; a
  * transport (SMEM item 602, a register window, ...) tells the firmware
  * where the array is and how many entries are in use.  Each physically
- * contiguous run of a dump region takes one entry.
+ * contiguous run of a dump region takes one entry.  The core's table
+ * helper (struct dumpregion_table) decides which entry holds what and when
+ * the count changes; this file writes one entry: its valid word says
+ * invalid while the other fields change, each step ordered by a barrier,
+ * so firmware reading the array at any instant skips an entry mid-change.
  *
- * The firmware may read the array at any instant: a crash can stop the CPU
- * in the middle of an update.  So every entry below the published count is
- * complete at every instant:
- *  - new entries are written in full above the count, then a write barrier,
- *    then the count grows to cover them;
- *  - an entry is rewritten only while its valid word says invalid, and is
- *    marked valid again after a barrier, so firmware skips it mid-change;
- *  - a removed entry's slot is refilled with the last entry (the same
- *    region is then briefly listed twice, both valid), then the count
- *    shrinks, then the old last slot is cleared.  No holes remain.
- *
- * Names: the firmware keeps 4 of the 16 name bytes, leaving 11 characters.
- * The run's dump region name (see dumpregion_run_name()), after an optional
- * prefix, is used as is when it fits; otherwise it becomes its first
- * characters, '~' and four hex digits of a hash of the whole name.  Two
- * entries that still end up with the same name get different seq_num
+ * Names: the firmware keeps 4 of the 16 name bytes, leaving 11 characters:
+ * an optional prefix, then the run's name fitted by dumpregion_fit_name().
+ * Two entries that still end up with the same name get different seq_num
  * values, so (name, seq_num) is unique.
  */
 
 #include <linux/crash_dump.h>
 #include <linux/device.h>
-#include <linux/jhash.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/platform_device.h>
 #include <linux/slab.h>
-#include <linux/spinlock.h>
 #include <kunit/visibility.h>
 
 #include "minidump_internal.h"
-
-/**
- * struct qcom_md_slot - which run of which region an entry describes
- * @id: dump region id
- * @run: index of the run within the region
- */
-struct qcom_md_slot {
-	int id;
-	unsigned int run;
-};
 
 /**
  * qcom_md_short_name() - map a run name onto the firmware's name field
@@ -65,68 +44,87 @@ struct qcom_md_slot {
  */
 int qcom_md_short_name(const char *prefix, const char *full, char *out)
 {
-	size_t plen = strlen(prefix), flen = strlen(full), room;
+	size_t plen;
 
 	memset(out, 0, MINIDUMP_REGION_NAME_LEN);
 	/* Also the first run of a KELF index split into runs (vmalloc). */
 	if (!strcmp(full, DUMPREGION_KELF_NAME) ||
 	    !strcmp(full, DUMPREGION_KELF_NAME "#0")) {
-		strscpy(out, QCOM_MD_KELF_NAME, MINIDUMP_REGION_NAME_LEN);
+		strscpy(out, QCOM_MD_KELF_NAME, QCOM_MD_NAME_CHARS + 1);
 		return 0;
 	}
-	if (!plen && full[0] == 'K')
+	if (!*prefix && full[0] == 'K')
 		prefix = "_";
 	plen = strlen(prefix);
 	/* At least one character, '~' and four hex digits after the prefix. */
 	if (plen + 6 > QCOM_MD_NAME_CHARS)
 		return -ENAMETOOLONG;
-	room = QCOM_MD_NAME_CHARS - plen;
-	if (flen <= room)
-		snprintf(out, MINIDUMP_REGION_NAME_LEN, "%s%s", prefix, full);
-	else
-		snprintf(out, MINIDUMP_REGION_NAME_LEN, "%s%.*s~%04x", prefix,
-			 (int)(room - 5), full, jhash(full, flen, 0) & 0xffff);
-	return 0;
+	memcpy(out, prefix, plen);
+	return dumpregion_fit_name(full, out + plen,
+				   QCOM_MD_NAME_CHARS + 1 - plen);
 }
 EXPORT_SYMBOL_IF_KUNIT(qcom_md_short_name);
 
-static struct qcom_md *to_qcom_md(struct dumpregion_provider *prov)
+static struct qcom_md *to_qcom_md(struct dumpregion_table *t)
 {
-	return container_of(prov, struct qcom_md, prov);
+	return container_of(t, struct qcom_md, table);
 }
 
-/* Next free sequence number for @name among the entries in use. */
-static u32 qcom_md_next_seq(struct qcom_md *md, const char *name)
+/*
+ * The sequence number entry @i gets for @name: its own when it keeps its
+ * name in place; that of the entry it copies when the core refills a hole
+ * from the last entry (same name, address and size); else the next free
+ * one among the entries below the count and those appended before it.
+ */
+static __le32 qcom_md_seq(struct qcom_md *md, unsigned int i, const char *name,
+			  const struct dumpregion_table_entry *de)
 {
-	unsigned int i;
+	unsigned int j, n = max(md->table.count, i);
 	u32 seq = 0;
 
-	for (i = 0; i < md->count; i++)
-		if (!strncmp(md->regions[i].name, name,
-			     MINIDUMP_REGION_NAME_LEN))
-			seq = max(seq, le32_to_cpu(md->regions[i].seq_num) + 1);
-	return seq;
+	if (i < md->table.count &&
+	    !strncmp(md->regions[i].name, name, MINIDUMP_REGION_NAME_LEN))
+		return md->regions[i].seq_num;
+	for (j = 0; j < n; j++) {
+		const struct minidump_region *e = &md->regions[j];
+
+		if (j == i || strncmp(e->name, name, MINIDUMP_REGION_NAME_LEN))
+			continue;
+		if (le64_to_cpu(e->address) == de->phys &&
+		    le64_to_cpu(e->size) == de->size)
+			return e->seq_num;
+		seq = max(seq, le32_to_cpu(e->seq_num) + 1);
+	}
+	return cpu_to_le32(seq);
 }
 
-/* Write @e completely while firmware is told to skip it. */
-static void qcom_md_write_entry(struct minidump_region *e, const char *name,
-				__le32 seq, __le64 address, __le64 size)
+/* Write entry @i completely while firmware is told to skip it. */
+static void qcom_md_write(struct dumpregion_table *t, unsigned int i,
+			  const struct dumpregion_table_entry *de)
 {
+	struct qcom_md *md = to_qcom_md(t);
+	struct minidump_region *e = &md->regions[i];
+	char name[MINIDUMP_REGION_NAME_LEN] = {};
+	__le32 seq;
+
+	strscpy(name, de->name, sizeof(name));
+	seq = qcom_md_seq(md, i, name, de);
 	WRITE_ONCE(e->valid, cpu_to_le32(MINIDUMP_REGION_INVALID));
 	/* Marked invalid before any field changes... */
 	wmb();
-	if (name != e->name)
-		memcpy(e->name, name, MINIDUMP_REGION_NAME_LEN);
+	memcpy(e->name, name, MINIDUMP_REGION_NAME_LEN);
 	e->seq_num = seq;
-	e->address = address;
-	e->size = size;
+	e->address = cpu_to_le64(de->phys);
+	e->size = cpu_to_le64(de->size);
 	/* ... and valid only once every field is written. */
 	wmb();
 	WRITE_ONCE(e->valid, cpu_to_le32(MINIDUMP_REGION_VALID));
 }
 
-static void qcom_md_clear_entry(struct minidump_region *e)
+static void qcom_md_clear(struct dumpregion_table *t, unsigned int i)
 {
+	struct minidump_region *e = &to_qcom_md(t)->regions[i];
+
 	WRITE_ONCE(e->valid, cpu_to_le32(MINIDUMP_REGION_INVALID));
 	/* Invalid before the fields are cleared. */
 	wmb();
@@ -135,231 +133,34 @@ static void qcom_md_clear_entry(struct minidump_region *e)
 	e->size = 0;
 }
 
-/* Remove entry @i, keeping the array free of holes.  @md->lock held. */
-static void qcom_md_remove_at(struct qcom_md *md, unsigned int i)
+static void qcom_md_set_count(struct dumpregion_table *t, unsigned int count)
 {
-	unsigned int last = md->count - 1;
-	struct minidump_region *src = &md->regions[last];
+	struct qcom_md *md = to_qcom_md(t);
 
-	lockdep_assert_held(&md->lock);
-	if (i != last) {
-		qcom_md_write_entry(&md->regions[i], src->name, src->seq_num,
-				    src->address, src->size);
-		md->slots[i] = md->slots[last];
-	}
-	md->count = last;
-	if (!md->down)
-		md->ops->set_count(md, md->count);
-	qcom_md_clear_entry(src);
+	md->ops->set_count(md, count);
 }
 
-static void qcom_md_remove_region(struct qcom_md *md, int id)
+static int qcom_md_name(struct dumpregion_table *t, const char *run_name,
+			char *buf)
 {
-	unsigned int i;
-
-	lockdep_assert_held(&md->lock);
-	for (i = md->count; i-- > 0;)
-		if (md->slots[i].id == id)
-			qcom_md_remove_at(md, i);
+	return qcom_md_short_name(to_qcom_md(t)->prefix, run_name, buf);
 }
 
-/* The entry name of run @run of @r. */
-static int qcom_md_run_name(struct qcom_md *md,
-			    const struct dumpregion_layout *r, unsigned int run,
-			    char *name)
+/* Tell firmware the table is gone (reboot, kexec, unbind). */
+static void qcom_md_withdraw(struct dumpregion_table *t)
 {
-	char full[DUMPREGION_NAME_MAX + 12];
-	int ret;
+	struct qcom_md *md = to_qcom_md(t);
 
-	ret = dumpregion_run_name(r, run, full, sizeof(full));
-	return ret ? ret : qcom_md_short_name(md->prefix, full, name);
+	md->ops->disable(md);
 }
 
-/*
- * Append entries for runs @from.. of @r; the caller checked the room.  On
- * error the entries past the count are cleared again.  @md->lock held.
- */
-static int qcom_md_append_runs(struct qcom_md *md,
-			       const struct dumpregion_layout *r,
-			       unsigned int from)
-{
-	char name[MINIDUMP_REGION_NAME_LEN];
-	unsigned int i, n = md->count;
-	int ret;
-
-	for (i = from; i < r->nr_runs; i++) {
-		ret = qcom_md_run_name(md, r, i, name);
-		if (ret)
-			goto err_clear;
-		/* Above the count: firmware does not look here yet. */
-		qcom_md_write_entry(&md->regions[md->count], name,
-				    cpu_to_le32(qcom_md_next_seq(md, name)),
-				    cpu_to_le64(r->runs[i].phys),
-				    cpu_to_le64(r->runs[i].size));
-		md->slots[md->count].id = r->id;
-		md->slots[md->count].run = i;
-		/* Seen by qcom_md_next_seq() for the next run. */
-		md->count++;
-	}
-	md->ops->set_count(md, md->count);
-	return 0;
-
-err_clear:
-	while (md->count > n)
-		qcom_md_clear_entry(&md->regions[--md->count]);
-	return ret;
-}
-
-static int qcom_md_add_region(struct qcom_md *md,
-			      const struct dumpregion_layout *r)
-{
-	lockdep_assert_held(&md->lock);
-	if (md->down)
-		return -ESHUTDOWN;
-	if (r->nr_runs > md->capacity - md->count)
-		return -ENOSPC;
-	return qcom_md_append_runs(md, r, 0);
-}
-
-static int qcom_md_add(struct dumpregion_provider *prov,
-		       const struct dumpregion_layout *r)
-{
-	struct qcom_md *md = to_qcom_md(prov);
-	unsigned long flags;
-	int ret;
-
-	spin_lock_irqsave(&md->lock, flags);
-	ret = qcom_md_add_region(md, r);
-	spin_unlock_irqrestore(&md->lock, flags);
-	return ret;
-}
-
-static void qcom_md_remove(struct dumpregion_provider *prov,
-			   const struct dumpregion_layout *r)
-{
-	struct qcom_md *md = to_qcom_md(prov);
-	unsigned long flags;
-
-	spin_lock_irqsave(&md->lock, flags);
-	qcom_md_remove_region(md, r->id);
-	spin_unlock_irqrestore(&md->lock, flags);
-}
-
-/*
- * Move a region without ever leaving it out of the table: its entries are
- * rewritten in place, entry by entry, each skipped by firmware only while
- * it changes; runs it no longer has are removed after, new ones appended.
- * A move that needs more entries than the table has free fails first,
- * with the table as it was.  Never allocates.  @md->lock held.
- */
-static int qcom_md_move_region(struct qcom_md *md,
-			       const struct dumpregion_layout *r)
-{
-	char name[MINIDUMP_REGION_NAME_LEN];
-	unsigned int i, found = 0;
-	int ret;
-
-	lockdep_assert_held(&md->lock);
-	for (i = 0; i < md->count; i++)
-		found += md->slots[i].id == r->id;
-	if (r->nr_runs > found && r->nr_runs - found > md->capacity - md->count)
-		return -ENOSPC;
-	/* Names depend on the run count ("<name>" or "<name>#<k>"). */
-	for (i = 0; i < min(found, r->nr_runs); i++) {
-		ret = qcom_md_run_name(md, r, i, name);
-		if (ret)
-			return ret;
-	}
-	for (i = md->count; i-- > 0;) {
-		struct minidump_region *e = &md->regions[i];
-		unsigned int run = md->slots[i].run;
-		__le32 seq = e->seq_num;
-
-		if (md->slots[i].id != r->id || run >= r->nr_runs)
-			continue;
-		qcom_md_run_name(md, r, run, name);
-		if (strncmp(name, e->name, MINIDUMP_REGION_NAME_LEN))
-			seq = cpu_to_le32(qcom_md_next_seq(md, name));
-		qcom_md_write_entry(e, name, seq, cpu_to_le64(r->runs[run].phys),
-				    cpu_to_le64(r->runs[run].size));
-	}
-	for (i = md->count; i-- > 0;)
-		if (md->slots[i].id == r->id && md->slots[i].run >= r->nr_runs)
-			qcom_md_remove_at(md, i);
-	return r->nr_runs > found ? qcom_md_append_runs(md, r, found) : 0;
-}
-
-static int qcom_md_update(struct dumpregion_provider *prov,
-			  const struct dumpregion_layout *r)
-{
-	struct qcom_md *md = to_qcom_md(prov);
-	unsigned long flags;
-	int ret;
-
-	spin_lock_irqsave(&md->lock, flags);
-	ret = qcom_md_move_region(md, r);
-	spin_unlock_irqrestore(&md->lock, flags);
-	return ret;
-}
-
-/*
- * During a panic another CPU may have been stopped inside an op, holding
- * the lock with the array half changed: then leave the array alone (the
- * region keeps its old entries, which stay complete and valid).
- */
-static int qcom_md_panic_update(struct dumpregion_provider *prov,
-				const struct dumpregion_layout *r)
-{
-	struct qcom_md *md = to_qcom_md(prov);
-	unsigned long flags;
-	int ret;
-
-	if (!spin_trylock_irqsave(&md->lock, flags))
-		return -EBUSY;
-	ret = qcom_md_move_region(md, r);
-	spin_unlock_irqrestore(&md->lock, flags);
-	return ret;
-}
-
-static const struct dumpregion_provider_ops qcom_md_provider_ops = {
-	.add = qcom_md_add,
-	.remove = qcom_md_remove,
-	.update = qcom_md_update,
-	.panic_update = qcom_md_panic_update,
+static const struct dumpregion_table_ops qcom_md_table_ops = {
+	.write = qcom_md_write,
+	.clear = qcom_md_clear,
+	.set_count = qcom_md_set_count,
+	.name = qcom_md_name,
+	.withdraw = qcom_md_withdraw,
 };
-
-/* Tell firmware the table is gone; later changes stay in Linux memory. */
-static void qcom_md_disable(void *data)
-{
-	struct qcom_md *md = data;
-	unsigned long flags;
-
-	spin_lock_irqsave(&md->lock, flags);
-	if (!md->down) {
-		md->down = true;
-		md->ops->disable(md);
-	}
-	spin_unlock_irqrestore(&md->lock, flags);
-}
-
-/**
- * qcom_md_shutdown() - withdraw the table before a reboot or kexec
- * @md: a table registered with devm_qcom_md_register()
- *
- * Removes every region and disables the table, so that firmware does not
- * follow it into memory the next kernel (after kexec) owns.  A crash
- * kernel started by a panic does not come here and finds the table intact.
- *
- * Context: process context, may sleep.
- */
-void qcom_md_shutdown(struct qcom_md *md)
-{
-	if (READ_ONCE(md->down))
-		return;
-	devm_dumpregion_provider_unregister(md->dev, &md->prov);
-	qcom_md_disable(md);
-}
-EXPORT_SYMBOL_IF_KUNIT(qcom_md_shutdown);
 
 /**
  * devm_qcom_md_register() - publish dump regions through a minidump table
@@ -369,13 +170,14 @@ EXPORT_SYMBOL_IF_KUNIT(qcom_md_shutdown);
  * @capacity: region entries firmware accepts from Linux
  *
  * Allocates the region array, has the transport publish it, and registers
- * the provider, which receives every dump region already registered.  A
- * crash kernel (kdump) leaves the table of the kernel that crashed as it
- * is, for whatever collects the dump after it.
+ * the table, which receives every dump region already registered.  The
+ * core withdraws it (@ops->disable) at reboot, kexec and unbind.  A crash
+ * kernel (kdump) leaves the table of the kernel that crashed as it is, for
+ * whatever collects the dump after it.
  *
  * Context: may sleep.
  * Return: 0 or a negative errno (-EINVAL for a capacity of 0 or one too
- * large for a contiguous array; -ENODEV in a crash kernel).
+ * large for the table helper; -ENODEV in a crash kernel).
  */
 int devm_qcom_md_register(struct device *dev, struct qcom_md *md,
 			  const struct qcom_md_transport_ops *ops,
@@ -392,28 +194,23 @@ int devm_qcom_md_register(struct device *dev, struct qcom_md *md,
 		return -EINVAL;
 	md->regions = devm_kcalloc(dev, capacity, sizeof(*md->regions),
 				   GFP_KERNEL);
-	md->slots = devm_kcalloc(dev, capacity, sizeof(*md->slots),
-				 GFP_KERNEL);
-	if (!md->regions || !md->slots)
+	if (!md->regions)
 		return -ENOMEM;
 	md->regions_phys = virt_to_phys(md->regions);
-	md->capacity = capacity;
-	md->count = 0;
 	md->dev = dev;
 	md->ops = ops;
-	spin_lock_init(&md->lock);
+	md->table.prov.name = dev_name(dev);
+	md->table.prov.dev = dev;
+	md->table.ops = &qcom_md_table_ops;
+	md->table.capacity = capacity;
+	md->table.name_len = MINIDUMP_REGION_NAME_LEN;
 
 	md->ops->enable(md);
-	ret = devm_add_action_or_reset(dev, qcom_md_disable, md);
-	if (ret)
+	ret = devm_dumpregion_table_register(dev, &md->table);
+	if (ret) {
+		md->ops->disable(md);
 		return ret;
-
-	md->prov.name = dev_name(dev);
-	md->prov.ops = &qcom_md_provider_ops;
-	md->prov.dev = dev;
-	ret = devm_dumpregion_provider_register(dev, &md->prov);
-	if (ret)
-		return ret;
+	}
 	dev_set_drvdata(dev, md);
 	return 0;
 }

@@ -48,6 +48,14 @@ static struct md_env *env_of(struct qcom_md *md)
 	return md->dev->platform_data;
 }
 
+static struct dumpregion_provider_stats md_st(struct qcom_md *md)
+{
+	struct dumpregion_provider_stats st;
+
+	dumpregion_provider_stats(&md->table.prov, &st);
+	return st;
+}
+
 static const u8 *apss_bytes(struct md_env *env)
 {
 	return (const u8 *)&env->toc->subsystems[0];
@@ -122,9 +130,9 @@ static void md_env_base(struct kunit *test, struct md_env *env)
 	KUNIT_ASSERT_NOT_NULL(test, md->priv);
 	KUNIT_ASSERT_EQ(test, devm_qcom_md_register(dev, md, &qcom_md_smem_ops,
 						    4096), 0);
-	KUNIT_ASSERT_EQ(test, atomic_read(&md->prov.nr_refused), 0);
-	env->base = md->count;
-	env->base_regions = atomic_read(&md->prov.nr_accepted);
+	KUNIT_ASSERT_EQ(test, md_st(md).refused, 0);
+	env->base = md->table.count;
+	env->base_regions = md_st(md).accepted;
 	kunit_device_unregister(test, dev);
 }
 
@@ -159,7 +167,7 @@ static struct md_env *md_env_start(struct kunit *test, unsigned int capacity)
 	KUNIT_ASSERT_EQ(test, devm_qcom_md_register(env->dev, env->md,
 						    &observed_smem_ops,
 						    E(env, capacity)), 0);
-	KUNIT_ASSERT_EQ(test, env->md->count, env->base);
+	KUNIT_ASSERT_EQ(test, env->md->table.count, env->base);
 	return env;
 }
 
@@ -287,7 +295,7 @@ static void expect_entry(struct kunit *test, const struct minidump_region *e,
 static void qcom_md_test_regions(struct kunit *test)
 {
 	struct md_env *env = md_env_start(test, 5);
-	struct dumpregion_provider *prov = &env->md->prov;
+	struct dumpregion_provider *prov = &env->md->table.prov;
 	const u8 *ss = apss_bytes(env);
 	struct page *pages, *map[2];
 	void *a, *d, *d2, *v;
@@ -503,7 +511,7 @@ static void qcom_md_test_consistency(struct kunit *test)
 	for (i = 0; i < ARRAY_SIZE(ids); i++)
 		if (ids[i] > 0)
 			KUNIT_EXPECT_EQ(test, dumpregion_unregister(ids[i]), 0);
-	KUNIT_EXPECT_EQ(test, env->md->count, env->base);
+	KUNIT_EXPECT_EQ(test, env->md->table.count, env->base);
 	KUNIT_EXPECT_GT(test, env->nr_set_count, 100);
 	KUNIT_EXPECT_EQ(test, env->violations, 0);
 }
@@ -533,7 +541,7 @@ static void qcom_md_test_panic(struct kunit *test)
 	i = find_entry(env, "pmove", 0);
 	KUNIT_ASSERT_GE(test, i, 0);
 
-	h = dumpregion_test_hold(test, &env->md->lock);
+	h = dumpregion_test_hold(test, &env->md->table.prov.lock);
 	if (!h) {
 		dumpregion_unregister(id);
 		kunit_skip(test, "needs two online CPUs");
@@ -546,7 +554,7 @@ static void qcom_md_test_panic(struct kunit *test)
 	local_irq_restore(flags);
 	expect_entry(test, &env->md->regions[i], "pmove", 0, virt_to_phys(buf),
 		     64);
-	KUNIT_EXPECT_EQ(test, atomic_read(&env->md->prov.nr_stale), 1);
+	KUNIT_EXPECT_EQ(test, md_st(env->md).stale, 1);
 
 	/*
 	 * The whole panic finaliser with the table's lock held by the other
@@ -556,7 +564,7 @@ static void qcom_md_test_panic(struct kunit *test)
 	preempt_disable();
 	dumpregion_panic_finalise();
 	preempt_enable();
-	KUNIT_EXPECT_GT(test, atomic_read(&env->md->prov.nr_stale), 1);
+	KUNIT_EXPECT_GT(test, md_st(env->md).stale, 1);
 	expect_entry(test, &env->md->regions[i], "pmove", 0, virt_to_phys(buf),
 		     64);
 
@@ -568,7 +576,7 @@ static void qcom_md_test_panic(struct kunit *test)
 		     virt_to_phys(buf + 128), 64);
 	dumpregion_test_set_panicking(false);
 	dumpregion_test_undo_panic();
-	KUNIT_EXPECT_EQ(test, atomic_read(&env->md->prov.nr_stale), 0);
+	KUNIT_EXPECT_EQ(test, md_st(env->md).stale, 0);
 	KUNIT_EXPECT_EQ(test, dumpregion_unregister(id), 0);
 	KUNIT_EXPECT_EQ(test, env->violations, 0);
 }
@@ -608,13 +616,13 @@ static void qcom_md_test_move_runs(struct kunit *test)
 	v = vmap_reversed(test, &pages);
 	id = dumpregion_register_movable("mv", buf, 3 * PAGE_SIZE);
 	KUNIT_ASSERT_GT(test, id, 0);
-	KUNIT_EXPECT_EQ(test, env->md->count, E(env, 2));
+	KUNIT_EXPECT_EQ(test, env->md->table.count, E(env, 2));
 
 	/* 1 -> 3 runs with room: same first entry, two appended. */
 	i = find_entry(env, "mv", 0);
 	KUNIT_ASSERT_GE(test, i, 0);
 	KUNIT_EXPECT_EQ(test, dumpregion_update(id, v, 3 * PAGE_SIZE), 0);
-	KUNIT_EXPECT_EQ(test, env->md->count, E(env, 4));
+	KUNIT_EXPECT_EQ(test, env->md->table.count, E(env, 4));
 	expect_entry(test, &env->md->regions[i], "mv#0", 0,
 		     page_to_phys(pages + 2), PAGE_SIZE);
 	expect_entry(test, &env->md->regions[E(env, 2)], "mv#1", 0,
@@ -623,14 +631,14 @@ static void qcom_md_test_move_runs(struct kunit *test)
 		     page_to_phys(pages), PAGE_SIZE);
 	/* And back: the two removed. */
 	KUNIT_EXPECT_EQ(test, dumpregion_update(id, buf, 3 * PAGE_SIZE), 0);
-	KUNIT_EXPECT_EQ(test, env->md->count, E(env, 2));
+	KUNIT_EXPECT_EQ(test, env->md->table.count, E(env, 2));
 	expect_entry(test, &env->md->regions[i], "mv", 0, virt_to_phys(buf),
 		     3 * PAGE_SIZE);
 
 	/* The table full but for one entry: the same move at panic fails. */
 	fill = dumpregion_register("fill", buf, 8);
 	KUNIT_ASSERT_GT(test, fill, 0);
-	KUNIT_EXPECT_EQ(test, env->md->count, E(env, 3));
+	KUNIT_EXPECT_EQ(test, env->md->table.count, E(env, 3));
 	dumpregion_test_set_panicking(true);
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, not_panicking, NULL),
 			0);
@@ -638,8 +646,8 @@ static void qcom_md_test_move_runs(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dumpregion_update_atomic(id, v, 3 * PAGE_SIZE), 0);
 	local_irq_restore(flags);
 	dumpregion_test_set_panicking(false);
-	KUNIT_EXPECT_EQ(test, atomic_read(&env->md->prov.nr_stale), 1);
-	KUNIT_EXPECT_EQ(test, env->md->count, E(env, 3));
+	KUNIT_EXPECT_EQ(test, md_st(env->md).stale, 1);
+	KUNIT_EXPECT_EQ(test, env->md->table.count, E(env, 3));
 	KUNIT_EXPECT_EQ(test, find_entry(env, "mv", 0), i);
 	expect_entry(test, &env->md->regions[i], "mv", 0, virt_to_phys(buf),
 		     3 * PAGE_SIZE);
@@ -647,7 +655,7 @@ static void qcom_md_test_move_runs(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, dumpregion_unregister(fill), 0);
 	KUNIT_EXPECT_EQ(test, dumpregion_unregister(id), 0);
-	KUNIT_EXPECT_EQ(test, env->md->count, env->base);
+	KUNIT_EXPECT_EQ(test, env->md->table.count, env->base);
 	KUNIT_EXPECT_EQ(test, env->violations, 0);
 	vunmap(v);
 	__free_pages(pages, 2);
@@ -682,7 +690,7 @@ static void qcom_md_test_crash_kernel(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, env->violations, 0);
 }
 
-/* Shutdown (reboot, kexec) withdraws the table from firmware. */
+/* The core's withdrawal (reboot, kexec) takes the table from firmware. */
 static void qcom_md_test_shutdown(struct kunit *test)
 {
 	struct md_env *env = md_env_start(test, 4);
@@ -691,24 +699,22 @@ static void qcom_md_test_shutdown(struct kunit *test)
 	int a, b;
 
 	KUNIT_ASSERT_NOT_NULL(test, buf);
-	KUNIT_EXPECT_TRUE(test, !!qcom_md_smem_driver.shutdown);
-	KUNIT_EXPECT_TRUE(test, !!qcom_md_mmio_driver.shutdown);
 	a = dumpregion_register("before", buf, 64);
 	KUNIT_ASSERT_GT(test, a, 0);
 	KUNIT_EXPECT_EQ(test, le32_at(ss, 16), E(env, 2));
 
-	qcom_md_shutdown(env->md);
+	dumpregion_provider_withdraw(&env->md->table.prov);
 	KUNIT_EXPECT_EQ(test, le32_at(ss, 0), 0);	/* status */
 	KUNIT_EXPECT_EQ(test, le32_at(ss, 4), 0);	/* enabled */
 	KUNIT_EXPECT_EQ(test, le32_at(ss, 16), 0);	/* count */
 	KUNIT_EXPECT_EQ(test, le64_at(ss, 24), 0);	/* array */
-	KUNIT_EXPECT_EQ(test, env->md->count, 0);
+	KUNIT_EXPECT_EQ(test, env->md->table.count, 0);
 	/* Later registrations stay away from the withdrawn table. */
 	b = dumpregion_register("after", buf + 64, 64);
 	KUNIT_ASSERT_GT(test, b, 0);
 	KUNIT_EXPECT_EQ(test, le32_at(ss, 16), 0);
-	KUNIT_EXPECT_EQ(test, env->md->count, 0);
-	qcom_md_shutdown(env->md);
+	KUNIT_EXPECT_EQ(test, env->md->table.count, 0);
+	dumpregion_provider_withdraw(&env->md->table.prov);
 	KUNIT_EXPECT_EQ(test, dumpregion_unregister(a), 0);
 	KUNIT_EXPECT_EQ(test, dumpregion_unregister(b), 0);
 	kunit_device_unregister(test, env->dev);
