@@ -33,7 +33,7 @@ fi
 base=$(git -C "$src" rev-list --max-parents=0 HEAD)
 kmake=(make -C "$src" O="$build" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
        CC="ccache aarch64-linux-gnu-gcc" -j"$(nproc)")
-ours='(kernel/dumpregion|kernel/printk/dumpregion|arch/arm64/kernel/dumpregion|drivers/firmware/dumpregion|drivers/soc/qcom/minidump|fs/pstore/ram_dumpregion|include/linux/dumpregion)[^:]*:[0-9]+:[0-9]+: (warning|error):'
+ours="$(dr_ours_regex)(warning|error):"
 
 n=0
 bad=0

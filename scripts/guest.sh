@@ -43,7 +43,7 @@ build_all() {
 	}
 	dr_progress_stop
 	# This configuration (no modules, no KUnit) must build cleanly too.
-	if grep -E '(kernel/dumpregion|kernel/printk/dumpregion|arch/arm64/kernel/dumpregion|drivers/firmware/dumpregion|drivers/soc/qcom/minidump|fs/pstore/ram_dumpregion|include/linux/dumpregion)[^:]*:[0-9]+:[0-9]+: warning:' "$out/build.log"; then
+	if grep -E "$(dr_ours_regex)warning:" "$out/build.log"; then
 		echo "e2e: warnings in project sources"
 		return 1
 	fi

@@ -9,6 +9,38 @@ DR_RESULTS=$DR_TOP/build/results
 # Directories of the project that mirror paths of the kernel tree.
 DR_OVERLAY_DIRS="arch kernel include drivers fs Documentation"
 
+# The project's own files, as prepare-tree.sh lays them over the kernel
+# tree: whatever is in the overlay directories, committed or not.  Every
+# list of "our files" comes from here, so a new provider's directory needs
+# no script edit.
+dr_files() {
+	local d
+	(cd "$DR_TOP" && for d in $DR_OVERLAY_DIRS; do
+		if [ -d "$d" ]; then find "$d" -type f; fi
+	done | sort)
+}
+
+# An extended regex matching a compiler diagnostic in one of our C files.
+dr_ours_regex() {
+	printf '(%s):[0-9]+:[0-9]+: ' \
+		"$(dr_files | grep '\.[ch]$' | grep -v '^Documentation/' |
+		   sed 's/\./\\./g' | paste -sd'|')"
+}
+
+# Every Kconfig option the project defines (its own Kconfig files and the
+# glue patches' additions), enabled: "CONFIG_X=m" for a tristate, "=y" for
+# a bool.  For make lint, which compiles every project source.
+dr_kconfig_symbols() {
+	local f
+	{
+		for f in $(dr_files | grep '/Kconfig$'); do cat "$DR_TOP/$f"; done
+		sed -n 's/^+//p' "$DR_TOP"/patches/*.patch
+	} | awk '/^config [A-Z0-9_]+$/ { sym = $2; next }
+		 sym && /^[ \t]+(bool|tristate)/ {
+			print "CONFIG_" sym "=" ($1 == "tristate" ? "m" : "y"); sym = ""
+		 }'
+}
+
 dr_log() { printf '==> %s\n' "$*" >&2; }
 dr_die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 

@@ -24,14 +24,17 @@ mkdir -p "$build" "$out"
 log=$out/build.log
 kmake=(make -C "$tree" O="$build" ARCH=arm64 LLVM=-14 CC="ccache clang-14" W=1
        -j"$(nproc)")
-frag=$DR_TOP/tests/lint/lint.config
+# The kernel tests/lint/lint.config describes, with every option the
+# project defines enabled (dr_kconfig_symbols).
+frag=$out/lint.config
+{ cat "$DR_TOP/tests/lint/lint.config"; dr_kconfig_symbols; } > "$frag"
 res=()
 
 ok() { res+=("ok - $*"); }
 not_ok() { res+=("not ok - $*"); }
 
 # The project's C files, and the upstream ones the glue patches change.
-ours=$(cd "$DR_TOP" && git ls-files -- $DR_OVERLAY_DIRS | grep '\.[ch]$' | grep -v '^Documentation/' || true)
+ours=$(dr_files | grep '\.[ch]$' | grep -v '^Documentation/' || true)
 theirs=$(sed -n 's|^+++ b/\(.*\.[ch]\)$|\1|p' "$DR_TOP"/patches/*.patch | sort -u)
 objs=$(printf '%s\n' $ours $theirs | grep '\.c$' | sed 's/\.c$/.o/' | sort -u)
 

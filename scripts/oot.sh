@@ -83,23 +83,37 @@ else
 		sed 's/EXPORT_SYMBOL_NS_GPL(\([a-z_0-9]*\), DUMPREGION)/0x00000000\t\1\tvmlinux\tEXPORT_SYMBOL_GPL\tDUMPREGION/' \
 		> "$out/core.symvers"
 
-	rm -rf "$out/index" "$out/qcom"
-	mkdir -p "$out/index" "$out/qcom"
-	cp "$DR_TOP"/drivers/firmware/dumpregion/dumpregion_index.[ch] "$out/index/"
-	cp "$DR_TOP"/drivers/soc/qcom/minidump_{internal.h,table.c,smem.c,mmio.c,rm.c} "$out/qcom/"
-	# The Kconfig symbols a kernel with the core has: Debian's .config
-	# does not know them.
-	cat > "$out/index/Kbuild" <<'KB'
-ccflags-y := -I$(DR_INCLUDE) -DCONFIG_DUMPREGION=1
-obj-m := dumpregion_index.o
-KB
-	cat > "$out/qcom/Kbuild" <<'KB'
-ccflags-y := -I$(DR_INCLUDE) -DCONFIG_DUMPREGION=1 -DCONFIG_QCOM_MINIDUMP_RM=1
-obj-m := qcom_minidump.o
-qcom_minidump-y := minidump_table.o minidump_smem.o minidump_mmio.o minidump_rm.o
-KB
-	for m in index qcom; do
-		mod=$(sed -n 's/^obj-m := \(.*\)\.o$/\1/p' "$out/$m/Kbuild")
+	# The providers, found by directory: each directory under drivers/
+	# with project C files, built as the modules its Makefile (the
+	# project's, or the lines a glue patch adds to the kernel's) makes of
+	# its non-test files, with the Kconfig options those lines name as
+	# set.
+	mods=()
+	for d in $(dr_files | grep '^drivers/.*\.c$' | sed 's|/[^/]*$||' | sort -u); do
+		m=${d//\//_}
+		rm -rf "${out:?}/$m"
+		mkdir -p "$out/$m"
+		for f in $(dr_files | grep -E "^$d/[^/]+\.[ch]$" | grep -v '_test\.c$'); do
+			cp "$DR_TOP/$f" "$out/$m/"
+		done
+		if [ -f "$DR_TOP/$d/Makefile" ]; then
+			cat "$DR_TOP/$d/Makefile"
+		else
+			awk -v f="$d/Makefile" '/^\+\+\+ b\// { cur = substr($0, 7); next }
+				cur == f && /^\+/ { print substr($0, 2) }' "$DR_TOP"/patches/*.patch
+		fi | grep -v '^#' | grep -viE 'test|kunit' > "$out/$m/lines" || true
+		grep -q '^obj-' "$out/$m/lines" || { rm -rf "${out:?}/$m"; continue; }
+		defs=$(grep -o 'CONFIG_[A-Z0-9_]*' "$out/$m/lines" | sort -u | sed 's/^/-D/; s/$/=1/' | tr '\n' ' ')
+		{
+			echo "ccflags-y := -I\$(DR_INCLUDE) -DCONFIG_DUMPREGION=1 $defs"
+			sed -E 's/^obj-\$\(CONFIG_[A-Z0-9_]+\)[[:space:]]*\+?=/obj-m +=/;
+				s/-\$\(CONFIG_[A-Z0-9_]+\)/-y/' "$out/$m/lines"
+		} > "$out/$m/Kbuild"
+		rm "$out/$m/lines"
+		mods+=("$m")
+	done
+	for m in "${mods[@]}"; do
+		mod=$(sed -nE 's/^obj-m \+=[[:space:]]*([a-z_0-9]+)\.o.*/\1/p' "$out/$m/Kbuild" | head -1)
 		if make -C "$hdr" M="$out/$m" W=1 DR_INCLUDE="$DR_TOP/include" \
 			KBUILD_EXTRA_SYMBOLS="$out/core.symvers" modules > "$out/$m.log" 2>&1 &&
 		   [ -f "$out/$m/$mod.ko" ]; then

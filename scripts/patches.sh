@@ -29,33 +29,39 @@ export GIT_AUTHOR_NAME="$name" GIT_AUTHOR_EMAIL="$email"
 export GIT_COMMITTER_NAME="$GIT_AUTHOR_NAME" GIT_COMMITTER_EMAIL="$GIT_AUTHOR_EMAIL"
 export GIT_AUTHOR_DATE="2026-11-24 12:00:00 +0000" GIT_COMMITTER_DATE="2026-11-24 12:00:00 +0000"
 
-# Each step is one commit, "SOURCE|FILES|PATTERNS": SOURCE is a glue patch
-# of patches/ (applied; its Subject and body are the message, unless
+# Each step is one commit, "SOURCE|FILES": SOURCE is a glue patch of
+# patches/ (applied; its Subject and body are the message, unless
 # "+msg:NAME" follows it) or "msg:NAME" alone (patches/messages/NAME is the
 # message: subject, blank line, body); FILES are project paths (files or
 # directories) laid over the tree, "FILE<MARK" for its head only (see
-# head_of); PATTERNS are the "F:" lines the commit
-# adds to the MAINTAINERS entry (the first one creates it), so that each
-# patch adding files names who maintains them.  The entry the series ends
-# with is the one patches/0009-MAINTAINERS-*.patch adds for the tests.
+# head_of).  Each commit adds to the MAINTAINERS entry (the first one
+# creates it) the "F:" lines of patches/0009-MAINTAINERS-*.patch that
+# match a file laid so far, so that each patch adding files names who
+# maintains them and the series ends with the entry the tests' tree has.
+#
+# The steps below give the order a maintainer reads the core in.  A new
+# provider needs no line here: each glue patch no step names becomes a
+# step of its own (auto_steps), with the project files under the
+# directories its Kconfig "source" lines add, after a step for each
+# devicetree binding no step names.
 steps=(
-	"msg:dt-bindings-dump-index|Documentation/devicetree/bindings/reserved-memory/linux,dumpregion-index.yaml|Documentation/devicetree/bindings/reserved-memory/linux,dumpregion-index.yaml"
-	"msg:dt-bindings-minidump-mmio|Documentation/devicetree/bindings/soc/qcom/qcom,minidump-mmio.yaml|Documentation/devicetree/bindings/soc/qcom/qcom,minidump-mmio.yaml"
-	"msg:dt-bindings-gunyah|Documentation/devicetree/bindings/firmware/gunyah-hypervisor.yaml|Documentation/devicetree/bindings/firmware/gunyah-hypervisor.yaml"
-	"0005-vmlinux-lds-dumpregion-static-section.patch||"
-	"0001-dumpregion-wire-into-build.patch+msg:core-kelf|kernel/dumpregion/Kconfig<config+DUMPREGION_INFO kernel/dumpregion/Makefile<provider.o kernel/dumpregion/internal.h kernel/dumpregion/layout.c kernel/dumpregion/notes.c kernel/dumpregion/kelf.c include/linux/dumpregion.h include/linux/dumpregion|kernel/dumpregion/ include/linux/dumpregion.h include/linux/dumpregion/"
-	"msg:core|kernel/dumpregion/Makefile<clients.o kernel/dumpregion/provider.c kernel/dumpregion/registry.c|"
-	"msg:core-clients|kernel/dumpregion/Kconfig<config+DUMPREGION_KUNIT_TEST kernel/dumpregion/Makefile<CONFIG_DUMPREGION_KUNIT_TEST kernel/dumpregion/clients.c kernel/dumpregion/panic.c kernel/dumpregion/debugfs.c|"
-	"0010-printk-put-the-log-in-dumps.patch|kernel/printk/dumpregion.c|kernel/printk/dumpregion.c"
-	"0004-arm64-smp-record-stopped-cpu-registers.patch+msg:arm64|arch/arm64/kernel/dumpregion.c|arch/arm64/kernel/dumpregion.c"
-	"0006-sched-panic-annotate-runqueues-and-taint-for-dumps.patch||"
-	"msg:core-kunit|kernel/dumpregion/Kconfig<config+DUMPREGION_E2E_TEST kernel/dumpregion/Makefile<CONFIG_DUMPREGION_E2E_TEST kernel/dumpregion/.kunitconfig kernel/dumpregion/dumpregion_test.c kernel/dumpregion/dumpregion_kunit.c|"
-	"msg:core-e2e-bench|kernel/dumpregion/Kconfig kernel/dumpregion/Makefile kernel/dumpregion/dumpregion_e2e.c kernel/dumpregion/dumpregion_bench.c|"
-	"0008-firmware-dumpregion-build-the-dump-index-provider.patch|drivers/firmware/dumpregion|drivers/firmware/dumpregion/"
-	"0002-remoteproc-qcom-share-minidump-table-layout.patch|include/linux/soc/qcom/minidump.h|include/linux/soc/qcom/minidump.h"
-	"0003-soc-qcom-smem-instantiate-minidump-provider.patch+msg:qcom-provider|drivers/soc/qcom/.kunitconfig drivers/soc/qcom/minidump_internal.h drivers/soc/qcom/minidump_table.c drivers/soc/qcom/minidump_smem.c drivers/soc/qcom/minidump_mmio.c drivers/soc/qcom/minidump_rm.c drivers/soc/qcom/minidump_table_test.c drivers/soc/qcom/minidump_rm_test.c|drivers/soc/qcom/minidump*"
-	"0007-pstore-ram-register-zones-as-dump-regions.patch|fs/pstore/.kunitconfig fs/pstore/ram_dumpregion.c fs/pstore/ram_dumpregion.h fs/pstore/ram_dumpregion_test.c|fs/pstore/ram_dumpregion*"
-	"msg:docs|Documentation/core-api/dumpregion.rst Documentation/admin-guide/dumpregion.rst Documentation/dumpregion|Documentation/admin-guide/dumpregion.rst Documentation/core-api/dumpregion.rst Documentation/dumpregion/"
+	"msg:dt-bindings-dump-index|Documentation/devicetree/bindings/reserved-memory/linux,dumpregion-index.yaml"
+	"msg:dt-bindings-minidump-mmio|Documentation/devicetree/bindings/soc/qcom/qcom,minidump-mmio.yaml"
+	"msg:dt-bindings-gunyah|Documentation/devicetree/bindings/firmware/gunyah-hypervisor.yaml"
+	"0005-vmlinux-lds-dumpregion-static-section.patch|"
+	"0001-dumpregion-wire-into-build.patch+msg:core-kelf|kernel/dumpregion/Kconfig<config+DUMPREGION_INFO kernel/dumpregion/Makefile<provider.o kernel/dumpregion/internal.h kernel/dumpregion/layout.c kernel/dumpregion/notes.c kernel/dumpregion/kelf.c include/linux/dumpregion.h include/linux/dumpregion"
+	"msg:core|kernel/dumpregion/Makefile<clients.o kernel/dumpregion/provider.c kernel/dumpregion/table.c kernel/dumpregion/registry.c"
+	"msg:core-clients|kernel/dumpregion/Kconfig<config+DUMPREGION_KUNIT_TEST kernel/dumpregion/Makefile<CONFIG_DUMPREGION_KUNIT_TEST kernel/dumpregion/clients.c kernel/dumpregion/panic.c kernel/dumpregion/debugfs.c"
+	"0010-printk-put-the-log-in-dumps.patch|kernel/printk/dumpregion.c"
+	"0004-arm64-smp-record-stopped-cpu-registers.patch+msg:arm64|arch/arm64/kernel/dumpregion.c"
+	"0006-sched-panic-annotate-runqueues-and-taint-for-dumps.patch|"
+	"msg:core-kunit|kernel/dumpregion/Kconfig<config+DUMPREGION_E2E_TEST kernel/dumpregion/Makefile<CONFIG_DUMPREGION_E2E_TEST kernel/dumpregion/.kunitconfig kernel/dumpregion/dumpregion_test.c kernel/dumpregion/dumpregion_table_test.c kernel/dumpregion/dumpregion_kunit.c kernel/dumpregion/dumpregion_simple.h kernel/dumpregion/dumpregion_simple.c kernel/dumpregion/dumpregion_simple_test.c"
+	"msg:core-e2e-bench|kernel/dumpregion/Kconfig kernel/dumpregion/Makefile kernel/dumpregion/dumpregion_e2e.c kernel/dumpregion/dumpregion_bench.c"
+	"0008-firmware-dumpregion-build-the-dump-index-provider.patch|drivers/firmware/dumpregion"
+	"0002-remoteproc-qcom-share-minidump-table-layout.patch|include/linux/soc/qcom/minidump.h"
+	"0003-soc-qcom-smem-instantiate-minidump-provider.patch+msg:qcom-provider|drivers/soc/qcom/.kunitconfig drivers/soc/qcom/minidump_internal.h drivers/soc/qcom/minidump_table.c drivers/soc/qcom/minidump_smem.c drivers/soc/qcom/minidump_mmio.c drivers/soc/qcom/minidump_rm.c drivers/soc/qcom/minidump_table_test.c drivers/soc/qcom/minidump_rm_test.c"
+	"0007-pstore-ram-register-zones-as-dump-regions.patch|fs/pstore/.kunitconfig fs/pstore/ram_dumpregion.c fs/pstore/ram_dumpregion.h fs/pstore/ram_dumpregion_test.c"
+	"msg:docs|Documentation/core-api/dumpregion.rst Documentation/admin-guide/dumpregion.rst Documentation/dumpregion"
 )
 
 # head_of FILE MARK: FILE up to the first line containing MARK ("+" in
@@ -76,19 +82,26 @@ glue_message() {
 		sed -e :a -e '/^\n*$/{$d;N;ba' -e '}'
 }
 
-# maintainers_entry DIR: (re)write the entry in DIR/MAINTAINERS from the
-# header of patches/0009 and the patterns so far ($work.F), sorted.
+# maintainers_entry DIR: (re)write the entry in DIR/MAINTAINERS from
+# patches/0009: its header, and those of its F: patterns that match a file
+# laid so far ($work.files), if there is one.
 maintainers_entry() {
 	local glue
 	glue=$(ls "$DR_TOP"/patches/0009-MAINTAINERS-*.patch)
-	/usr/bin/python3 - "$1/MAINTAINERS" "$glue" "$work.F" <<'PY'
-import sys
-path, glue, pats = sys.argv[1:4]
-head = [l[1:] for l in open(glue).read().splitlines()
-        if l.startswith("+") and not l.startswith("+++") and not l.startswith("+F:")]
-head = [l for l in head if l]
-pats = sorted(set(p for p in open(pats).read().split()))
-entry = head + ["F:\t" + p for p in pats] + [""]
+	/usr/bin/python3 - "$1/MAINTAINERS" "$glue" "$work.files" <<'PY'
+import fnmatch, sys
+path, glue, laid = sys.argv[1:4]
+added = [l[1:] for l in open(glue).read().splitlines()
+         if l.startswith("+") and not l.startswith("+++")]
+head = [l for l in added if l and not l.startswith("F:")]
+files = open(laid).read().split()
+def covers(p, f):
+    return f.startswith(p) if p.endswith("/") else fnmatch.fnmatchcase(f, p)
+pats = [l[3:] for l in added if l.startswith("F:")
+        if any(covers(l[3:], f) for f in files)]
+if not pats:
+    sys.exit(0)
+entry = head + ["F:\t" + p for p in sorted(pats)] + [""]
 lines = open(path).read().split("\n")
 title = head[0]
 if title in lines:
@@ -111,16 +124,50 @@ pristine() {
 	git -C "$1" commit -q -m "Linux $(dr_kver) (Debian linux-source-6.12)"
 }
 
+# auto_steps: a step for each devicetree binding and each glue patch no
+# step names (a new provider's), the binding first; die on project files
+# no step lays.
+auto_steps() {
+	local covered p f d files named
+	covered=$(for s in "${steps[@]}"; do
+		for f in ${s#*|}; do (cd "$DR_TOP" && find "${f%%<*}" -type f); done
+	done | sort -u)
+	named=$(for s in "${steps[@]}"; do src=${s%%|*}; echo "${src%%+*}"; done)
+	for f in $(dr_files | grep '^Documentation/devicetree/bindings/.*\.yaml$'); do
+		grep -qxF "$f" <<< "$covered" && continue
+		d=$(basename "$f" .yaml)
+		[ -f "$DR_TOP/patches/messages/dt-bindings-$d" ] ||
+			dr_die "binding $f: no patches/messages/dt-bindings-$d for its commit"
+		steps=("msg:dt-bindings-$d|$f" "${steps[@]}")
+		covered+=$'\n'"$f"
+	done
+	for p in "$DR_TOP"/patches/0*.patch; do
+		p=${p##*/}
+		grep -qxF "$p" <<< "$named" && continue
+		case "$p" in 0009-MAINTAINERS-*) continue ;; esac
+		files=
+		for d in $(sed -n 's|^+source "\(.*\)/Kconfig"$|\1|p' "$DR_TOP/patches/$p"); do
+			for f in $(dr_files | grep "^$d/"); do
+				grep -qxF "$f" <<< "$covered" || files+=" $f"
+			done
+		done
+		steps+=("$p|${files# }")
+		covered+=$'\n'"$(tr ' ' '\n' <<< "$files")"
+	done
+	files=$(comm -23 <(dr_files) <(grep -v '^$' <<< "$covered" | sort -u))
+	[ -z "$files" ] || dr_die "in no step of the series: $(echo $files)"
+}
+
 write_series() {
 	local s src files msg f
 	dr_log "patches: extracting a pristine tree into $work"
 	pristine "$work"
-	rm -f "$work.F"
+	rm -f "$work.files"
+	touch "$work.files"
+	auto_steps
 	for s in "${steps[@]}"; do
 		src=${s%%|*}
 		files=${s#*|}
-		pats=${files#*|}
-		files=${files%%|*}
 		msg=$(mktemp)
 		case "$src" in
 		msg:*)
@@ -145,10 +192,10 @@ write_series() {
 			*)	cp -r "$DR_TOP/$f" "$work/$(dirname "$f")/" ;;
 			esac
 		done
-		if [ -n "$pats" ]; then
-			tr ' ' '\n' <<< "$pats" >> "$work.F"
-			maintainers_entry "$work"
-		fi
+		for f in $files; do
+			(cd "$DR_TOP" && find "${f%%<*}" -type f) >> "$work.files"
+		done
+		maintainers_entry "$work"
 		printf '\nSigned-off-by: %s\n' "$author" >> "$msg"
 		git -C "$work" add -A -f
 		git -C "$work" commit -q -F "$msg"
