@@ -9,6 +9,7 @@
 #include <kunit/test.h>
 #include <linux/dumpregion.h>
 #include <linux/dumpregion/provider.h>
+#include <linux/io.h>
 #include <linux/irqflags.h>
 #include <linux/mm.h>
 #include <linux/module.h>

@@ -246,6 +246,26 @@ static void drix_finalise(struct dumpregion_provider *prov)
 	}
 }
 
+/**
+ * drix_withdraw() - publish an index without KELF
+ * @ix: the provider, not registered or withdrawn by the core (no op runs)
+ * @flags: %DRIX_F_SHUTDOWN, or 0
+ *
+ * After reboot, kexec, power-off or unbind, firmware (or the next kernel)
+ * must not take the memory of this run for a dump.  The ops leave the
+ * slots alone from then on.
+ */
+VISIBLE_IF_KUNIT void drix_withdraw(struct drix *ix, u32 flags)
+{
+	ix->stage->nr_runs = 0;
+	ix->stage->kelf_size = 0;
+	ix->kelf_id = 0;
+	ix->flags |= flags;
+	drix_publish(ix);
+	ix->withdrawn = true;
+}
+EXPORT_SYMBOL_IF_KUNIT(drix_withdraw);
+
 static void drix_withdraw_op(struct dumpregion_provider *prov)
 {
 	drix_withdraw(to_drix(prov), DRIX_F_SHUTDOWN);
@@ -355,26 +375,6 @@ VISIBLE_IF_KUNIT int drix_init(struct drix *ix, struct device *dev,
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(drix_init);
-
-/**
- * drix_withdraw() - publish an index without KELF
- * @ix: the provider, not registered or withdrawn by the core (no op runs)
- * @flags: %DRIX_F_SHUTDOWN, or 0
- *
- * After reboot, kexec, power-off or unbind, firmware (or the next kernel)
- * must not take the memory of this run for a dump.  The ops leave the
- * slots alone from then on.
- */
-VISIBLE_IF_KUNIT void drix_withdraw(struct drix *ix, u32 flags)
-{
-	ix->stage->nr_runs = 0;
-	ix->stage->kelf_size = 0;
-	ix->kelf_id = 0;
-	ix->flags |= flags;
-	drix_publish(ix);
-	ix->withdrawn = true;
-}
-EXPORT_SYMBOL_IF_KUNIT(drix_withdraw);
 
 static int drix_probe(struct platform_device *pdev)
 {

@@ -234,6 +234,35 @@ static const struct emu_slot *emu_find(struct rm_emu *e, const char *name)
 	return NULL;
 }
 
+/*
+ * Reboot and kexec: the core's withdrawal frees every slot before it
+ * returns; regions registered after it reach the RM no more.
+ */
+static void qcom_md_rm_test_withdraw(struct kunit *test)
+{
+	char *buf = kunit_kzalloc(test, 64, GFP_KERNEL);
+	struct rm_env *env;
+	int ret, a, b;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	env = rm_env_start(test, 4, &ret);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	a = dumpregion_register("wd_before", buf, 32);
+	KUNIT_ASSERT_GT(test, a, 0);
+	flush_work(&env->rm->work);
+	KUNIT_EXPECT_EQ(test, emu_used(env->emu), env->base + 1);
+	dumpregion_provider_withdraw(&env->rm->prov);
+	KUNIT_EXPECT_EQ(test, emu_used(env->emu), 0);
+	b = dumpregion_register("wd_after", buf + 32, 32);
+	KUNIT_ASSERT_GT(test, b, 0);
+	flush_work(&env->rm->work);
+	KUNIT_EXPECT_EQ(test, emu_used(env->emu), 0);
+	KUNIT_EXPECT_EQ(test, dumpregion_unregister(a), 0);
+	KUNIT_EXPECT_EQ(test, dumpregion_unregister(b), 0);
+	KUNIT_EXPECT_EQ(test, env->emu->bad, 0);
+	kunit_device_unregister(test, env->dev);
+}
+
 /* Each request, byte for byte, as the RM receives it. */
 static void qcom_md_rm_test_wire(struct kunit *test)
 {
@@ -481,6 +510,7 @@ static void qcom_md_rm_test_no_slots(struct kunit *test)
 
 static struct kunit_case qcom_md_rm_cases[] = {
 	KUNIT_CASE(qcom_md_rm_test_wire),
+	KUNIT_CASE(qcom_md_rm_test_withdraw),
 	KUNIT_CASE(qcom_md_rm_test_bad_replies),
 	KUNIT_CASE(qcom_md_rm_test_register),
 	KUNIT_CASE(qcom_md_rm_test_exhausted),
