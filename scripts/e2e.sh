@@ -622,7 +622,7 @@ check_index_bad() {
 	"$out/tools/mdread" --quiet --image "$out/$name.ram" --dtb "$out/board-$ram-index-small.dtb" --list \
 		> /dev/null 2> "$out/$name.mdread.err"
 	rc=$?
-	if grep -q 'carve-out of 128 bytes is too small: the index needs at least 256' "$out/$name.log" &&
+	if grep -Eq 'carve-out \[mem 0x0*5f000000-0x0*5f00007f[^]]*\] is too small: at least 256 bytes needed' "$out/$name.log" &&
 	   ! section "$name" providers | grep >/dev/null -c . &&
 	   section "$name" regions | grep >/dev/null -c '^[0-9].* kelf ' &&
 	   ! grep -Eq 'BUG:|WARNING:|Oops' "$out/$name.log" &&

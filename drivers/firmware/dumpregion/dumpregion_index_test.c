@@ -364,6 +364,14 @@ static void unregister_provider(void *prov)
 	dumpregion_provider_unregister(prov);
 }
 
+/* @ix registered with the real core until the test ends. */
+static void ix_register(struct kunit *test, struct drix *ix)
+{
+	KUNIT_ASSERT_EQ(test, dumpregion_provider_register(&ix->prov), 0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, unregister_provider,
+							&ix->prov), 0);
+}
+
 static unsigned int drix_refused(struct drix *ix)
 {
 	struct dumpregion_provider_stats st;
@@ -392,9 +400,7 @@ static void drix_test_core(struct kunit *test)
 	int id;
 
 	KUNIT_ASSERT_NOT_NULL(test, buf);
-	KUNIT_ASSERT_EQ(test, dumpregion_provider_register(&ix->prov), 0);
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, unregister_provider,
-							&ix->prov), 0);
+	ix_register(test, ix);
 	KUNIT_ASSERT_GE(test, drix_current(ix->base, ix->size), 0);
 	KUNIT_EXPECT_EQ(test, loads_at(test, ix, virt_to_phys(buf), 100), 0);
 
@@ -431,9 +437,7 @@ static void drix_test_core_panic(struct kunit *test)
 	int id, cur;
 
 	KUNIT_ASSERT_NOT_NULL(test, buf);
-	KUNIT_ASSERT_EQ(test, dumpregion_provider_register(&ix->prov), 0);
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, unregister_provider,
-							&ix->prov), 0);
+	ix_register(test, ix);
 	id = dumpregion_register_movable("drix_mv", buf, 64);
 	KUNIT_ASSERT_GT(test, id, 0);
 	KUNIT_EXPECT_EQ(test, loads_at(test, ix, virt_to_phys(buf), 64), 1);
@@ -471,9 +475,7 @@ static void drix_test_panic_locked(struct kunit *test)
 	int cur;
 
 	KUNIT_ASSERT_NOT_NULL(test, saved);
-	KUNIT_ASSERT_EQ(test, dumpregion_provider_register(&ix->prov), 0);
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, unregister_provider,
-							&ix->prov), 0);
+	ix_register(test, ix);
 	memcpy(saved, ix->base, 4096);
 	h = dumpregion_test_hold(test, &ix->prov.lock);
 	if (!h)
@@ -506,9 +508,7 @@ static void drix_test_core_withdraw(struct kunit *test)
 	int id, cur;
 
 	KUNIT_ASSERT_NOT_NULL(test, saved);
-	KUNIT_ASSERT_EQ(test, dumpregion_provider_register(&ix->prov), 0);
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, unregister_provider,
-							&ix->prov), 0);
+	ix_register(test, ix);
 	dumpregion_provider_withdraw(&ix->prov);
 	dumpregion_provider_stats(&ix->prov, &st);
 	KUNIT_EXPECT_TRUE(test, st.withdrawn);
@@ -533,9 +533,7 @@ static void drix_test_undo_panic(struct kunit *test)
 	struct drix *ix = ix_start(test, 4096);
 	int cur;
 
-	KUNIT_ASSERT_EQ(test, dumpregion_provider_register(&ix->prov), 0);
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, unregister_provider,
-							&ix->prov), 0);
+	ix_register(test, ix);
 	dumpregion_test_set_panicking(true);
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, not_panicking, NULL),
 			0);
