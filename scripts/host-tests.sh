@@ -62,6 +62,96 @@ cmocka() {
 	failed=$((failed + f))
 }
 
+# Output paths (audit N1, N4, N5, N8, H1): standard output by "-" or by a
+# link into /proc, a link to a file elsewhere, a terminal, a full device,
+# links and colliding names in the --dump directory, FIFOs as inputs.
+# $1: an image whose ELF is $out/ok.elf (exit 7: two regions overlap).
+collector_outputs() {
+	local img=$1 rc rc2 rc3 rc4 d=$out/outputs
+	shift
+	rm -rf "$d"
+	mkdir -p "$d"
+	ln -s /proc/self/fd/1 "$d/mystdout"
+	"$out/mdread" -q --image "$img" "$@" --elf "$d/mystdout" > "$d/via-link.elf" 2>/dev/null
+	rc=$?
+	"$out/mdread" -q --image "$img" "$@" --elf - > "$d/via-dash.elf" 2>/dev/null
+	rc2=$?
+	if [ "$rc" -eq 7 ] && [ "$rc2" -eq 7 ] && [ -L "$d/mystdout" ] &&
+	   cmp -s "$d/via-link.elf" "$out/ok.elf" && cmp -s "$d/via-dash.elf" "$out/ok.elf"; then
+		ok "collector: --elf - and --elf LINK-to-/proc/self/fd/1 write standard output; the link stays a link (N1)"
+	else
+		not_ok "collector: --elf to standard output: exit $rc/$rc2, link $(stat -c %F "$d/mystdout")"
+	fi
+	echo old > "$d/target.elf"
+	ln -s target.elf "$d/tlink"
+	"$out/mdread" -q --image "$img" "$@" --elf "$d/tlink" 2>/dev/null
+	rc=$?
+	if [ "$rc" -eq 7 ] && [ -L "$d/tlink" ] && cmp -s "$d/target.elf" "$out/ok.elf" &&
+	   [ -z "$(ls "$d" | grep -v '^\(mystdout\|via-link.elf\|via-dash.elf\|target.elf\|tlink\)$')" ]; then
+		ok "collector: --elf LINK writes the file the link names, keeps the link, leaves no temporary file (N1)"
+	else
+		not_ok "collector: --elf through a link: exit $rc, $(ls -l "$d" | tr '\n' ' ')"
+	fi
+	script -qec "$out/mdread -q --image $img $* --elf -" /dev/null > "$d/tty.out" 2>&1
+	rc=$?
+	"$out/mdread" -q --image "$img" "$@" --list --elf - > /dev/null 2> "$d/both.err"
+	rc2=$?
+	if [ "$rc" -eq 2 ] && grep -q 'is a terminal' "$d/tty.out" &&
+	   [ "$rc2" -eq 2 ] && grep -q 'both write to standard output' "$d/both.err"; then
+		ok "collector: an ELF to a terminal, or with --list on standard output, is refused (exit 2)"
+	else
+		not_ok "collector: terminal output: exit $rc ($(head -c 200 "$d/tty.out")), --list with -: $rc2"
+	fi
+	"$out/mdread" -q --image "$img" "$@" --list > /dev/full 2> "$d/full.err"
+	rc=$?
+	if [ "$rc" -eq 6 ] && grep -q 'No space left on device' "$d/full.err"; then
+		ok "collector: --list into a full device is exit 6 with the error (N8)"
+	else
+		not_ok "collector: --list > /dev/full gave exit $rc: $(cat "$d/full.err")"
+	fi
+	# Three regions whose file names meet: b, b again, b-1.
+	"$out/mkimage" -o "$d/names.img" -s 0x1000000 -r b,0x200000,0x100 \
+		-r b,0x201000,0x200 -r b-1,0x202000,0x300 || return
+	mkdir "$d/dump"
+	echo precious > "$d/precious"
+	"$out/mdread" -q --image "$d/names.img" "$@" --dump "$d/dump" 2> "$d/names.err"
+	rc=$?
+	if [ "$rc" -eq 0 ] && [ "$(stat -c %s "$d/dump/md_b.BIN")" -eq 256 ] &&
+	   [ "$(stat -c %s "$d/dump/md_b-1.BIN")" -eq 512 ] &&
+	   [ "$(stat -c %s "$d/dump/md_b-1-1.BIN")" -eq 768 ] &&
+	   [ "$(grep -c 'is taken: written as' "$d/names.err")" -eq 2 ]; then
+		ok "collector: --dump never replaces a file of the same run: colliding names get a suffix, said (N4)"
+	else
+		not_ok "collector: --dump names: exit $rc, $(ls -l "$d/dump" | tr '\n' ' ') $(cat "$d/names.err")"
+	fi
+	rm -f "$d/dump"/*
+	ln -s ../precious "$d/dump/md_b.BIN"
+	"$out/mdread" -q --image "$d/names.img" "$@" --dump "$d/dump" 2> "$d/link.err"
+	rc=$?
+	if [ "$rc" -eq 6 ] && [ "$(cat "$d/precious")" = precious ] &&
+	   grep -q 'is a symbolic link: not writing through it' "$d/link.err"; then
+		ok "collector: --dump does not write through a link planted in the directory, exit 6 (N5)"
+	else
+		not_ok "collector: --dump through a link: exit $rc, precious: $(head -c 40 "$d/precious")"
+	fi
+	mkfifo "$d/fifo"
+	timeout 10 "$out/mdread" -q --image "$d/fifo" "$@" --list > /dev/null 2> "$d/fifo.err"
+	rc=$?
+	timeout 10 "$out/mdread" -q --image "$img" --dtb "$d/fifo" --list > /dev/null 2>> "$d/fifo.err"
+	rc2=$?
+	timeout 10 "$out/kdmesg" "$d/fifo" > /dev/null 2>> "$d/fifo.err"
+	rc3=$?
+	timeout 10 "$out/kpstore" --dtb "$d/fifo" "$d/fifo" > /dev/null 2>> "$d/fifo.err"
+	rc4=$?
+	if [ "$rc" -eq 2 ] && [ "$rc2" -eq 2 ] && [ "$rc3" -ne 124 ] && [ "$rc4" -ne 124 ] &&
+	   grep -q 'must be seekable' "$d/fifo.err" && grep -q 'is a pipe, not a devicetree' "$d/fifo.err" &&
+	   [ "$(grep -c 'a pipe, not a regular file' "$d/fifo.err")" -ge 2 ]; then
+		ok "collector: a FIFO as --image, --dtb or a kdmesg/kpstore core is refused at once (H1)"
+	else
+		not_ok "collector: FIFO inputs: exit $rc/$rc2/$rc3: $(cat "$d/fifo.err")"
+	fi
+}
+
 # The collector on an 8 GiB sparse image with a 256 MiB region near its
 # end: memory stays small, the ELF has the region's bytes.
 collector_checks() {
@@ -168,6 +258,7 @@ collector_checks() {
 		not_ok "collector: --elf into a pipe: exit $rc"
 	fi
 	rm -f "$out/elf.fifo" "$out/fifo.out"
+	collector_outputs "$img" "${args[@]}"
 	"$out/mdread" -q --image "$img" "${args[@]}" 2>"$out/noop.err" >/dev/null
 	rc=$?
 	if [ "$rc" -eq 2 ] && grep -q 'nothing to do' "$out/noop.err"; then

@@ -132,6 +132,80 @@ static int file_read(void *ctx, uint64_t phys, void *buf, uint64_t len)
 }
 
 
+/*
+ * A set of strings (open addressing, FNV-1a), for the file names --dump
+ * has written: no region's file may replace another's, and checking is
+ * O(1) per region however many there are.
+ */
+struct name_set {
+	char **v;
+	size_t cap, n;
+};
+
+static size_t name_hash(const char *s)
+{
+	size_t h = 2166136261u;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
+}
+
+/* Whether @s is in @set. */
+static int name_set_has(const struct name_set *set, const char *s)
+{
+	size_t i;
+
+	if (!set->cap)
+		return 0;
+	for (i = name_hash(s) & (set->cap - 1); set->v[i]; i = (i + 1) & (set->cap - 1))
+		if (!strcmp(set->v[i], s))
+			return 1;
+	return 0;
+}
+
+/* Add @s (not in @set).  Returns 0, or -1 out of memory. */
+static int name_set_add(struct name_set *set, const char *s)
+{
+	size_t i, cap;
+	char **v;
+
+	if (2 * (set->n + 1) > set->cap) {
+		cap = set->cap ? 2 * set->cap : 64;
+		v = calloc(cap, sizeof(*v));
+		if (!v)
+			return -1;
+		for (i = 0; i < set->cap; i++) {
+			size_t j;
+
+			if (!set->v[i])
+				continue;
+			for (j = name_hash(set->v[i]) & (cap - 1); v[j]; j = (j + 1) & (cap - 1))
+				;
+			v[j] = set->v[i];
+		}
+		free(set->v);
+		set->v = v;
+		set->cap = cap;
+	}
+	for (i = name_hash(s) & (set->cap - 1); set->v[i]; i = (i + 1) & (set->cap - 1))
+		;
+	set->v[i] = strdup(s);
+	if (!set->v[i])
+		return -1;
+	set->n++;
+	return 0;
+}
+
+static void name_set_free(struct name_set *set)
+{
+	size_t i;
+
+	for (i = 0; i < set->cap; i++)
+		free(set->v[i]);
+	free(set->v);
+}
+
 struct walk_ctx {
 	const struct md_image *img;
 	const struct opts *o;
@@ -141,6 +215,7 @@ struct walk_ctx {
 	unsigned int nimages;
 	unsigned int cap;		/* room in @regions */
 	int missing;			/* a region was not in the memory given */
+	struct name_set dumped;		/* file names --dump wrote */
 };
 
 static void on_subsystem(unsigned int ss, uint32_t count, uint64_t table,
@@ -225,32 +300,47 @@ static int on_region(const struct md_region *r, void *arg)
 	FILE *f = NULL;
 
 	if (w->o->dir) {
-		unsigned int i, dup = 0;
-		char sfx[16] = "";
+		char base[64], file[96];
+		unsigned int k;
+		int fd;
 
-		/* A corrupt table may repeat a name: never overwrite silently. */
-		for (i = 0; i < w->nregions; i++)
-			dup += w->regions[i].seq == r->seq &&
-			       !strcmp(w->regions[i].name, r->name);
-		if (dup) {
-			snprintf(sfx, sizeof(sfx), "-%u", dup);
-			fprintf(stderr, "mdread: region %s (seq %u) appears %u time(s) before: written as md_%s%s...BIN\n",
-				r->name, r->seq, dup, r->name, sfx);
-		}
 		if (r->seq)
-			snprintf(path, sizeof(path), "%s/md_%s.%u%s.BIN", w->o->dir,
-				 r->name, r->seq, sfx);
+			snprintf(base, sizeof(base), "md_%s.%u", r->name, r->seq);
 		else
-			snprintf(path, sizeof(path), "%s/md_%s%s.BIN", w->o->dir, r->name,
-				 sfx);
+			snprintf(base, sizeof(base), "md_%s", r->name);
+		snprintf(file, sizeof(file), "%s.BIN", base);
+		/*
+		 * A corrupt table may repeat a name, and names may meet
+		 * ("a" seq 1 and "a.1"): a file this run wrote is never
+		 * replaced, another name is taken and said.
+		 */
+		for (k = 1; name_set_has(&w->dumped, file); k++)
+			snprintf(file, sizeof(file), "%s-%u.BIN", base, k);
+		if (k > 1)
+			fprintf(stderr, "mdread: region %s (seq %u): %s.BIN is taken: written as %s\n",
+				r->name, r->seq, base, file);
+		if (name_set_add(&w->dumped, file)) {
+			fprintf(stderr, "mdread: out of memory\n");
+			return MD_ERR_IO;
+		}
+		snprintf(path, sizeof(path), "%s/%s", w->o->dir, file);
 		if (same_input(path, w)) {
 			fprintf(stderr, "mdread: %s is a memory file given: not overwriting it\n",
 				path);
 			return MD_ERR_IO;
 		}
-		f = fopen(path, "wb");
+		/* Never through a link planted in the directory. */
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_NONBLOCK, 0666);
+		if (fd < 0 && errno == ELOOP) {
+			fprintf(stderr, "mdread: %s is a symbolic link: not writing through it\n",
+				path);
+			return MD_ERR_IO;
+		}
+		f = fd < 0 ? NULL : fdopen(fd, "wb");
 		if (!f) {
 			perror(path);
+			if (fd >= 0)
+				close(fd);
 			return MD_ERR_IO;
 		}
 	}
@@ -335,94 +425,174 @@ static int fchmod_path(const char *path)
 	return chmod(path, 0666 & ~mask);
 }
 
+/* 1 when the ELF for @path would go to a terminal. */
+static int elf_to_terminal(const char *path)
+{
+	struct stat st;
+	int fd, tty;
+
+	if (!strcmp(path, "-"))
+		return isatty(STDOUT_FILENO);
+	if (stat(path, &st) || !S_ISCHR(st.st_mode))
+		return 0;
+	fd = open(path, O_WRONLY | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return 0;
+	tty = isatty(fd);
+	close(fd);
+	return tty;
+}
+
+/* An ELF being written: in place, or to @tmp, renamed to @dest when whole. */
+struct elf_out {
+	FILE *f;
+	char tmp[4096];
+	char dest[4096];
+};
+
+/* 1 for a path in /dev or /proc, or a link to one (/dev/stdout). */
+static int special_path(const char *path)
+{
+	char to[4096];
+	ssize_t n = readlink(path, to, sizeof(to) - 1);
+
+	if (n > 0)
+		to[n] = 0;
+	return !strncmp(path, "/dev/", 5) || !strncmp(path, "/proc/", 6) ||
+	       (n > 0 && (!strncmp(to, "/dev/", 5) || !strncmp(to, "/proc/", 6)));
+}
+
 /*
- * The ELF core: from the KELF index if one was dumped, else physical.
- * Written to a temporary file next to @path, renamed over it on success:
- * a failure leaves no partial core and whatever @path was intact.
+ * Where the ELF for @path goes.  "-" is standard output.  A device, a
+ * pipe, a socket, or a path in (or a link into) /dev or /proc such as
+ * /dev/stdout is written in place: renaming over it would replace it.
+ * Anything else is written to a temporary file beside the file @path
+ * names, links followed (a link stays a link; the file it names gets the
+ * ELF), renamed over that file once whole, so that a failure leaves no
+ * partial core and the old file intact.  Returns 0 or MD_ERR_IO, said.
  */
+static int elf_open(const char *path, struct elf_out *o)
+{
+	struct stat lst, st;
+	char *real;
+	int fd;
+
+	memset(o, 0, sizeof(*o));
+	if (!strcmp(path, "-")) {
+		fd = dup(STDOUT_FILENO);
+		o->f = fd < 0 ? NULL : fdopen(fd, "wb");
+		if (!o->f)
+			goto err_open;
+		return 0;
+	}
+	if (lstat(path, &lst)) {
+		if (errno != ENOENT)
+			goto err_open;
+		snprintf(o->dest, sizeof(o->dest), "%s", path);
+	} else {
+		if (stat(path, &st)) {
+			fprintf(stderr, "mdread: %s is a link to nothing: not writing through it\n",
+				path);
+			return MD_ERR_IO;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			fprintf(stderr, "mdread: %s is a directory\n", path);
+			return MD_ERR_IO;
+		}
+		if (!S_ISREG(st.st_mode) || special_path(path)) {
+			o->f = fopen(path, "wb");
+			if (!o->f)
+				goto err_open;
+			return 0;
+		}
+		real = realpath(path, NULL);
+		if (!real)
+			goto err_open;
+		snprintf(o->dest, sizeof(o->dest), "%s", real);
+		free(real);
+	}
+	if (snprintf(o->tmp, sizeof(o->tmp), "%s.XXXXXX", o->dest) >= (int)sizeof(o->tmp)) {
+		fprintf(stderr, "mdread: %s: path too long\n", path);
+		return MD_ERR_IO;
+	}
+	fd = mkstemp(o->tmp);
+	o->f = fd < 0 ? NULL : fdopen(fd, "wb");
+	if (!o->f) {
+		fprintf(stderr, "mdread: cannot create %s: %s\n", path, strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+			unlink(o->tmp);
+		}
+		return MD_ERR_IO;
+	}
+	return 0;
+
+err_open:
+	fprintf(stderr, "mdread: cannot write %s: %s\n", path, strerror(errno));
+	return MD_ERR_IO;
+}
+
+/* Finish the ELF of elf_open(): @r is the writer's result. */
+static int elf_close(struct elf_out *o, const char *path, int r, char *err,
+		     size_t errlen)
+{
+	struct stat st;
+
+	/* Skipped zeros at the end still count: size a regular file. */
+	if (!r && (fflush(o->f) ||
+		   (!fstat(fileno(o->f), &st) && S_ISREG(st.st_mode) &&
+		    ftruncate(fileno(o->f), ftello(o->f))))) {
+		r = MD_ERR_IO;
+		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+	}
+	if (ferror(o->f) && !r) {
+		r = MD_ERR_IO;
+		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+	}
+	if (fclose(o->f) && !r) {
+		r = MD_ERR_IO;
+		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+	}
+	if (o->tmp[0] && !r && (fchmod_path(o->tmp) || rename(o->tmp, o->dest))) {
+		r = MD_ERR_IO;
+		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+	}
+	if (r && o->tmp[0])
+		unlink(o->tmp);
+	return r;
+}
+
+/* The ELF core: from the KELF index if one was dumped, else physical. */
 static int write_elf(const struct md_image *img, const struct walk_ctx *w,
 		     const char *path, const uint8_t *kelf, uint64_t kelf_len)
 {
 	const struct md_region *k = NULL;
-	char err[256] = "", tmp[4096];
+	char err[256] = "";
+	struct elf_out o;
 	unsigned int i;
-	struct stat st;
-	FILE *f;
-	int r, fd;
+	int r;
 
 	for (i = 0; i < w->nregions; i++)
 		if (w->regions[i].subsystem == 0 && !w->regions[i].seq &&
 		    is_kelf_name(w->regions[i].name))
 			k = &w->regions[i];
-	/*
-	 * A device or a pipe (/dev/null, /dev/stdout) is written as it is:
-	 * renaming a temporary file over it would replace the device.
-	 */
-	if (!stat(path, &st) && !S_ISREG(st.st_mode)) {
-		f = fopen(path, "wb");
-		if (!f) {
-			fprintf(stderr, "mdread: cannot write %s: %s\n", path, strerror(errno));
-			return MD_ERR_IO;
-		}
-		r = kelf ? kelf_write_buf(img, kelf, kelf_len, w->regions, w->nregions,
-					  f, w->o->list, err, sizeof(err)) :
-		    k ? kelf_write(img, k->addr, k->size, w->regions, w->nregions, f,
-				   w->o->list, err, sizeof(err)) :
-			phys_elf_write(img, w->regions, w->nregions, f, err, sizeof(err));
-		if ((ferror(f) | fclose(f)) && !r) {
-			r = MD_ERR_IO;
-			snprintf(err, sizeof(err), "cannot write %s: %s", path, strerror(errno));
-		}
-		if (r)
-			fprintf(stderr, "mdread: %s\n", err[0] ? err : "cannot write the ELF");
+	r = elf_open(path, &o);
+	if (r)
 		return r;
-	}
-	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp)) {
-		fprintf(stderr, "mdread: %s: path too long\n", path);
-		return MD_ERR_IO;
-	}
-	fd = mkstemp(tmp);
-	f = fd < 0 ? NULL : fdopen(fd, "wb");
-	if (!f) {
-		fprintf(stderr, "mdread: cannot create %s: %s\n", path, strerror(errno));
-		if (fd >= 0) {
-			close(fd);
-			unlink(tmp);
-		}
-		return MD_ERR_IO;
-	}
 	if (kelf) {
-		r = kelf_write_buf(img, kelf, kelf_len, w->regions, w->nregions, f,
+		r = kelf_write_buf(img, kelf, kelf_len, w->regions, w->nregions, o.f,
 				   w->o->list, err, sizeof(err));
 	} else if (k) {
-		r = kelf_write(img, k->addr, k->size, w->regions, w->nregions, f,
+		r = kelf_write(img, k->addr, k->size, w->regions, w->nregions, o.f,
 			       w->o->list, err, sizeof(err));
 	} else {
 		fprintf(stderr, "mdread: no KELF index among the regions: %s has physical addresses only\n",
 			path);
-		r = phys_elf_write(img, w->regions, w->nregions, f, err, sizeof(err));
+		r = phys_elf_write(img, w->regions, w->nregions, o.f, err, sizeof(err));
 	}
-	/* Skipped zeros at the end still count: size the file. */
-	if (!r && (fflush(f) || ftruncate(fileno(f), ftello(f)))) {
-		r = MD_ERR_IO;
-		snprintf(err, sizeof(err), "cannot write %s: %s", path, strerror(errno));
-	}
-	if (ferror(f) && !r) {
-		r = MD_ERR_IO;
-		snprintf(err, sizeof(err), "cannot write %s: %s", path, strerror(errno));
-	}
-	if (fclose(f) && !r) {
-		r = MD_ERR_IO;
-		snprintf(err, sizeof(err), "cannot write %s: %s", path, strerror(errno));
-	}
-	if (!r && (fchmod_path(tmp) || rename(tmp, path))) {
-		r = MD_ERR_IO;
-		snprintf(err, sizeof(err), "cannot write %s: %s", path, strerror(errno));
-	}
-	if (r) {
-		unlink(tmp);
+	r = elf_close(&o, path, r, err, sizeof(err));
+	if (r)
 		fprintf(stderr, "mdread: %s\n", err[0] ? err : "cannot write the ELF");
-	}
 	return r;
 }
 
@@ -431,12 +601,28 @@ static int load_dtb(const char *path, struct fdt_layout *lo)
 {
 	char err[256] = "";
 	uint8_t *blob;
+	struct stat st;
 	long len;
-	FILE *f = fopen(path, "rb");
-	int ret;
+	int fd = open(path, O_RDONLY | O_NONBLOCK), ret;
+	FILE *f = NULL;
 
+	if (fd < 0 || fstat(fd, &st)) {
+		perror(path);
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	/* A FIFO would block the read; /dev/null is "not a devicetree blob". */
+	if (S_ISFIFO(st.st_mode) || S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "mdread: %s is a %s, not a devicetree blob\n", path,
+			S_ISDIR(st.st_mode) ? "directory" : "pipe");
+		close(fd);
+		return -1;
+	}
+	f = fcntl(fd, F_SETFL, 0) ? NULL : fdopen(fd, "rb");
 	if (!f) {
 		perror(path);
+		close(fd);
 		return -1;
 	}
 	if (fseek(f, 0, SEEK_END) || (len = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) ||
@@ -678,8 +864,10 @@ static int open_sources(struct file_image *fi, struct source *src, unsigned int 
 	struct stat st;
 
 	for (i = 0; i < n; i++) {
-		src[i].fd = open(src[i].path, O_RDONLY);
-		if (src[i].fd < 0 || fstat(src[i].fd, &st)) {
+		/* Non-blocking: a FIFO must not hang the open (check_image refuses it). */
+		src[i].fd = open(src[i].path, O_RDONLY | O_NONBLOCK);
+		if (src[i].fd < 0 || fstat(src[i].fd, &st) ||
+		    fcntl(src[i].fd, F_SETFL, 0)) {
 			perror(src[i].path);
 			return EX_IO;
 		}
@@ -875,6 +1063,15 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return EX_USAGE;
 	}
+	if (o.elf && !strcmp(o.elf, "-") && o.list) {
+		fprintf(stderr, "mdread: --elf - and --list both write to standard output\n");
+		return EX_USAGE;
+	}
+	if (o.elf && elf_to_terminal(o.elf)) {
+		fprintf(stderr, "mdread: --elf %s is a terminal: redirect the output or name a file\n",
+			o.elf);
+		return EX_USAGE;
+	}
 	ret = open_sources(&im, src, nsrc, have_base ? &im.img.ram_base : NULL, &l, &w);
 	if (ret)
 		goto out_close;
@@ -913,9 +1110,15 @@ int main(int argc, char **argv)
 	if (im.progress)
 		progress(&im, 1);
 	free(w.regions);
+	name_set_free(&w.dumped);
 	free(kelf);
 	ret = ret >= 0 && ret < (int)(sizeof(exit_codes) / sizeof(*exit_codes)) ?
 	      exit_codes[ret] : EX_IO;
+	/* The listing is lost when standard output fails (a full disk). */
+	if (fflush(stdout) || ferror(stdout)) {
+		fprintf(stderr, "mdread: standard output: %s\n", strerror(errno));
+		ret = EX_IO;
+	}
 out_close:
 	for (i = 0; i < nsrc; i++)
 		if (src[i].fd >= 0)

@@ -36,13 +36,21 @@ void *map_file(const char *path, size_t *len)
 {
 	struct stat st;
 	void *p = NULL;
-	int fd = open(path, O_RDONLY);
+	/* Non-blocking: a FIFO must not hang the open. */
+	int fd = open(path, O_RDONLY | O_NONBLOCK);
 
 	*len = 1;
 	if (fd < 0 || fstat(fd, &st)) {
 		perror(path);
 		if (fd >= 0)
 			close(fd);
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		fprintf(stderr, "%s: %s, not a regular file\n", path,
+			S_ISDIR(st.st_mode) ? "a directory" :
+			S_ISFIFO(st.st_mode) ? "a pipe" : "a device or socket");
+		close(fd);
 		return NULL;
 	}
 	*len = st.st_size;
