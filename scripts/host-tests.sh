@@ -109,6 +109,13 @@ collector_outputs() {
 	else
 		not_ok "collector: --list > /dev/full gave exit $rc: $(cat "$d/full.err")"
 	fi
+	"$out/mdread" -q --image "$img" "$@" --elf /dev/full 2> "$d/elffull.err"
+	rc=$?
+	if [ "$rc" -eq 6 ] && grep -q 'cannot write /dev/full: No space left on device' "$d/elffull.err"; then
+		ok "collector: an ELF write error names the path and the errno, exit 6 (C2)"
+	else
+		not_ok "collector: --elf /dev/full gave exit $rc: $(cat "$d/elffull.err")"
+	fi
 	# Three regions whose file names meet: b, b again, b-1.
 	"$out/mkimage" -o "$d/names.img" -s 0x1000000 -r b,0x200000,0x100 \
 		-r b,0x201000,0x200 -r b-1,0x202000,0x300 || return

@@ -590,6 +590,10 @@ static int write_elf(const struct md_image *img, const struct walk_ctx *w,
 			path);
 		r = phys_elf_write(img, w->regions, w->nregions, o.f, err, sizeof(err));
 	}
+	/* A failed write: say where and why, not only "write error" (C2). */
+	if (r == MD_ERR_IO && ferror(o.f))
+		snprintf(err, sizeof(err), "cannot write %s: %s", path,
+			 strerror(errno ? errno : EIO));
 	r = elf_close(&o, path, r, err, sizeof(err));
 	if (r)
 		fprintf(stderr, "mdread: %s\n", err[0] ? err : "cannot write the ELF");
