@@ -116,6 +116,16 @@ collector_outputs() {
 	else
 		not_ok "collector: --elf /dev/full gave exit $rc: $(cat "$d/elffull.err")"
 	fi
+	echo previous > "$d/ix.elf"
+	"$out/mdread" -q --image "$img" --ram-base 0x80000000 --index-at 0x10000000,0x10000 \
+		--elf "$d/ix.elf" 2> "$d/ix.err"
+	rc=$?
+	if [ "$rc" -eq 5 ] && [ "$(cat "$d/ix.elf")" = previous ] &&
+	   grep -q 'no region collected: .* not written' "$d/ix.err"; then
+		ok "collector: an unreadable dump index writes no empty ELF over the previous one, exit 5 (N9)"
+	else
+		not_ok "collector: index outside RAM: exit $rc, ELF $(head -c 8 "$d/ix.elf" | od -An -c)"
+	fi
 	# Three regions whose file names meet: b, b again, b-1.
 	"$out/mkimage" -o "$d/names.img" -s 0x1000000 -r b,0x200000,0x100 \
 		-r b,0x201000,0x200 -r b-1,0x202000,0x300 || return

@@ -1106,7 +1106,13 @@ int main(int argc, char **argv)
 
 		ret = ret ? ret : r;
 	}
-	if (o.elf && (!ret || ret == MD_ERR_BADREGION || ret == MD_ERR_OVERLAP)) {
+	/*
+	 * An unreadable table or index collects nothing: an empty ELF over
+	 * the previous collection would only lose it (N9).
+	 */
+	if (o.elf && ret && !w.nregions)
+		fprintf(stderr, "mdread: no region collected: %s not written\n", o.elf);
+	else if (o.elf && (!ret || ret == MD_ERR_BADREGION || ret == MD_ERR_OVERLAP)) {
 		int r = write_elf(&im.img, &w, o.elf, kelf, kelf_len);
 
 		ret = r ? r : ret;
