@@ -334,6 +334,23 @@ collector_checks() {
 	else
 		not_ok "collector: memory files: exit $rc/$rc2/$rc3: $(cat "$out/two.err" "$out/core.err" "$out/hole.err")"
 	fi
+	# The same hole with --elf, with and without --list: the ELF is written
+	# with what was read and without the missing region (N2).
+	rm -f "$out/hole.elf" "$out/hole2.elf"
+	"$out/mdread" -q --image "$out/lo.bin@0x80000000" --image "$out/hi.bin@0x80800000" \
+		--smem 0x80000000,0x100000 --list --elf "$out/hole.elf" > /dev/null 2>"$out/hole.err"
+	rc=$?
+	"$out/mdread" -q --image "$out/lo.bin@0x80000000" --image "$out/hi.bin@0x80800000" \
+		--smem 0x80000000,0x100000 --elf "$out/hole2.elf" 2>"$out/hole2.err"
+	rc2=$?
+	if [ "$rc" -eq 4 ] && [ "$rc2" -eq 4 ] && cmp -s "$out/hole.elf" "$out/hole2.elf" &&
+	   readelf -S "$out/hole.elf" | grep >/dev/null -c ' two ' &&
+	   ! readelf -S "$out/hole.elf" | grep >/dev/null -c ' one ' &&
+	   grep -q 'region one at 0x80200000: in a hole' "$out/hole2.err"; then
+		ok "collector: with a hole, --elf (with or without --list) writes the rest and says what is missing, exit 4 (N2)"
+	else
+		not_ok "collector: hole with --elf: exit $rc/$rc2: $(cat "$out/hole.err" "$out/hole2.err")"
+	fi
 	rm -f "$img" "$mem" "$link" "$out/ok.elf" "$out/img.gz" "$out/lo.bin" "$out/hi.bin" "$out/img.core"
 }
 

@@ -289,6 +289,25 @@ static int same_input(const char *path, const struct walk_ctx *w)
 	return 0;
 }
 
+/*
+ * Whether the memory files hold [@addr, @addr + @size) whole: 0, -EFAULT
+ * for a hole between them, -ERANGE past the end of the last one.
+ */
+static int held(const struct md_image *img, uint64_t addr, uint64_t size)
+{
+	const struct file_image *fi = (const struct file_image *)img;
+	const struct seg *sg;
+	uint64_t end = addr + size;
+
+	while (addr < end) {
+		sg = find_seg(fi, addr);
+		if (!sg)
+			return addr >= fi->end ? -ERANGE : -EFAULT;
+		addr = sg->base + sg->size;
+	}
+	return 0;
+}
+
 static int on_region(const struct md_region *r, void *arg)
 {
 	struct walk_ctx *w = arg;
@@ -298,7 +317,21 @@ static int on_region(const struct md_region *r, void *arg)
 	char path[4096];
 	uint32_t crc = 0;
 	FILE *f = NULL;
+	int rd;
 
+	/*
+	 * Not in the memory given (a truncated image, a hole between files):
+	 * reported, left out, the rest collected; the ELF is written without
+	 * it (exit 4, "collected, incomplete").
+	 */
+	rd = held(w->img, r->addr, r->size);
+	if (rd) {
+		fprintf(stderr, "mdread: region %s at 0x%" PRIx64 ": %s; skipped\n", r->name,
+			r->addr, rd == -EFAULT ? "in a hole of the memory files" :
+			"the image ends early");
+		w->missing = 1;
+		return 0;
+	}
 	if (w->o->dir) {
 		char base[64], file[96];
 		unsigned int k;
@@ -348,7 +381,7 @@ static int on_region(const struct md_region *r, void *arg)
 	while (left && (w->o->list || f)) {
 		uint64_t n = left < sizeof(buf) ? left : sizeof(buf);
 
-		int rd = md_read_phys(w->img, addr, buf, n);
+		rd = md_read_phys(w->img, addr, buf, n);
 
 		if (rd) {
 			if (f)
@@ -1112,7 +1145,8 @@ int main(int argc, char **argv)
 	 */
 	if (o.elf && ret && !w.nregions)
 		fprintf(stderr, "mdread: no region collected: %s not written\n", o.elf);
-	else if (o.elf && (!ret || ret == MD_ERR_BADREGION || ret == MD_ERR_OVERLAP)) {
+	else if (o.elf && (!ret || ret == MD_ERR_BADREGION || ret == MD_ERR_OVERLAP ||
+			   ret == MD_ERR_TRUNC)) {
 		int r = write_elf(&im.img, &w, o.elf, kelf, kelf_len);
 
 		ret = r ? r : ret;
