@@ -334,6 +334,19 @@ collector_checks() {
 	else
 		not_ok "collector: memory files: exit $rc/$rc2/$rc3: $(cat "$out/two.err" "$out/core.err" "$out/hole.err")"
 	fi
+	# Memory given twice (a wrong @ADDR): refused, whichever order (N7).
+	"$out/mdread" -q --image "$mem@0x80000000" --image "$out/hi.bin@0x80800000" \
+		--smem 0x80000000,0x100000 --list > /dev/null 2>"$out/ovf.err"
+	rc=$?
+	"$out/mdread" -q --image "$out/hi.bin@0x80800000" --image "$mem@0x80000000" \
+		--smem 0x80000000,0x100000 --list > /dev/null 2>>"$out/ovf.err"
+	rc2=$?
+	if [ "$rc" -eq 2 ] && [ "$rc2" -eq 2 ] &&
+	   [ "$(grep -c 'both hold 0x80800000: overlapping memory files' "$out/ovf.err")" -eq 2 ]; then
+		ok "collector: overlapping memory files are refused with both names, in either order (N7)"
+	else
+		not_ok "collector: overlapping memory files: exit $rc/$rc2: $(cat "$out/ovf.err")"
+	fi
 	# The same hole with --elf, with and without --list: the ELF is written
 	# with what was read and without the missing region (N2).
 	rm -f "$out/hole.elf" "$out/hole2.elf"

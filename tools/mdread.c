@@ -92,14 +92,28 @@ struct opts {
 };
 
 /* The segment holding @phys, or NULL (a hole). */
+/* The segment holding @phys: a binary search, the segments being sorted and disjoint. */
 static const struct seg *find_seg(const struct file_image *fi, uint64_t phys)
 {
-	unsigned int i;
+	unsigned int lo = 0, hi = fi->nseg, mid;
 
-	for (i = 0; i < fi->nseg; i++)
-		if (phys >= fi->seg[i].base && phys - fi->seg[i].base < fi->seg[i].size)
-			return &fi->seg[i];
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (fi->seg[mid].base <= phys)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo && phys - fi->seg[lo - 1].base < fi->seg[lo - 1].size)
+		return &fi->seg[lo - 1];
 	return NULL;
+}
+
+static int seg_cmp(const void *a, const void *b)
+{
+	const struct seg *x = a, *y = b;
+
+	return x->base < y->base ? -1 : x->base > y->base;
 }
 
 static int file_read(void *ctx, uint64_t phys, void *buf, uint64_t len)
@@ -890,6 +904,17 @@ static int add_elf(struct file_image *fi, const struct source *sr, uint64_t fsiz
  * region inside RAM but in no file is reported as missing (a truncated
  * image, or a hole), one outside RAM as outside.  Returns 0 or an exit code.
  */
+/* The file a segment comes from, for messages. */
+static const char *seg_file(const struct source *src, unsigned int n, int fd)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (src[i].fd == fd)
+			return src[i].path;
+	return "?";
+}
+
 static int open_sources(struct file_image *fi, struct source *src, unsigned int n,
 			const uint64_t *ram_base, const struct fdt_layout *l,
 			struct walk_ctx *w)
@@ -933,6 +958,19 @@ static int open_sources(struct file_image *fi, struct source *src, unsigned int 
 	}
 	if (!fi->nseg) {
 		fprintf(stderr, "mdread: no memory in the files given\n");
+		return EX_USAGE;
+	}
+	/*
+	 * Sorted, for find_seg().  Memory given twice would make the bytes
+	 * read depend on the order of the files (a wrong @ADDR): refused.
+	 */
+	qsort(fi->seg, fi->nseg, sizeof(*fi->seg), seg_cmp);
+	for (k = 1; k < fi->nseg; k++) {
+		if (fi->seg[k].base - fi->seg[k - 1].base >= fi->seg[k - 1].size)
+			continue;
+		fprintf(stderr, "mdread: %s and %s both hold 0x%" PRIx64 ": overlapping memory files (a wrong @ADDR?)\n",
+			seg_file(src, n, fi->seg[k - 1].fd), seg_file(src, n, fi->seg[k].fd),
+			fi->seg[k].base);
 		return EX_USAGE;
 	}
 	for (k = 0; k < fi->nseg; k++) {
