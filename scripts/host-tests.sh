@@ -334,6 +334,19 @@ collector_checks() {
 	else
 		not_ok "collector: memory files: exit $rc/$rc2/$rc3: $(cat "$out/two.err" "$out/core.err" "$out/hole.err")"
 	fi
+	# Raw memory that happens to start with gzip's or bzip2's magic (C5).
+	cp "$mem" "$out/magic.img"
+	printf '\037\213\000\000' | dd of="$out/magic.img" conv=notrunc status=none
+	"$out/mdread" -q --image "$out/magic.img" "${args[@]}" --list > "$out/magic.list" 2>"$out/magic.err"
+	rc=$?
+	printf 'BZhx' | dd of="$out/magic.img" conv=notrunc status=none
+	"$out/mdread" -q --image "$out/magic.img" "${args[@]}" --list > /dev/null 2>>"$out/magic.err"
+	rc2=$?
+	if [ "$rc" -eq 0 ] && [ "$rc2" -eq 0 ] && cmp -s "$out/magic.list" "$out/one.list"; then
+		ok "collector: raw memory starting with 1f 8b 00 or BZhx is read, not refused as compressed (C5)"
+	else
+		not_ok "collector: gzip-like raw image: exit $rc/$rc2: $(cat "$out/magic.err")"
+	fi
 	# Memory given twice (a wrong @ADDR): refused, whichever order (N7).
 	"$out/mdread" -q --image "$mem@0x80000000" --image "$out/hi.bin@0x80800000" \
 		--smem 0x80000000,0x100000 --list > /dev/null 2>"$out/ovf.err"

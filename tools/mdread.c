@@ -251,8 +251,14 @@ static void on_subsystem(unsigned int ss, uint32_t count, uint64_t table,
  */
 static int check_image(const char *path, int fd, const struct stat *st)
 {
+	/*
+	 * Whole headers where the magic is short, so that raw memory that
+	 * happens to start with 1f 8b is not taken for gzip (C5): gzip's
+	 * method byte is 8 (deflate) and its reserved flag bits are clear;
+	 * bzip2's block size is a digit 1-9.
+	 */
 	static const struct { const char *magic; size_t len; const char *what; } z[] = {
-		{ "\x1f\x8b", 2, "gzip" },
+		{ "\x1f\x8b\x08", 3, "gzip" },
 		{ "\xfd" "7zXZ", 6, "xz" },
 		{ "\x28\xb5\x2f\xfd", 4, "zstd" },
 		{ "BZh", 3, "bzip2" },
@@ -275,7 +281,9 @@ static int check_image(const char *path, int fd, const struct stat *st)
 		return EX_IO;
 	}
 	for (i = 0; i < sizeof(z) / sizeof(*z); i++) {
-		if (!memcmp(head, z[i].magic, z[i].len)) {
+		if (!memcmp(head, z[i].magic, z[i].len) &&
+		    (i != 0 || !(head[3] & 0xe0)) &&
+		    (i != 3 || (head[3] >= '1' && head[3] <= '9'))) {
 			fprintf(stderr, "mdread: %s looks %s-compressed: decompress it first\n",
 				path, z[i].what);
 			return EX_USAGE;
