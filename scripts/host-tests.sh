@@ -232,7 +232,7 @@ collector_checks() {
 	fi
 	# Never destroy the input: an output that is the image (directly or
 	# through a link) is refused and the image stays as it was.
-	local sum rc2 rc3 link=$out/link.img
+	local sum rc2 rc3 rc4 link=$out/link.img
 	sum=$(sha256sum < "$img")
 	"$out/mdread" -q --image "$img" "${args[@]}" --elf "$img" 2>"$out/same.err"
 	rc=$?
@@ -291,10 +291,13 @@ collector_checks() {
 	rc2=$?
 	"$out/mdread" -q --image /dev/stdin "${args[@]}" --list < <(cat "$img") 2>>"$out/kind.err" >/dev/null
 	rc3=$?
-	if [ "$rc" -eq 2 ] && [ "$rc2" -eq 2 ] && [ "$rc3" -eq 2 ] &&
+	"$out/mdread" -q --image /dev/zero "${args[@]}" --list 2>>"$out/kind.err" >/dev/null
+	rc4=$?
+	if [ "$rc" -eq 2 ] && [ "$rc2" -eq 2 ] && [ "$rc3" -eq 2 ] && [ "$rc4" -eq 2 ] &&
 	   grep -q 'is a directory' "$out/kind.err" && grep -q 'gzip-compressed' "$out/kind.err" &&
-	   grep -q 'must be seekable' "$out/kind.err"; then
-		ok "collector: a directory, a gzip file and a pipe are refused with a message each (exit 2)"
+	   grep -q 'is a pipe, not a regular file: the RAM image must be seekable' "$out/kind.err" &&
+	   grep -q '/dev/zero is a character device' "$out/kind.err"; then
+		ok "collector: a directory, a gzip file, a pipe and a character device are refused with a message each saying which (exit 2, C6)"
 	else
 		not_ok "collector: odd inputs: $(cat "$out/kind.err")"
 	fi

@@ -272,8 +272,9 @@ static int check_image(const char *path, int fd, const struct stat *st)
 		return EX_USAGE;
 	}
 	if (!S_ISREG(st->st_mode) && !S_ISBLK(st->st_mode)) {
-		fprintf(stderr, "mdread: %s is not a regular file (a pipe?): the RAM image must be seekable\n",
-			path);
+		fprintf(stderr, "mdread: %s is %s, not a regular file: the RAM image must be seekable\n",
+			path, S_ISFIFO(st->st_mode) ? "a pipe" : S_ISCHR(st->st_mode) ?
+			"a character device" : "a socket");
 		return EX_USAGE;
 	}
 	if (pread(fd, head, sizeof(head), 0) < 0) {
