@@ -122,6 +122,11 @@ static void inflated(FILE *out, const uint8_t *p, size_t len)
 	ret = inflate(&zs, Z_FINISH);
 	if (ret == Z_STREAM_END || (ret == Z_BUF_ERROR && zs.total_out)) {
 		text(out, dst, zs.total_out);
+		/* What did inflate is shown, and said to be partial (N10). */
+		if (ret != Z_STREAM_END)
+			fprintf(out, zs.avail_out ?
+				"(compressed record incomplete: the stream ends early; the text above is partial)\n" :
+				"(compressed record cut at 4 MiB of text)\n");
 	} else {
 		fprintf(out, "(compressed record does not inflate: %s)\n",
 			zs.msg ? zs.msg : "corrupt data");

@@ -635,6 +635,21 @@ static void test_ro_compressed(void **state)
 	free(out);
 	kcore_close(&c);
 	free(file);
+	/* A stream cut short: the text it gives, said to be partial. */
+	memset(mem, 0, sizeof(mem));
+	zone_hdr(mem, 0x43474244, sizeof(hdr) - 1 + n - 4, sizeof(hdr) - 1 + n - 4);
+	memcpy(mem + 12, hdr, sizeof(hdr) - 1);
+	memcpy(mem + 12 + sizeof(hdr) - 1, packed, n - 4);
+	file = phys_core(mem, sizeof(mem), 0x1000, &flen);
+	assert_int_equal(kcore_open(&c, file, flen, err, sizeof(err)), 0);
+	f = open_memstream(&out, &olen);
+	ro_print(&c, z, 1, f);
+	fclose(f);
+	assert_non_null(strstr(out, "Kernel panic"));
+	assert_non_null(strstr(out, "compressed record incomplete"));
+	free(out);
+	kcore_close(&c);
+	free(file);
 }
 
 static void test_ro_print(void **state)
