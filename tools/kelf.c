@@ -15,18 +15,61 @@
 
 #define KELF_MAX_SIZE	(64u << 20)
 
-static int covered_by(const struct md_region *c, unsigned int n, uint64_t pa,
-		      uint64_t size)
-{
-	unsigned int i;
+/* The dumped memory as sorted, merged ranges [lo, hi): O(n log n) once. */
+struct span {
+	uint64_t lo, hi;
+};
 
-	if (!c)
-		return 1;
-	for (i = 0; i < n; i++)
-		if (pa >= c[i].addr && pa - c[i].addr <= c[i].size &&
-		    size <= c[i].size - (pa - c[i].addr))
-			return 1;
-	return 0;
+static int span_cmp(const void *a, const void *b)
+{
+	const struct span *x = a, *y = b;
+
+	return x->lo < y->lo ? -1 : x->lo > y->lo;
+}
+
+static struct span *spans_of(const struct md_region *c, unsigned int n,
+			     unsigned int *ns)
+{
+	struct span *s = malloc((n ? n : 1) * sizeof(*s));
+	unsigned int i, k = 0;
+
+	if (!s)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		if (!c[i].size)
+			continue;
+		s[k].lo = c[i].addr;
+		/* The regions were checked against RAM: no wrap. */
+		s[k++].hi = c[i].addr + c[i].size;
+	}
+	qsort(s, k, sizeof(*s), span_cmp);
+	for (i = 0, n = 0; i < k; i++) {
+		if (n && s[i].lo <= s[n - 1].hi) {
+			if (s[i].hi > s[n - 1].hi)
+				s[n - 1].hi = s[i].hi;
+		} else {
+			s[n++] = s[i];
+		}
+	}
+	*ns = n;
+	return s;
+}
+
+/* Whether [@pa, @pa + @size) lies in one span: a binary search. */
+static int in_spans(const struct span *s, unsigned int ns, uint64_t pa,
+		    uint64_t size)
+{
+	unsigned int lo = 0, hi = ns, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (s[mid].lo <= pa)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo && pa - s[lo - 1].lo <= s[lo - 1].hi - s[lo - 1].lo &&
+	       size <= s[lo - 1].hi - pa;
 }
 
 /*
@@ -141,12 +184,20 @@ int kelf_write_buf(const struct md_image *img, const uint8_t *k,
 	Elf64_Phdr *ph = NULL, *oph = NULL, note;
 	Elf64_Shdr sh0;
 	uint64_t off, notes_len, phnum, xnum;
-	unsigned int i, n = 0;
+	unsigned int i, n = 0, nspans = 0;
+	struct span *spans = NULL;
 	int ret;
 
 	ret = kelf_phdrs(k, kelf_size, &ph, &phnum, err, errlen);
 	if (ret)
 		return ret;
+	if (covered) {
+		spans = spans_of(covered, ncovered, &nspans);
+		if (!spans) {
+			free(ph);
+			return MD_ERR_IO;
+		}
+	}
 	ret = MD_ERR_BADKELF;
 	memcpy(&eh, k, sizeof(eh));
 	oph = (Elf64_Phdr *)malloc(phnum * sizeof(*oph));
@@ -166,7 +217,7 @@ int kelf_write_buf(const struct md_image *img, const uint8_t *k,
 	for (i = 1; i < phnum; i++) {
 		if (ph[i].p_type != PT_LOAD || !ph[i].p_filesz)
 			continue;
-		if (!covered_by(covered, ncovered, ph[i].p_paddr, ph[i].p_filesz) ||
+		if ((spans && !in_spans(spans, nspans, ph[i].p_paddr, ph[i].p_filesz)) ||
 		    ph[i].p_paddr < img->ram_base ||
 		    ph[i].p_paddr - img->ram_base > img->ram_size ||
 		    ph[i].p_filesz > img->ram_size - (ph[i].p_paddr - img->ram_base)) {
@@ -179,16 +230,17 @@ int kelf_write_buf(const struct md_image *img, const uint8_t *k,
 	}
 	/*
 	 * The output is bounded by the input: loads may overlap a little, but
-	 * an index asking for far more bytes than the regions dumped (the same
-	 * region listed over and over) is refused, not written.
+	 * an index asking for far more bytes than the union of the regions
+	 * dumped (the same region listed over and over, by the table or by
+	 * the index) is refused, not written.
 	 */
 	if (covered) {
 		uint64_t want = 0, have = 0;
 
 		for (i = 1; i <= n; i++)
 			want += oph[i].p_filesz;
-		for (i = 0; i < ncovered; i++)
-			have += covered[i].size;
+		for (i = 0; i < nspans; i++)
+			have += spans[i].hi - spans[i].lo;
 		if (want > 2 * have + (64u << 10)) {
 			seterr(err, errlen, "KELF index asks for %" PRIu64 " bytes of loads from %" PRIu64
 			       " bytes of dumped regions", want, have);
@@ -240,6 +292,7 @@ int kelf_write_buf(const struct md_image *img, const uint8_t *k,
 	}
 	ret = MD_OK;
 out:
+	free(spans);
 	free(ph);
 	free(oph);
 	return ret;
