@@ -126,6 +126,21 @@ collector_outputs() {
 	else
 		not_ok "collector: index outside RAM: exit $rc, ELF $(head -c 8 "$d/ix.elf" | od -An -c)"
 	fi
+	"$out/mdread" -q --image "$img" --ram-base -1 --smem 0x80000000,0x100000 --list \
+		> /dev/null 2>&1
+	rc=$?
+	"$out/mdread" -q --image "$img@-0x1000" --smem 0x80000000,0x100000 --list > /dev/null 2>&1
+	rc2=$?
+	"$out/kdmesg" --tail -1 "$img" > /dev/null 2>&1
+	rc3=$?
+	"$out/kdmesg" "$d" > /dev/null 2> "$d/kdir.err"
+	rc4=$?
+	if [ "$rc" -eq 2 ] && [ "$rc2" -ne 0 ] && [ "$rc3" -eq 2 ] && [ "$rc4" -ne 0 ] &&
+	   grep -q 'a directory, not a regular file' "$d/kdir.err"; then
+		ok "collector: negative numbers are refused (--ram-base -1, FILE@-ADDR, --tail -1), a directory is named as one (C12, C13)"
+	else
+		not_ok "collector: negative numbers: exit $rc/$rc2/$rc3; directory: $rc4 $(cat "$d/kdir.err")"
+	fi
 	# Three regions whose file names meet: b, b again, b-1.
 	"$out/mkimage" -o "$d/names.img" -s 0x1000000 -r b,0x200000,0x100 \
 		-r b,0x201000,0x200 -r b-1,0x202000,0x300 || return

@@ -46,7 +46,8 @@ int main(int argc, char **argv)
 		case 't':
 			errno = 0;
 			tail = strtoul(optarg, &end, 0);
-			if (errno || *end || !*optarg) {
+			/* strtoul() takes "-1" as ULONG_MAX: a sign is refused. */
+			if (errno || *end || !*optarg || strchr(optarg, '-')) {
 				usage(stderr);
 				return 2;
 			}

@@ -812,11 +812,12 @@ static int bad_arg(const char *opt, const char *val, const char *want)
 	return EX_USAGE;
 }
 
+/* strtoull() takes "-1" as 2^64 - 1: a sign is refused (C13). */
 static int parse_u64(const char *s, uint64_t *v, char **end)
 {
 	errno = 0;
 	*v = strtoull(s, end, 0);
-	return errno || *end == s;
+	return errno || *end == s || strchr(s, '-') != NULL;
 }
 
 /* A memory file: FILE, or FILE@ADDR for a raw file at a physical base. */
