@@ -132,10 +132,8 @@ int dix_read(const struct md_image *img, uint64_t base, uint64_t size,
 		return MD_ERR_IO;
 	rd = md_read_phys(img, base, buf, len);
 	if (rd) {
-		seterr(err, errlen, "dump index at 0x%" PRIx64 ": %s", base,
-		       rd == -ERANGE ? "outside RAM" : "not in the memory given");
 		free(buf);
-		return rd == -ERANGE ? MD_ERR_BADREGION : MD_ERR_TRUNC;
+		return md_read_fail(rd, "the dump index", base, err, errlen);
 	}
 	ret = dix_parse(buf, size, ix, err, errlen);
 	free(buf);
@@ -165,12 +163,9 @@ int dix_read(const struct md_image *img, uint64_t base, uint64_t size,
 	for (i = 0; i < ix->nr_runs; i++) {
 		rd = md_read_phys(img, ix->runs[i].phys, *kelf + off, ix->runs[i].size);
 		if (rd) {
-			seterr(err, errlen, "KELF run at 0x%" PRIx64 "+0x%" PRIx64 ": %s",
-			       ix->runs[i].phys, ix->runs[i].size,
-			       rd == -ERANGE ? "outside RAM" : "not in the memory given");
 			free(*kelf);
 			*kelf = NULL;
-			return rd == -ERANGE ? MD_ERR_BADREGION : MD_ERR_TRUNC;
+			return md_read_fail(rd, "a KELF run", ix->runs[i].phys, err, errlen);
 		}
 		off += ix->runs[i].size;
 	}

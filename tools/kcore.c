@@ -129,13 +129,25 @@ int kcore_open(struct kcore *c, const uint8_t *buf, size_t len, char *err,
 		seterr(err, errlen, "program headers outside the file");
 		return -1;
 	}
-	c->loads = calloc(eh.e_phnum ? eh.e_phnum : 1, sizeof(*c->loads));
+	/* A load and its zero-filled tail (p_memsz beyond p_filesz) each. */
+	c->loads = calloc(eh.e_phnum ? 2 * eh.e_phnum : 1, sizeof(*c->loads));
 	if (!c->loads) {
 		seterr(err, errlen, "out of memory");
 		return -1;
 	}
 	for (i = 0; i < eh.e_phnum; i++) {
 		memcpy(&ph, buf + eh.e_phoff + i * sizeof(ph), sizeof(ph));
+		if (ph.p_type == PT_LOAD && ph.p_offset <= len &&
+		    ph.p_filesz > len - ph.p_offset) {
+			/* A truncated core: what the file holds of the load. */
+			if (!c->truncated)
+				msg("kcore: the core is truncated: a load at 0x%" PRIx64
+				    " holds %" PRIu64 " of its %" PRIu64 " bytes\n",
+				    (uint64_t)ph.p_paddr, (uint64_t)(len - ph.p_offset),
+				    (uint64_t)ph.p_filesz);
+			c->truncated = 1;
+			ph.p_memsz = ph.p_filesz = len - ph.p_offset;
+		}
 		if (ph.p_offset > len || ph.p_filesz > len - ph.p_offset)
 			continue;	/* not in the file: unreadable */
 		if (ph.p_type == PT_LOAD && ph.p_filesz) {
@@ -143,6 +155,17 @@ int kcore_open(struct kcore *c, const uint8_t *buf, size_t len, char *err,
 			c->loads[c->nloads].paddr = ph.p_paddr;
 			c->loads[c->nloads].offset = ph.p_offset;
 			c->loads[c->nloads++].size = ph.p_filesz;
+		}
+		/*
+		 * Bytes of p_memsz past p_filesz are zeros (makedumpfile's
+		 * excluded zero pages), as gdb and crash read them.
+		 */
+		if (ph.p_type == PT_LOAD && ph.p_memsz > ph.p_filesz &&
+		    ph.p_vaddr + ph.p_memsz > ph.p_vaddr && ph.p_paddr + ph.p_memsz > ph.p_paddr) {
+			c->loads[c->nloads].vaddr = ph.p_vaddr + ph.p_filesz;
+			c->loads[c->nloads].paddr = ph.p_paddr + ph.p_filesz;
+			c->loads[c->nloads].zero = 1;
+			c->loads[c->nloads++].size = ph.p_memsz - ph.p_filesz;
 		} else if (ph.p_type == PT_NOTE && !c->vmcoreinfo) {
 			const uint8_t *p = buf + ph.p_offset;
 			const uint8_t *end = p + ph.p_filesz;
@@ -205,7 +228,10 @@ static int read_by(const struct kcore *c, int phys, uint64_t addr, void *dst,
 			return -1;
 		in = addr - load_start(l, phys);
 		k = l->size - in < n ? l->size - in : n;
-		memcpy(d, c->buf + l->offset + in, k);
+		if (l->zero)
+			memset(d, 0, k);
+		else
+			memcpy(d, c->buf + l->offset + in, k);
 		d += k;
 		addr += k;
 		n -= k;

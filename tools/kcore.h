@@ -14,6 +14,7 @@
 
 struct kcore_load {
 	uint64_t vaddr, paddr, offset, size;
+	int zero;	/* [p_filesz, p_memsz) of a load: reads as zeros */
 };
 
 struct kcore {
@@ -26,6 +27,7 @@ struct kcore {
 	unsigned int *order[2], *reach[2];
 	const char *vmcoreinfo;		/* not NUL-terminated */
 	size_t vmcoreinfo_len;
+	int truncated;			/* a load runs past the end of the file */
 };
 
 /* Parse the ELF core in @buf; 0, or -1 with a message in @err. */

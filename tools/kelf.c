@@ -55,8 +55,11 @@ static struct span *spans_of(const struct md_region *c, unsigned int n,
 	return s;
 }
 
-/* Whether [@pa, @pa + @size) lies in one span: a binary search. */
-static int in_spans(const struct span *s, unsigned int ns, uint64_t pa,
+/*
+ * The span [@pa, @pa + @size) lies in (a binary search), or -1.  The spans
+ * being merged, a range lies in at most one.
+ */
+static long span_of(const struct span *s, unsigned int ns, uint64_t pa,
 		    uint64_t size)
 {
 	unsigned int lo = 0, hi = ns, mid;
@@ -68,8 +71,16 @@ static int in_spans(const struct span *s, unsigned int ns, uint64_t pa,
 		else
 			hi = mid;
 	}
-	return lo && pa - s[lo - 1].lo <= s[lo - 1].hi - s[lo - 1].lo &&
-	       size <= s[lo - 1].hi - pa;
+	if (lo && pa - s[lo - 1].lo <= s[lo - 1].hi - s[lo - 1].lo &&
+	    size <= s[lo - 1].hi - pa)
+		return lo - 1;
+	return -1;
+}
+
+static int in_spans(const struct span *s, unsigned int ns, uint64_t pa,
+		    uint64_t size)
+{
+	return span_of(s, ns, pa, size) >= 0;
 }
 
 /*
@@ -93,16 +104,22 @@ static int put_bytes(FILE *out, const uint8_t *buf, uint64_t n)
 	return fwrite(buf, 1, n, out) == n ? 0 : MD_ERR_IO;
 }
 
+/*
+ * Copy [@pa, @pa + @size) to @out.  A failed read is said in @err with its
+ * cause (@what names the bytes): a file that shrank, a read error.
+ */
 static int copy_out(const struct md_image *img, uint64_t pa, uint64_t size,
-		    FILE *out)
+		    FILE *out, const char *what, char *err, size_t errlen)
 {
 	static uint8_t buf[1 << 20];
+	int rd;
 
 	while (size) {
 		uint64_t n = size < sizeof(buf) ? size : sizeof(buf);
 
-		if (md_read_phys(img, pa, buf, n))
-			return MD_ERR_TRUNC;
+		rd = md_read_phys(img, pa, buf, n);
+		if (rd)
+			return md_read_fail(rd, what, pa, err, errlen);
 		if (put_bytes(out, buf, n))
 			return MD_ERR_IO;
 		pa += n;
@@ -164,10 +181,14 @@ int kelf_write(const struct md_image *img, uint64_t kelf_addr,
 		return MD_ERR_BADKELF;
 	}
 	k = malloc(kelf_size);
-	if (!k || md_read_phys(img, kelf_addr, k, kelf_size)) {
-		seterr(err, errlen, "cannot read the KELF region");
+	if (!k) {
+		seterr(err, errlen, "out of memory");
+		return MD_ERR_IO;
+	}
+	ret = md_read_phys(img, kelf_addr, k, kelf_size);
+	if (ret) {
 		free(k);
-		return k ? MD_ERR_TRUNC : MD_ERR_IO;
+		return md_read_fail(ret, "the KELF region", kelf_addr, err, errlen);
 	}
 	ret = kelf_write_buf(img, k, kelf_size, covered, ncovered, out, verbose,
 			     err, errlen);
@@ -221,9 +242,8 @@ int kelf_write_buf(const struct md_image *img, const uint8_t *k,
 		    ph[i].p_paddr < img->ram_base ||
 		    ph[i].p_paddr - img->ram_base > img->ram_size ||
 		    ph[i].p_filesz > img->ram_size - (ph[i].p_paddr - img->ram_base)) {
-			fprintf(stderr, "kelf: segment at 0x%" PRIx64 "+0x%" PRIx64
-				" was not dumped; left out\n", (uint64_t)ph[i].p_paddr,
-				(uint64_t)ph[i].p_filesz);
+			msg("kelf: segment at 0x%" PRIx64 "+0x%" PRIx64 " was not dumped; left out\n",
+			    (uint64_t)ph[i].p_paddr, (uint64_t)ph[i].p_filesz);
 			continue;
 		}
 		oph[1 + n++] = ph[i];
@@ -286,7 +306,8 @@ int kelf_write_buf(const struct md_image *img, const uint8_t *k,
 		goto out;
 	}
 	for (i = 1; i <= n; i++) {
-		ret = copy_out(img, oph[i].p_paddr, oph[i].p_filesz, out);
+		ret = copy_out(img, oph[i].p_paddr, oph[i].p_filesz, out, "a KELF load",
+			       err, errlen);
 		if (ret)
 			goto out;
 	}
@@ -311,16 +332,23 @@ static int put(const void *p, size_t len, FILE *out)
 	return fwrite(p, 1, len, out) == len ? 0 : MD_ERR_IO;
 }
 
+/*
+ * One PT_LOAD per span of the regions' union, so that regions listed twice
+ * or overlapping are written once: the output is bounded by the memory
+ * dumped, whatever the table repeats (audit N3).  Each region's section
+ * points into the load holding it.
+ */
 int phys_elf_write(const struct md_image *img, const struct md_region *regions,
 		   unsigned int n, FILE *out, char *err, size_t errlen)
 {
-	uint64_t data_off = sizeof(Elf64_Ehdr) + (uint64_t)n * sizeof(Elf64_Phdr);
-	uint64_t off, strtab_off, strtab_len = 1, name_off;
+	uint64_t data_off, off, strtab_off, strtab_len = 1, name_off, *soff = NULL;
+	unsigned int i, ns = 0;
+	struct span *s = NULL;
 	Elf64_Ehdr eh = { 0 };
 	Elf64_Phdr ph;
 	Elf64_Shdr sh;
 	char name[32];
-	unsigned int i;
+	long j;
 	int ret = 0;
 
 	/* Null section, one per region, .shstrtab: they must fit e_shnum. */
@@ -329,12 +357,23 @@ int phys_elf_write(const struct md_image *img, const struct md_region *regions,
 		       n, SHN_LORESERVE - 3);
 		return MD_ERR_BADREGION;
 	}
+	s = spans_of(regions, n, &ns);
+	soff = malloc((ns ? ns : 1) * sizeof(*soff));
+	if (!s || !soff) {
+		seterr(err, errlen, "out of memory");
+		ret = MD_ERR_IO;
+		goto out;
+	}
+	data_off = sizeof(Elf64_Ehdr) + (uint64_t)ns * sizeof(Elf64_Phdr);
+	off = data_off;
+	for (i = 0; i < ns; i++) {
+		soff[i] = off;
+		off += s[i].hi - s[i].lo;
+	}
+	strtab_off = off;
 	for (i = 0; i < n; i++)
 		strtab_len += section_name(&regions[i], name, sizeof(name)) + 1;
 	strtab_len += sizeof(".shstrtab");
-	strtab_off = data_off;
-	for (i = 0; i < n; i++)
-		strtab_off += regions[i].size;
 
 	memcpy(eh.e_ident, ELFMAG, SELFMAG);
 	eh.e_ident[EI_CLASS] = ELFCLASS64;
@@ -344,33 +383,30 @@ int phys_elf_write(const struct md_image *img, const struct md_region *regions,
 	eh.e_machine = EM_NONE;		/* nothing in the dump says which */
 	eh.e_version = EV_CURRENT;
 	eh.e_ehsize = sizeof(eh);
-	eh.e_phoff = n ? sizeof(eh) : 0;
+	eh.e_phoff = ns ? sizeof(eh) : 0;
 	eh.e_phentsize = sizeof(ph);
-	eh.e_phnum = n;
+	eh.e_phnum = ns;
 	eh.e_shoff = (strtab_off + strtab_len + 7) & ~7ull;
 	eh.e_shentsize = sizeof(sh);
 	eh.e_shnum = n + 2;
 	eh.e_shstrndx = n + 1;
 	ret = put(&eh, sizeof(eh), out);
 
-	off = data_off;
-	for (i = 0; i < n && !ret; i++) {
+	for (i = 0; i < ns && !ret; i++) {
 		memset(&ph, 0, sizeof(ph));
 		ph.p_type = PT_LOAD;
 		ph.p_flags = PF_R;
-		ph.p_offset = off;
-		ph.p_paddr = regions[i].addr;
-		ph.p_filesz = regions[i].size;
-		ph.p_memsz = regions[i].size;
-		off += regions[i].size;
+		ph.p_offset = soff[i];
+		ph.p_paddr = s[i].lo;
+		ph.p_filesz = s[i].hi - s[i].lo;
+		ph.p_memsz = ph.p_filesz;
 		ret = put(&ph, sizeof(ph), out);
 	}
-	for (i = 0; i < n && !ret; i++) {
-		ret = copy_out(img, regions[i].addr, regions[i].size, out);
-		if (ret == MD_ERR_TRUNC) {
-			seterr(err, errlen, "region %s: image ends early", regions[i].name);
-			return ret;
-		}
+	for (i = 0; i < ns && !ret; i++) {
+		ret = copy_out(img, s[i].lo, s[i].hi - s[i].lo, out, "dumped memory", err,
+			       errlen);
+		if (ret)
+			goto out;
 	}
 	/* .shstrtab: "", each region's name, ".shstrtab", padding */
 	if (!ret)
@@ -387,7 +423,6 @@ int phys_elf_write(const struct md_image *img, const struct md_region *regions,
 	memset(&sh, 0, sizeof(sh));
 	if (!ret)
 		ret = put(&sh, sizeof(sh), out);
-	off = data_off;
 	name_off = 1;
 	for (i = 0; i < n && !ret; i++) {
 		memset(&sh, 0, sizeof(sh));
@@ -395,11 +430,11 @@ int phys_elf_write(const struct md_image *img, const struct md_region *regions,
 		sh.sh_type = SHT_PROGBITS;
 		sh.sh_flags = SHF_ALLOC;
 		sh.sh_addr = regions[i].addr;
-		sh.sh_offset = off;
-		sh.sh_size = regions[i].size;
+		j = regions[i].size ? span_of(s, ns, regions[i].addr, regions[i].size) : -1;
+		sh.sh_offset = j >= 0 ? soff[j] + (regions[i].addr - s[j].lo) : data_off;
+		sh.sh_size = j >= 0 ? regions[i].size : 0;
 		sh.sh_addralign = 1;
 		name_off += section_name(&regions[i], name, sizeof(name)) + 1;
-		off += regions[i].size;
 		ret = put(&sh, sizeof(sh), out);
 	}
 	memset(&sh, 0, sizeof(sh));
@@ -412,5 +447,8 @@ int phys_elf_write(const struct md_image *img, const struct md_region *regions,
 		ret = put(&sh, sizeof(sh), out);
 	if (ret)
 		seterr(err, errlen, "write error");
+out:
+	free(soff);
+	free(s);
 	return ret;
 }

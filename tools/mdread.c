@@ -27,6 +27,7 @@
 #include "fdt.h"
 #include "kelf.h"
 #include "minidump.h"
+#include "util.h"
 
 /* Exit codes */
 #define EX_USAGE	2
@@ -48,6 +49,14 @@ static const int exit_codes[] = {
 };
 
 #define MAX_SOURCES	16
+/*
+ * Regions collected at most: what an ELF holds without extended section
+ * numbering (a section per region, the null one and .shstrtab).  Real
+ * tables hold 201 (Qualcomm's APSS table) to 1024 (qdl) entries; a table
+ * claiming more is corrupt, and the rest is reported, not collected, so
+ * memory stays bounded (audit H5, C11).
+ */
+#define MAX_REGIONS	(SHN_LORESERVE - 3)
 #define MAX_SEGS	4096
 
 /* A stretch of physical memory held in a file. */
@@ -55,6 +64,7 @@ struct seg {
 	uint64_t base, size;	/* physical */
 	uint64_t off;		/* in the file */
 	int fd;
+	int zero;		/* not in the file: zeros (p_memsz past p_filesz) */
 };
 
 /*
@@ -72,6 +82,17 @@ struct file_image {
 	struct timespec last;	/* last progress line */
 };
 
+/* The image whose progress line is on the terminal, not ended yet. */
+static const struct file_image *shown;
+
+/* Before a message: end the progress line, so the message starts a line (C9). */
+static void end_progress_line(void)
+{
+	if (shown)
+		fputc('\n', stderr);
+	shown = NULL;
+}
+
 static void progress(struct file_image *fi, int final)
 {
 	struct timespec now;
@@ -83,6 +104,7 @@ static void progress(struct file_image *fi, int final)
 	fi->last = now;
 	fprintf(stderr, "\rmdread: %" PRIu64 " MiB read%s", fi->done >> 20,
 		final ? "\n" : "");
+	shown = final ? NULL : fi;
 }
 
 struct opts {
@@ -133,7 +155,12 @@ static int file_read(void *ctx, uint64_t phys, void *buf, uint64_t len)
 		k = sg->size - (phys - sg->base);
 		k = k < len ? k : len;
 		k = k > (1u << 30) ? 1u << 30 : k;
-		n = pread(sg->fd, buf, k, sg->off + (phys - sg->base));
+		if (sg->zero) {
+			memset(buf, 0, k);
+			n = k;
+		} else {
+			n = pread(sg->fd, buf, k, sg->off + (phys - sg->base));
+		}
 		if (n < 0)
 			return -errno;
 		if (n == 0)
@@ -229,6 +256,7 @@ struct walk_ctx {
 	unsigned int nimages;
 	unsigned int cap;		/* room in @regions */
 	int missing;			/* a region was not in the memory given */
+	uint64_t over;			/* regions past MAX_REGIONS, not collected */
 	struct name_set dumped;		/* file names --dump wrote */
 };
 
@@ -268,25 +296,25 @@ static int check_image(const char *path, int fd, const struct stat *st)
 	unsigned int i;
 
 	if (S_ISDIR(st->st_mode)) {
-		fprintf(stderr, "mdread: %s is a directory, not a RAM image\n", path);
+		msg("mdread: %s is a directory, not a RAM image\n", path);
 		return EX_USAGE;
 	}
 	if (!S_ISREG(st->st_mode) && !S_ISBLK(st->st_mode)) {
-		fprintf(stderr, "mdread: %s is %s, not a regular file: the RAM image must be seekable\n",
-			path, S_ISFIFO(st->st_mode) ? "a pipe" : S_ISCHR(st->st_mode) ?
-			"a character device" : "a socket");
+		msg("mdread: %s is %s, not a regular file: the RAM image must be seekable\n",
+		    path, S_ISFIFO(st->st_mode) ? "a pipe" : S_ISCHR(st->st_mode) ?
+		    "a character device" : "a socket");
 		return EX_USAGE;
 	}
 	if (pread(fd, head, sizeof(head), 0) < 0) {
-		fprintf(stderr, "mdread: %s: %s\n", path, strerror(errno));
+		msg("mdread: %s: %s\n", path, strerror(errno));
 		return EX_IO;
 	}
 	for (i = 0; i < sizeof(z) / sizeof(*z); i++) {
 		if (!memcmp(head, z[i].magic, z[i].len) &&
 		    (i != 0 || !(head[3] & 0xe0)) &&
 		    (i != 3 || (head[3] >= '1' && head[3] <= '9'))) {
-			fprintf(stderr, "mdread: %s looks %s-compressed: decompress it first\n",
-				path, z[i].what);
+			msg("mdread: %s looks %s-compressed: decompress it first\n",
+			    path, z[i].what);
 			return EX_USAGE;
 		}
 	}
@@ -347,11 +375,15 @@ static int on_region(const struct md_region *r, void *arg)
 	 * reported, left out, the rest collected; the ELF is written without
 	 * it (exit 4, "collected, incomplete").
 	 */
+	if (w->nregions == MAX_REGIONS) {
+		w->over++;
+		return 0;
+	}
 	rd = held(w->img, r->addr, r->size);
 	if (rd) {
-		fprintf(stderr, "mdread: region %s at 0x%" PRIx64 ": %s; skipped\n", r->name,
-			r->addr, rd == -EFAULT ? "in a hole of the memory files" :
-			"the image ends early");
+		msg("mdread: region %s at 0x%" PRIx64 ": %s; skipped\n", r->name,
+		    r->addr, rd == -EFAULT ? "in a hole of the memory files" :
+		    "the image ends early");
 		w->missing = 1;
 		return 0;
 	}
@@ -373,28 +405,28 @@ static int on_region(const struct md_region *r, void *arg)
 		for (k = 1; name_set_has(&w->dumped, file); k++)
 			snprintf(file, sizeof(file), "%s-%u.BIN", base, k);
 		if (k > 1)
-			fprintf(stderr, "mdread: region %s (seq %u): %s.BIN is taken: written as %s\n",
-				r->name, r->seq, base, file);
+			msg("mdread: region %s (seq %u): %s.BIN is taken: written as %s\n",
+			    r->name, r->seq, base, file);
 		if (name_set_add(&w->dumped, file)) {
-			fprintf(stderr, "mdread: out of memory\n");
+			msg("mdread: out of memory\n");
 			return MD_ERR_IO;
 		}
 		snprintf(path, sizeof(path), "%s/%s", w->o->dir, file);
 		if (same_input(path, w)) {
-			fprintf(stderr, "mdread: %s is a memory file given: not overwriting it\n",
-				path);
+			msg("mdread: %s is a memory file given: not overwriting it\n",
+			    path);
 			return MD_ERR_IO;
 		}
 		/* Never through a link planted in the directory. */
 		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_NONBLOCK, 0666);
 		if (fd < 0 && errno == ELOOP) {
-			fprintf(stderr, "mdread: %s is a symbolic link: not writing through it\n",
-				path);
+			msg("mdread: %s is a symbolic link: not writing through it\n",
+			    path);
 			return MD_ERR_IO;
 		}
 		f = fd < 0 ? NULL : fdopen(fd, "wb");
 		if (!f) {
-			perror(path);
+			msg("%s: %s\n", path, strerror(errno));
 			if (fd >= 0)
 				close(fd);
 			return MD_ERR_IO;
@@ -405,30 +437,29 @@ static int on_region(const struct md_region *r, void *arg)
 		uint64_t n = left < sizeof(buf) ? left : sizeof(buf);
 
 		rd = md_read_phys(w->img, addr, buf, n);
-
 		if (rd) {
-			if (f)
+			char what[64], why[256];
+
+			if (f) {
 				fclose(f);
-			/*
-			 * Not in the memory given (a truncated image, or a hole
-			 * between files): reported, skipped, the rest collected.
-			 */
-			if (rd == -ERANGE || rd == -ENODATA || rd == -EFAULT) {
-				fprintf(stderr, "mdread: region %s at 0x%" PRIx64 ": %s; skipped\n",
-					r->name, addr, rd == -EFAULT ?
-					"in a hole of the memory files" : "the image ends early");
-				if (f)
-					unlink(path);
-				w->missing = 1;
-				return 0;
+				unlink(path);
 			}
-			fprintf(stderr, "mdread: region %s: reading the image: %s\n", r->name,
-				strerror(-rd));
-			return MD_ERR_IO;
+			/*
+			 * Held when the walk began: the file shrank, or a read
+			 * error.  Said with its cause; a truncation is skipped,
+			 * the rest collected.
+			 */
+			snprintf(what, sizeof(what), "region %s", r->name);
+			rd = md_read_fail(rd, what, addr, why, sizeof(why));
+			msg("mdread: %s%s\n", why, rd == MD_ERR_TRUNC ? "; skipped" : "");
+			if (rd != MD_ERR_TRUNC)
+				return rd;
+			w->missing = 1;
+			return 0;
 		}
 		crc = crc32(crc, buf, n);	/* zlib: 3x our slice-by-8 here */
 		if (f && fwrite(buf, 1, n, f) != n) {
-			perror(path);
+			msg("%s: %s\n", path, strerror(errno));
 			fclose(f);
 			return MD_ERR_IO;
 		}
@@ -436,7 +467,7 @@ static int on_region(const struct md_region *r, void *arg)
 		left -= n;
 	}
 	if (f && fclose(f)) {
-		perror(path);
+		msg("%s: %s\n", path, strerror(errno));
 		return MD_ERR_IO;
 	}
 	if (w->o->list)
@@ -547,12 +578,12 @@ static int elf_open(const char *path, struct elf_out *o)
 		snprintf(o->dest, sizeof(o->dest), "%s", path);
 	} else {
 		if (stat(path, &st)) {
-			fprintf(stderr, "mdread: %s is a link to nothing: not writing through it\n",
-				path);
+			msg("mdread: %s is a link to nothing: not writing through it\n",
+			    path);
 			return MD_ERR_IO;
 		}
 		if (S_ISDIR(st.st_mode)) {
-			fprintf(stderr, "mdread: %s is a directory\n", path);
+			msg("mdread: %s is a directory\n", path);
 			return MD_ERR_IO;
 		}
 		if (!S_ISREG(st.st_mode) || special_path(path)) {
@@ -568,13 +599,13 @@ static int elf_open(const char *path, struct elf_out *o)
 		free(real);
 	}
 	if (snprintf(o->tmp, sizeof(o->tmp), "%s.XXXXXX", o->dest) >= (int)sizeof(o->tmp)) {
-		fprintf(stderr, "mdread: %s: path too long\n", path);
+		msg("mdread: %s: path too long\n", path);
 		return MD_ERR_IO;
 	}
 	fd = mkstemp(o->tmp);
 	o->f = fd < 0 ? NULL : fdopen(fd, "wb");
 	if (!o->f) {
-		fprintf(stderr, "mdread: cannot create %s: %s\n", path, strerror(errno));
+		msg("mdread: cannot create %s: %s\n", path, strerror(errno));
 		if (fd >= 0) {
 			close(fd);
 			unlink(o->tmp);
@@ -584,7 +615,7 @@ static int elf_open(const char *path, struct elf_out *o)
 	return 0;
 
 err_open:
-	fprintf(stderr, "mdread: cannot write %s: %s\n", path, strerror(errno));
+	msg("mdread: cannot write %s: %s\n", path, strerror(errno));
 	return MD_ERR_IO;
 }
 
@@ -618,7 +649,11 @@ static int elf_close(struct elf_out *o, const char *path, int r, char *err,
 	return r;
 }
 
-/* The ELF core: from the KELF index if one was dumped, else physical. */
+/*
+ * The ELF core: from the KELF index if one was dumped, else physical.  A
+ * corrupt KELF index still gives the physical ELF of the regions read
+ * (exit 8 says which was written, C11).
+ */
 static int write_elf(const struct md_image *img, const struct walk_ctx *w,
 		     const char *path, const uint8_t *kelf, uint64_t kelf_len)
 {
@@ -626,7 +661,7 @@ static int write_elf(const struct md_image *img, const struct walk_ctx *w,
 	char err[256] = "";
 	struct elf_out o;
 	unsigned int i;
-	int r;
+	int r, bad = 0;
 
 	for (i = 0; i < w->nregions; i++)
 		if (w->regions[i].subsystem == 0 && !w->regions[i].seq &&
@@ -635,25 +670,34 @@ static int write_elf(const struct md_image *img, const struct walk_ctx *w,
 	r = elf_open(path, &o);
 	if (r)
 		return r;
-	if (kelf) {
+	if (kelf)
 		r = kelf_write_buf(img, kelf, kelf_len, w->regions, w->nregions, o.f,
 				   w->o->list, err, sizeof(err));
-	} else if (k) {
+	else if (k)
 		r = kelf_write(img, k->addr, k->size, w->regions, w->nregions, o.f,
 			       w->o->list, err, sizeof(err));
-	} else {
-		fprintf(stderr, "mdread: no KELF index among the regions: %s has physical addresses only\n",
-			path);
-		r = phys_elf_write(img, w->regions, w->nregions, o.f, err, sizeof(err));
+	else
+		msg("mdread: no KELF index among the regions: %s has physical addresses only\n",
+		    path);
+	/* The KELF writers check the whole index before they write a byte. */
+	if (r == MD_ERR_BADKELF) {
+		msg("mdread: %s; %s has physical addresses only\n", err, path);
+		bad = 1;
+		err[0] = 0;
 	}
+	if ((!kelf && !k) || bad)
+		r = phys_elf_write(img, w->regions, w->nregions, o.f, err, sizeof(err));
 	/* A failed write: say where and why, not only "write error" (C2). */
 	if (r == MD_ERR_IO && ferror(o.f))
 		snprintf(err, sizeof(err), "cannot write %s: %s", path,
 			 strerror(errno ? errno : EIO));
 	r = elf_close(&o, path, r, err, sizeof(err));
+	/* A file is replaced only whole: say the old one is still there. */
 	if (r)
-		fprintf(stderr, "mdread: %s\n", err[0] ? err : "cannot write the ELF");
-	return r;
+		msg("mdread: %s%s%s%s\n", err[0] ? err : "cannot write the ELF",
+		    o.tmp[0] ? ": " : "", o.tmp[0] ? path : "",
+		    o.tmp[0] ? " not written" : "");
+	return r ? r : bad ? MD_ERR_BADKELF : MD_OK;
 }
 
 /* The devicetree blob at @path, parsed: RAM, SMEM, MMIO window, dump index. */
@@ -667,33 +711,33 @@ static int load_dtb(const char *path, struct fdt_layout *lo)
 	FILE *f = NULL;
 
 	if (fd < 0 || fstat(fd, &st)) {
-		perror(path);
+		msg("%s: %s\n", path, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return -1;
 	}
 	/* A FIFO would block the read; /dev/null is "not a devicetree blob". */
 	if (S_ISFIFO(st.st_mode) || S_ISDIR(st.st_mode)) {
-		fprintf(stderr, "mdread: %s is a %s, not a devicetree blob\n", path,
-			S_ISDIR(st.st_mode) ? "directory" : "pipe");
+		msg("mdread: %s is a %s, not a devicetree blob\n", path,
+		    S_ISDIR(st.st_mode) ? "directory" : "pipe");
 		close(fd);
 		return -1;
 	}
 	f = fcntl(fd, F_SETFL, 0) ? NULL : fdopen(fd, "rb");
 	if (!f) {
-		perror(path);
+		msg("%s: %s\n", path, strerror(errno));
 		close(fd);
 		return -1;
 	}
 	if (fseek(f, 0, SEEK_END) || (len = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) ||
 	    len > (16 << 20)) {
-		fprintf(stderr, "mdread: %s: not a devicetree blob\n", path);
+		msg("mdread: %s: not a devicetree blob\n", path);
 		fclose(f);
 		return -1;
 	}
 	blob = malloc(len ? len : 1);
 	if (!blob || fread(blob, 1, len, f) != (size_t)len) {
-		fprintf(stderr, "mdread: cannot read %s\n", path);
+		msg("mdread: cannot read %s\n", path);
 		free(blob);
 		fclose(f);
 		return -1;
@@ -701,7 +745,7 @@ static int load_dtb(const char *path, struct fdt_layout *lo)
 	fclose(f);
 	ret = fdt_layout(blob, len, lo, err, sizeof(err));
 	if (ret)
-		fprintf(stderr, "mdread: %s: %s\n", path, err);
+		msg("mdread: %s: %s\n", path, err);
 	free(blob);
 	return ret;
 }
@@ -749,8 +793,8 @@ static int walk_index(const struct md_image *img, uint64_t base, uint64_t size,
 			continue;
 		if (r.addr < img->ram_base || r.addr - img->ram_base > img->ram_size ||
 		    r.size > img->ram_size - (r.addr - img->ram_base)) {
-			fprintf(stderr, "mdread: KELF load %" PRIu64 " at 0x%" PRIx64 "+0x%" PRIx64
-				" is outside RAM; skipped\n", i, r.addr, r.size);
+			msg("mdread: KELF load %" PRIu64 " at 0x%" PRIx64 "+0x%" PRIx64
+			    " is outside RAM; skipped\n", i, r.addr, r.size);
 			bad = 1;
 			continue;
 		}
@@ -808,7 +852,7 @@ static void usage(FILE *f)
 /* A usage error that names the argument at fault. */
 static int bad_arg(const char *opt, const char *val, const char *want)
 {
-	fprintf(stderr, "mdread: %s '%s': expected %s (see --help)\n", opt, val, want);
+	msg("mdread: %s '%s': expected %s (see --help)\n", opt, val, want);
 	return EX_USAGE;
 }
 
@@ -849,7 +893,7 @@ static int parse_source(const char *arg, struct source *sr)
 }
 
 static int add_seg(struct file_image *fi, int fd, uint64_t base, uint64_t size,
-		   uint64_t off)
+		   uint64_t off, int zero)
 {
 	struct seg *more;
 
@@ -861,31 +905,34 @@ static int add_seg(struct file_image *fi, int fd, uint64_t base, uint64_t size,
 	if (!more)
 		return -1;
 	fi->seg = more;
-	fi->seg[fi->nseg++] = (struct seg){ base, size, off, fd };
+	fi->seg[fi->nseg++] = (struct seg){ base, size, off, fd, zero };
 	return 0;
 }
 
 /*
  * An ELF core as memory (kdump's /proc/vmcore, QEMU's dump-guest-memory):
- * one segment per PT_LOAD, at its physical address.  Returns 0 or an exit
- * code.
+ * one segment per PT_LOAD, at its physical address.  A load the file holds
+ * only in part (a truncated core) gives what it holds, said once; the
+ * bytes of p_memsz past p_filesz read as zeros, as gdb and crash read
+ * them (makedumpfile -E's excluded zero pages).  Returns 0 or an exit code.
  */
 static int add_elf(struct file_image *fi, const struct source *sr, uint64_t fsize)
 {
 	unsigned char eh[64], ph[56];
-	uint64_t phoff, off, filesz, paddr, i;
+	uint64_t phoff, off, filesz, memsz, paddr, i;
 	uint16_t phnum, phentsize;
+	int said = 0;
 
 	if (pread(sr->fd, eh, sizeof(eh), 0) != sizeof(eh) || eh[EI_CLASS] != ELFCLASS64 ||
 	    eh[EI_DATA] != ELFDATA2LSB) {
-		fprintf(stderr, "mdread: %s: not a little-endian ELF64 core\n", sr->path);
+		msg("mdread: %s: not a little-endian ELF64 core\n", sr->path);
 		return EX_USAGE;
 	}
 	memcpy(&phoff, eh + 32, 8);
 	memcpy(&phentsize, eh + 54, 2);
 	memcpy(&phnum, eh + 56, 2);
 	if (phentsize != sizeof(ph) || phoff > fsize || phnum * sizeof(ph) > fsize - phoff) {
-		fprintf(stderr, "mdread: %s: program headers outside the file\n", sr->path);
+		msg("mdread: %s: program headers outside the file\n", sr->path);
 		return EX_USAGE;
 	}
 	for (i = 0; i < phnum; i++) {
@@ -897,10 +944,27 @@ static int add_elf(struct file_image *fi, const struct source *sr, uint64_t fsiz
 		memcpy(&off, ph + 8, 8);
 		memcpy(&paddr, ph + 24, 8);
 		memcpy(&filesz, ph + 32, 8);
-		if (type != PT_LOAD || off > fsize || filesz > fsize - off)
+		memcpy(&memsz, ph + 40, 8);
+		if (type != PT_LOAD)
 			continue;
-		if (add_seg(fi, sr->fd, paddr, filesz, off)) {
-			fprintf(stderr, "mdread: %s: too many segments\n", sr->path);
+		if (memsz < filesz || paddr + memsz < paddr) {
+			msg("mdread: %s: load %" PRIu64 " at 0x%" PRIx64 ": sizes 0x%" PRIx64
+			    "/0x%" PRIx64 " make no sense; left out\n", sr->path, i, paddr,
+			    filesz, memsz);
+			continue;
+		}
+		if (off > fsize || filesz > fsize - off) {
+			uint64_t have = off > fsize ? 0 : fsize - off;
+
+			if (!said++)
+				msg("mdread: %s is truncated: load %" PRIu64 " at 0x%" PRIx64
+				    " holds 0x%" PRIx64 " of its 0x%" PRIx64 " bytes\n",
+				    sr->path, i, paddr, have, filesz);
+			filesz = memsz = have;
+		}
+		if (add_seg(fi, sr->fd, paddr, filesz, off, 0) ||
+		    add_seg(fi, sr->fd, paddr + filesz, memsz - filesz, 0, 1)) {
+			msg("mdread: %s: too many segments\n", sr->path);
 			return EX_USAGE;
 		}
 	}
@@ -933,6 +997,7 @@ static int open_sources(struct file_image *fi, struct source *src, unsigned int 
 	unsigned char magic[4];
 	unsigned int i, k;
 	int ret, used_base = 0;
+	int64_t size;
 	struct stat st;
 
 	for (i = 0; i < n; i++) {
@@ -940,34 +1005,40 @@ static int open_sources(struct file_image *fi, struct source *src, unsigned int 
 		src[i].fd = open(src[i].path, O_RDONLY | O_NONBLOCK);
 		if (src[i].fd < 0 || fstat(src[i].fd, &st) ||
 		    fcntl(src[i].fd, F_SETFL, 0)) {
-			perror(src[i].path);
+			msg("%s: %s\n", src[i].path, strerror(errno));
 			return EX_IO;
 		}
 		w->image_st[w->nimages++] = st;
 		ret = check_image(src[i].path, src[i].fd, &st);
 		if (ret)
 			return ret;
+		/* A block device's st_size is 0 (C4). */
+		size = file_size(src[i].fd, &st);
+		if (size < 0) {
+			msg("mdread: %s: %s\n", src[i].path, strerror(errno));
+			return EX_IO;
+		}
 		if (pread(src[i].fd, magic, 4, 0) == 4 && !memcmp(magic, ELFMAG, SELFMAG) &&
 		    !src[i].have_base) {
-			ret = add_elf(fi, &src[i], st.st_size);
+			ret = add_elf(fi, &src[i], size);
 			if (ret)
 				return ret;
 			continue;
 		}
 		if (!src[i].have_base) {
 			if (!ram_base || used_base) {
-				fprintf(stderr, "mdread: %s: give its physical base (FILE@ADDR)\n",
-					src[i].path);
+				msg("mdread: %s: give its physical base (FILE@ADDR)\n",
+				    src[i].path);
 				return EX_USAGE;
 			}
 			src[i].base = *ram_base;
 			used_base = 1;
 		}
-		if (add_seg(fi, src[i].fd, src[i].base, st.st_size, 0))
+		if (add_seg(fi, src[i].fd, src[i].base, size, 0, 0))
 			return EX_USAGE;
 	}
 	if (!fi->nseg) {
-		fprintf(stderr, "mdread: no memory in the files given\n");
+		msg("mdread: no memory in the files given\n");
 		return EX_USAGE;
 	}
 	/*
@@ -978,9 +1049,9 @@ static int open_sources(struct file_image *fi, struct source *src, unsigned int 
 	for (k = 1; k < fi->nseg; k++) {
 		if (fi->seg[k].base - fi->seg[k - 1].base >= fi->seg[k - 1].size)
 			continue;
-		fprintf(stderr, "mdread: %s and %s both hold 0x%" PRIx64 ": overlapping memory files (a wrong @ADDR?)\n",
-			seg_file(src, n, fi->seg[k - 1].fd), seg_file(src, n, fi->seg[k].fd),
-			fi->seg[k].base);
+		msg("mdread: %s and %s both hold 0x%" PRIx64 ": overlapping memory files (a wrong @ADDR?)\n",
+		    seg_file(src, n, fi->seg[k - 1].fd), seg_file(src, n, fi->seg[k].fd),
+		    fi->seg[k].base);
 		return EX_USAGE;
 	}
 	for (k = 0; k < fi->nseg; k++) {
@@ -1035,6 +1106,7 @@ int main(int argc, char **argv)
 	char *end;
 
 	im.img.ctx = &im;
+	tool_before_msg = end_progress_line;
 	while ((c = getopt_long(argc, argv, "i:r:s:ld:e:t:mM:xX:pqhV", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
@@ -1112,13 +1184,13 @@ int main(int argc, char **argv)
 		/* Where the table is: as asked, else SMEM, else the dump index. */
 		if (mmio && !mmio_base) {
 			if (!l.mmio_size) {
-				fprintf(stderr, "mdread: %s: no qcom,minidump-mmio node\n", dtb);
+				msg("mdread: %s: no qcom,minidump-mmio node\n", dtb);
 				return EX_USAGE;
 			}
 			mmio_base = l.mmio_base;
 		} else if (index && !index_size) {
 			if (!l.index_size) {
-				fprintf(stderr, "mdread: %s: no linux,dumpregion-index node\n", dtb);
+				msg("mdread: %s: no linux,dumpregion-index node\n", dtb);
 				return EX_USAGE;
 			}
 			index_base = l.index_base;
@@ -1132,8 +1204,8 @@ int main(int argc, char **argv)
 				index_base = l.index_base;
 				index_size = l.index_size;
 			} else {
-				fprintf(stderr, "mdread: %s: neither a qcom,smem node with a memory region nor a linux,dumpregion-index node\n",
-					dtb);
+				msg("mdread: %s: neither a qcom,smem node with a memory region nor a linux,dumpregion-index node\n",
+				    dtb);
 				return EX_USAGE;
 			}
 		}
@@ -1144,25 +1216,25 @@ int main(int argc, char **argv)
 		return EX_USAGE;
 	}
 	if (!o.list && !o.dir && !o.elf) {
-		fprintf(stderr, "mdread: nothing to do: give --list, --dump or --elf\n");
+		msg("mdread: nothing to do: give --list, --dump or --elf\n");
 		usage(stderr);
 		return EX_USAGE;
 	}
 	if (o.elf && !strcmp(o.elf, "-") && o.list) {
-		fprintf(stderr, "mdread: --elf - and --list both write to standard output\n");
+		msg("mdread: --elf - and --list both write to standard output\n");
 		return EX_USAGE;
 	}
 	if (o.elf && elf_to_terminal(o.elf)) {
-		fprintf(stderr, "mdread: --elf %s is a terminal: redirect the output or name a file\n",
-			o.elf);
+		msg("mdread: --elf %s is a terminal: redirect the output or name a file\n",
+		    o.elf);
 		return EX_USAGE;
 	}
 	ret = open_sources(&im, src, nsrc, have_base ? &im.img.ram_base : NULL, &l, &w);
 	if (ret)
 		goto out_close;
 	if (o.elf && same_input(o.elf, &w)) {
-		fprintf(stderr, "mdread: --elf %s is a memory file given: not overwriting it\n",
-			o.elf);
+		msg("mdread: --elf %s is a memory file given: not overwriting it\n",
+		    o.elf);
 		ret = EX_USAGE;
 		goto out_close;
 	}
@@ -1178,7 +1250,12 @@ int main(int argc, char **argv)
 		ret = md_walk(&im.img, smem_base, smem_size, on_subsystem, on_region,
 			      &w, err, sizeof(err));
 	if (ret && err[0])
-		fprintf(stderr, "mdread: %s\n", err);
+		msg("mdread: %s\n", err);
+	if (w.over) {
+		msg("mdread: the table lists %" PRIu64 " regions more than the %u collected at most; not collected\n",
+		    w.over, MAX_REGIONS);
+		w.missing = 1;
+	}
 	/* Regions the memory given did not hold were skipped: truncated. */
 	if (!ret && w.missing)
 		ret = MD_ERR_TRUNC;
@@ -1192,7 +1269,7 @@ int main(int argc, char **argv)
 	 * the previous collection would only lose it (N9).
 	 */
 	if (o.elf && ret && !w.nregions)
-		fprintf(stderr, "mdread: no region collected: %s not written\n", o.elf);
+		msg("mdread: no region collected: %s not written\n", o.elf);
 	else if (o.elf && (!ret || ret == MD_ERR_BADREGION || ret == MD_ERR_OVERLAP ||
 			   ret == MD_ERR_TRUNC)) {
 		int r = write_elf(&im.img, &w, o.elf, kelf, kelf_len);
@@ -1208,7 +1285,7 @@ int main(int argc, char **argv)
 	      exit_codes[ret] : EX_IO;
 	/* The listing is lost when standard output fails (a full disk). */
 	if (fflush(stdout) || ferror(stdout)) {
-		fprintf(stderr, "mdread: standard output: %s\n", strerror(errno));
+		msg("mdread: standard output: %s\n", strerror(errno));
 		ret = EX_IO;
 	}
 out_close:

@@ -25,6 +25,26 @@ int md_read_phys(const struct md_image *img, uint64_t phys, void *buf,
 	return img->read(img->ctx, phys, buf, len);
 }
 
+int md_read_fail(int rd, const char *what, uint64_t addr, char *err, size_t errlen)
+{
+	switch (rd) {
+	case -ERANGE:
+		seterr(err, errlen, "%s at 0x%" PRIx64 " is outside RAM", what, addr);
+		return MD_ERR_BADREGION;
+	case -EFAULT:
+		seterr(err, errlen, "%s at 0x%" PRIx64 " is in a hole of the memory files",
+		       what, addr);
+		return MD_ERR_TRUNC;
+	case -ENODATA:
+		seterr(err, errlen, "%s at 0x%" PRIx64 ": the image ends early", what, addr);
+		return MD_ERR_TRUNC;
+	default:
+		seterr(err, errlen, "%s at 0x%" PRIx64 ": reading the image: %s", what, addr,
+		       strerror(-rd));
+		return MD_ERR_IO;
+	}
+}
+
 /* The global partition: offset, size and cacheline, or 0 on failure. */
 static int find_global_partition(const uint8_t *pt, uint32_t nent,
 				 uint32_t *poff, uint32_t *psize, uint32_t *pcl)
@@ -152,14 +172,18 @@ enum md_err md_smem_find(const uint8_t *smem, uint64_t size, unsigned int item,
 	return MD_ERR_NOTABLE;
 }
 
+/* Table entries read at once: 1 MiB, not one read per entry. */
+#define MD_CHUNK	((1u << 20) / MD_REGION_LEN)
+
 static int walk_subsystem(const struct md_image *img, unsigned int ss,
 			  const uint8_t *s, md_region_fn fn, void *arg,
 			  char *err, size_t errlen)
 {
 	uint64_t base = get_le64(s + MD_SS_BASEPTR);
-	uint32_t count = get_le32(s + MD_SS_REGION_COUNT), i;
-	uint8_t e[MD_REGION_LEN];
-	int ret = MD_OK, r, c;
+	uint32_t count = get_le32(s + MD_SS_REGION_COUNT), i, n = 0, k = 0, skipped = 0;
+	char what[96];
+	uint8_t *buf, *e;
+	int ret = MD_OK, r, c, rd;
 
 	/*
 	 * No more entries than fit between the table and the end of RAM: the
@@ -169,19 +193,37 @@ static int walk_subsystem(const struct md_image *img, unsigned int ss,
 	    count > (img->ram_size - (base - img->ram_base)) / MD_REGION_LEN) {
 		uint32_t room = (img->ram_size - (base - img->ram_base)) / MD_REGION_LEN;
 
-		fprintf(stderr, "minidump: subsystem %u: count %u runs past the end of RAM: reading %u entries\n",
-			ss, count, room);
+		msg("minidump: subsystem %u: count %u runs past the end of RAM: reading %u entries\n",
+		    ss, count, room);
 		count = room;
 		ret = MD_ERR_BADREGION;
 	}
-	for (i = 0; i < count; i++) {
+	buf = malloc((count < MD_CHUNK ? count : MD_CHUNK) * MD_REGION_LEN + 1);
+	if (!buf) {
+		seterr(err, errlen, "out of memory");
+		return MD_ERR_IO;
+	}
+	for (i = 0; i < count; i++, k++) {
 		struct md_region reg = { .subsystem = ss };
 
-		if (md_read_phys(img, base + (uint64_t)i * MD_REGION_LEN, e, sizeof(e))) {
-			seterr(err, errlen, "subsystem %u: region table entry %u of %u outside RAM",
-			       ss, i, count);
-			return MD_ERR_BADREGION;
+		/* The next chunk; entry by entry where a chunk cannot be read. */
+		if (k == n) {
+			n = count - i < MD_CHUNK ? count - i : MD_CHUNK;
+			if (md_read_phys(img, base + (uint64_t)i * MD_REGION_LEN, buf,
+					 (uint64_t)n * MD_REGION_LEN))
+				n = 1;
+			k = 0;
+			rd = n > 1 ? 0 : md_read_phys(img, base + (uint64_t)i * MD_REGION_LEN,
+						       buf, MD_REGION_LEN);
+			if (rd) {
+				snprintf(what, sizeof(what), "subsystem %u: region table entry %u of %u",
+					 ss, i, count);
+				r = md_read_fail(rd, what, base + (uint64_t)i * MD_REGION_LEN,
+						 err, errlen);
+				goto out;
+			}
 		}
+		e = buf + (uint64_t)k * MD_REGION_LEN;
 		if (get_le32(e + MD_REGION_VALID) != MD_REGION_VALID_MAGIC)
 			continue;
 		memcpy(reg.name, e + MD_REGION_NAME, MD_REGION_NAME_LEN);
@@ -194,18 +236,24 @@ static int walk_subsystem(const struct md_image *img, unsigned int ss,
 		reg.size = get_le64(e + MD_REGION_SIZE);
 		if (reg.addr < img->ram_base || reg.addr - img->ram_base > img->ram_size ||
 		    reg.size > img->ram_size - (reg.addr - img->ram_base)) {
-			seterr(err, errlen, "region %s at 0x%" PRIx64 "+0x%" PRIx64 " is outside RAM",
-			       reg.name, reg.addr, reg.size);
-			/* Every one skipped is reported, not only the last. */
-			fprintf(stderr, "minidump: %s: skipped\n", err);
+			/* Every one skipped is said here, once; @err sums them up. */
+			msg("minidump: region %s at 0x%" PRIx64 "+0x%" PRIx64 " is outside RAM; skipped\n",
+			    reg.name, reg.addr, reg.size);
+			skipped++;
 			ret = MD_ERR_BADREGION;
 			continue;
 		}
 		r = fn(&reg, arg);
 		if (r)
-			return r;
+			goto out;
 	}
-	return ret;
+	if (skipped)
+		seterr(err, errlen, "subsystem %u: %u region%s outside RAM skipped", ss, skipped,
+		       skipped > 1 ? "s" : "");
+	r = ret;
+out:
+	free(buf);
+	return r;
 }
 
 int md_walk(const struct md_image *img, uint64_t smem_base, uint64_t smem_size,
@@ -225,10 +273,11 @@ int md_walk(const struct md_image *img, uint64_t smem_base, uint64_t smem_size,
 		seterr(err, errlen, "out of memory");
 		return MD_ERR_IO;
 	}
-	if (md_read_phys(img, smem_base, smem, smem_size)) {
-		seterr(err, errlen, "SMEM window 0x%" PRIx64 "+0x%" PRIx64 " is not inside the image",
-		       smem_base, smem_size);
-		ret = MD_ERR_TRUNC;
+	r = md_read_phys(img, smem_base, smem, smem_size);
+	if (r) {
+		ret = md_read_fail(r, "the SMEM window", smem_base, err, errlen);
+		/* Outside RAM or not in the files: it is not there to read. */
+		ret = ret == MD_ERR_IO ? ret : MD_ERR_TRUNC;
 		goto out;
 	}
 	ret = md_smem_find(smem, smem_size, MD_SMEM_ID, &off, &len, err, errlen);
@@ -280,11 +329,11 @@ int md_walk_mmio(const struct md_image *img, uint64_t base,
 {
 	uint8_t r[MD_MMIO_SIZE], s[MD_SS_LEN] = { 0 };
 	uint64_t table;
+	int rd = md_read_phys(img, base, r, sizeof(r)), ret;
 
-	if (md_read_phys(img, base, r, sizeof(r))) {
-		seterr(err, errlen, "MMIO window at 0x%" PRIx64 " is not inside the image",
-		       base);
-		return MD_ERR_TRUNC;
+	if (rd) {
+		ret = md_read_fail(rd, "the MMIO window", base, err, errlen);
+		return ret == MD_ERR_IO ? ret : MD_ERR_TRUNC;
 	}
 	if (!get_le32(r + MD_MMIO_GLOBAL_INIT)) {
 		seterr(err, errlen, "minidump registers not initialised by firmware");
@@ -338,8 +387,8 @@ int md_check_overlaps(const struct md_region *regions, unsigned int n)
 		if (s[i].addr == reach->addr && s[i].size == reach->size)
 			continue;
 		if (s[i].addr - reach->addr < reach->size) {
-			fprintf(stderr, "mdread: regions %s and %s overlap at 0x%" PRIx64 "\n",
-				reach->name, s[i].name, s[i].addr);
+			msg("mdread: regions %s and %s overlap at 0x%" PRIx64 "\n",
+			    reach->name, s[i].name, s[i].addr);
 			ret = MD_ERR_OVERLAP;
 		}
 		if (s[i].addr + s[i].size > reach->addr + reach->size)

@@ -48,6 +48,14 @@ int md_read_phys(const struct md_image *img, uint64_t phys, void *buf,
 		 uint64_t len);
 
 /*
+ * The result for a read of @what at @addr that failed with @rd (-errno
+ * from md_read_phys()), its cause left in @err: outside RAM
+ * (MD_ERR_BADREGION), a hole or the end of the memory files
+ * (MD_ERR_TRUNC), or a read error, named (MD_ERR_IO).
+ */
+int md_read_fail(int rd, const char *what, uint64_t addr, char *err, size_t errlen);
+
+/*
  * Find item @item in the SMEM window held in @smem (@size bytes).  On
  * success *@off and *@len give the item within the window.  On failure a
  * message is left in @err.

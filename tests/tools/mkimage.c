@@ -7,7 +7,10 @@
  * sparse: only SMEM, the table and, with --fill, the regions' bytes are
  * written.
  *
- *   mkimage -o FILE -s SIZE [-f] -r NAME,OFFSET,LEN [-r ...]
+ *   mkimage -o FILE -s SIZE [-f] [-n COPIES] -r NAME,OFFSET,LEN [-r ...]
+ *
+ * -n lists the regions COPIES times over (seq 0, 1, ...), as a corrupt
+ * table repeating entries would.
  */
 #define _FILE_OFFSET_BITS 64
 #include <errno.h>
@@ -47,11 +50,11 @@ int main(int argc, char **argv)
 	char rname[MAX_REGIONS][17];
 	const char *out = NULL;
 	static uint8_t buf[1 << 20];
-	uint8_t *smem, *ss, table[MAX_REGIONS * MD_REGION_LEN] = { 0 };
-	unsigned int n = 0;
+	uint8_t *smem, *ss, *table;
+	unsigned int n = 0, copies = 1, nt;
 	int c, fill = 0, fd;
 
-	while ((c = getopt(argc, argv, "o:s:fr:")) != -1) {
+	while ((c = getopt(argc, argv, "o:s:fn:r:")) != -1) {
 		switch (c) {
 		case 'o':
 			out = optarg;
@@ -61,6 +64,9 @@ int main(int argc, char **argv)
 			break;
 		case 'f':
 			fill = 1;
+			break;
+		case 'n':
+			copies = strtoul(optarg, NULL, 0);
 			break;
 		case 'r':
 			if (n == MAX_REGIONS ||
@@ -73,10 +79,12 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (!out || size < TABLE_OFF + sizeof(table))
+	nt = n * copies;
+	if (!out || !copies || copies > 1000000 || size < TABLE_OFF + (uint64_t)nt * MD_REGION_LEN)
 		return 2;
 	smem = calloc(1, SMEM_SIZE);
-	if (!smem)
+	table = calloc(nt ? nt : 1, MD_REGION_LEN);
+	if (!smem || !table)
 		return 1;
 	smem_build(smem, &o, &toc);
 	ss = smem + toc + MD_TOC_SUBSYSTEMS;
@@ -84,19 +92,20 @@ int main(int argc, char **argv)
 	put_le32(ss + MD_SS_ENABLED, MD_SS_ENABLED_MAGIC);
 	put_le32(ss + MD_SS_ENCR_STATUS, MD_SS_ENCR_DONE);
 	put_le32(ss + MD_SS_ENCR_REQUIRED, MD_SS_ENCR_NOTREQ);
-	put_le32(ss + MD_SS_REGION_COUNT, n);
+	put_le32(ss + MD_SS_REGION_COUNT, nt);
 	put_le64(ss + MD_SS_BASEPTR, RAM_BASE + TABLE_OFF);
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < nt; i++) {
 		uint8_t *e = table + i * MD_REGION_LEN;
 
-		memcpy(e, rname[i], strlen(rname[i]));
+		memcpy(e, rname[i % n], strlen(rname[i % n]));
 		put_le32(e + MD_REGION_VALID, MD_REGION_VALID_MAGIC);
-		put_le64(e + MD_REGION_ADDRESS, RAM_BASE + roff[i]);
-		put_le64(e + MD_REGION_SIZE, rlen[i]);
+		put_le32(e + MD_REGION_SEQ, i / n);
+		put_le64(e + MD_REGION_ADDRESS, RAM_BASE + roff[i % n]);
+		put_le64(e + MD_REGION_SIZE, rlen[i % n]);
 	}
 	fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	if (fd < 0 || ftruncate(fd, size) || wr(fd, smem, SMEM_SIZE, 0) ||
-	    wr(fd, table, sizeof(table), TABLE_OFF)) {
+	    wr(fd, table, (uint64_t)nt * MD_REGION_LEN, TABLE_OFF)) {
 		perror(out);
 		return 1;
 	}
@@ -113,6 +122,7 @@ int main(int argc, char **argv)
 			}
 		}
 	}
+	free(table);
 	free(smem);
 	return close(fd) ? 1 : 0;
 }

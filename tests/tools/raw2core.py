@@ -1,9 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0
 """Wrap a raw RAM image in an ELF64 core file, as kdump or QEMU's
 dump-guest-memory would give it: one PT_LOAD per CHUNK bytes at its
-physical address.
+physical address.  With EXCLUDE, the last EXCLUDE bytes of the last load
+are left out of the file (p_filesz short of p_memsz), as makedumpfile
+marks excluded zero pages.
 
-usage: raw2core.py RAW BASE OUT CHUNK
+usage: raw2core.py RAW BASE OUT CHUNK [EXCLUDE]
 """
 import struct
 import sys
@@ -11,6 +13,7 @@ import sys
 
 def main():
     raw, base, out, chunk = sys.argv[1], int(sys.argv[2], 0), sys.argv[3], int(sys.argv[4], 0)
+    exclude = int(sys.argv[5], 0) if len(sys.argv) > 5 else 0
     data = open(raw, "rb").read()
     segs = [(base + o, o, min(chunk, len(data) - o)) for o in range(0, len(data), chunk)]
     ident = b"\x7fELF\x02\x01\x01" + b"\0" * 9
@@ -19,9 +22,10 @@ def main():
     off = 64 + 56 * len(segs)
     with open(out, "wb") as f:
         f.write(eh)
-        for pa, o, size in segs:
-            f.write(struct.pack("<IIQQQQQQ", 1, 7, off + o, 0, pa, size, size, 0))
-        f.write(data)
+        for i, (pa, o, size) in enumerate(segs):
+            filesz = size - exclude if i == len(segs) - 1 else size
+            f.write(struct.pack("<IIQQQQQQ", 1, 7, off + o, 0, pa, filesz, size, 0))
+        f.write(data[:len(data) - exclude])
 
 
 if __name__ == "__main__":
