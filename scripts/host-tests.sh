@@ -151,8 +151,9 @@ collector_outputs() {
 	if [ "$rc" -eq 0 ] && [ "$(stat -c %s "$d/dump/md_b.BIN")" -eq 256 ] &&
 	   [ "$(stat -c %s "$d/dump/md_b-1.BIN")" -eq 512 ] &&
 	   [ "$(stat -c %s "$d/dump/md_b-1-1.BIN")" -eq 768 ] &&
-	   [ "$(grep -c 'is taken: written as' "$d/names.err")" -eq 2 ]; then
-		ok "collector: --dump never replaces a file of the same run: colliding names get a suffix, said (N4)"
+	   [ "$(grep -c 'is taken: written as' "$d/names.err")" -eq 2 ] &&
+	   grep -q 'region b-1 (seq 0): md_b-1.BIN is taken: written as md_b-1-1.BIN$' "$d/names.err"; then
+		ok "collector: --dump never replaces a file of the same run: colliding names get a suffix, said by their file names (N4, C10)"
 	else
 		not_ok "collector: --dump names: exit $rc, $(ls -l "$d/dump" | tr '\n' ' ') $(cat "$d/names.err")"
 	fi
@@ -289,6 +290,39 @@ collector_field() {
 		ok "collector: a core cut short is read to its end and said; a region in a zero tail (p_memsz > p_filesz) reads as zeros (N6)"
 	else
 		not_ok "collector: ELF cores: exit $rc/$rc2/$rc3: $(cat "$d/cut.err" "$d/zero.err" "$d/kcut.err")"
+	fi
+	# mksmem: a write error is said and frees what it holds; an item
+	# count that leaves item 602 out of range is refused (C14).
+	"$out/mksmem" -o /dev/full 2> "$d/mksmem.err"
+	rc=$?
+	"$out/mksmem" -o "$d/smem.bin" -i 0 2>> "$d/mksmem.err"
+	rc2=$?
+	if [ "$rc" -eq 1 ] && grep -q '^/dev/full: No space left on device' "$d/mksmem.err" &&
+	   ! grep -q 'LeakSanitizer' "$d/mksmem.err" && [ "$rc2" -eq 2 ] && [ ! -e "$d/smem.bin" ] &&
+	   grep -q "bad item count '0' (603 to 65535" "$d/mksmem.err"; then
+		ok "collector: mksmem says a write error without leaking (exit 1) and refuses -i 0 (exit 2) (C14)"
+	else
+		not_ok "collector: mksmem: exit $rc/$rc2: $(cat "$d/mksmem.err")"
+	fi
+	# qdlasm: a KELF load larger than its region is refused, not padded
+	# a byte at a time to 1 TiB (H7).
+	mkdir -p "$d/qd"
+	/usr/bin/python3 -c '
+import struct, sys
+eh = struct.pack("<16sHHIQQQIHHHHHH", b"\x7fELF\x02\x01\x01" + b"\0" * 9,
+                 4, 183, 1, 0, 64, 0, 0, 64, 56, 1, 0, 0, 0)
+ph = struct.pack("<IIQQQQQQ", 1, 4, 0, 0, 0x1000, 1 << 40, 1 << 40, 0)
+open(sys.argv[1] + "/md_KELF.BIN", "wb").write(eh + ph)
+open(sys.argv[1] + "/md_data.BIN", "wb").write(b"x" * 16)' "$d/qd"
+	printf 'region KELF seq=0 addr=0x2000 size=120 crc32=0\nregion data seq=0 addr=0x1000 size=16 crc32=0\n' \
+		> "$d/qd/list"
+	timeout 10 "$out/qdlasm" --table "$d/qd/list" --dir "$d/qd" -o /dev/null 2> "$d/qd.err"
+	rc=$?
+	if [ "$rc" -eq 4 ] &&
+	   grep -q 'PT_LOAD at 0x1000 of 1099511627776 bytes, its region data holds 16' "$d/qd.err"; then
+		ok "collector: qdlasm refuses a KELF load larger than its region at once, exit 4 (H7)"
+	else
+		not_ok "collector: qdlasm with a 1 TiB load: exit $rc: $(cat "$d/qd.err")"
 	fi
 	# Block devices are sized and read like files (C4).
 	if dev=$(losetup -r -f --show "$d/mem.img" 2>/dev/null); then

@@ -22,6 +22,9 @@
 
 #define KCORE_MAX_COUNT_BITS	24	/* 16 M records */
 #define KCORE_MAX_SIZE_BITS	31	/* 2 GiB of text */
+/* struct prb_desc and struct printk_info on a 64-bit kernel (5.10 on). */
+#define PRB_DESC_MIN		24
+#define PRINTK_INFO_MIN		88
 
 /* State of a descriptor: the top two bits of its state_var. */
 #define DESC_STATE(sv)		((sv) >> 62)
@@ -394,6 +397,23 @@ long kcore_dmesg(const struct kcore *c, FILE *out, unsigned long tail,
 	    tbits < 4 || v[I_DESC_SIZE] > 4096 || v[I_INFO_SIZE] > 4096) {
 		seterr(err, errlen, "implausible printk ring: %u descriptor bits, %u text bits",
 		       cbits, tbits);
+		return -1;
+	}
+	/*
+	 * Descriptors and records no smaller than a 64-bit kernel's, with
+	 * the fields read inside them: a record then takes its own bytes of
+	 * the dump, so the work is bounded by the core, not by 2^cbits
+	 * records read from the same few bytes (audit H6).
+	 */
+	if (v[I_DESC_SIZE] < PRB_DESC_MIN || v[I_INFO_SIZE] < PRINTK_INFO_MIN ||
+	    v[I_DESC_SV] > v[I_DESC_SIZE] - 8 ||
+	    v[I_LPOS_BEGIN] > 8 || v[I_LPOS_NEXT] > 8 ||
+	    v[I_DESC_TEXT] > v[I_DESC_SIZE] - 16 ||
+	    v[I_INFO_SEQ] > v[I_INFO_SIZE] - 8 || v[I_INFO_TS] > v[I_INFO_SIZE] - 8 ||
+	    v[I_INFO_LEN] > v[I_INFO_SIZE] - 2) {
+		seterr(err, errlen, "implausible printk ring: descriptors of %" PRIu64
+		       " bytes, records of %" PRIu64 " (a 64-bit kernel's are %u and %u)",
+		       v[I_DESC_SIZE], v[I_INFO_SIZE], PRB_DESC_MIN, PRINTK_INFO_MIN);
 		return -1;
 	}
 	count = 1ull << cbits;

@@ -53,7 +53,7 @@ int main(int argc, char **argv)
 	const char *out = NULL;
 	struct smem_opts o;
 	uint64_t toc_off;
-	int cached = 0, c;
+	int cached = 0, c, ret;
 	unsigned int v;
 	uint8_t *img;
 	FILE *f;
@@ -82,8 +82,9 @@ int main(int argc, char **argv)
 			cached = 1;
 			break;
 		case 'i':
-			if (parse_ulong(optarg, &items) || items > 0xffff) {
-				fprintf(stderr, "mksmem: bad item count '%s'\n",
+			/* Fewer than 603 items leave item 602 out of range. */
+			if (parse_ulong(optarg, &items) || items < 603 || items > 0xffff) {
+				fprintf(stderr, "mksmem: bad item count '%s' (603 to 65535: item 602 must be in range)\n",
 					optarg);
 				return 2;
 			}
@@ -124,11 +125,22 @@ int main(int argc, char **argv)
 	o.variant = variant;
 	smem_build(img, &o, &toc_off);
 
+	ret = 0;
 	f = fopen(out, "wb");
-	if (!f || fwrite(img, 1, size, f) != size || fclose(f)) {
+	if (!f) {
 		perror(out);
-		return 1;
+		ret = 1;
+		goto free_img;
 	}
+	if (fwrite(img, 1, size, f) != size) {
+		perror(out);
+		ret = 1;
+	}
+	if (fclose(f) && !ret) {
+		perror(out);
+		ret = 1;
+	}
+free_img:
 	free(img);
-	return 0;
+	return ret;
 }

@@ -99,14 +99,18 @@ static void text(FILE *out, const uint8_t *t, size_t len)
 
 /*
  * A record pstore compressed: raw deflate, as pstore_compress() writes it.
- * The output is bounded (RO_MAX_TEXT); a stream that does not inflate is
- * reported and its bytes shown as they are.
+ * The kernel inflates a record into three times the zone's buffer
+ * (pstore_decompress_record(): 3 * psinfo->bufsize); more text than that
+ * never came from the kernel, so the output is bounded by @bufsize, and
+ * by RO_MAX_TEXT (audit H6).  A stream that does not inflate is reported
+ * and its bytes shown as they are.
  */
 #define RO_MAX_TEXT	(4u << 20)
 
-static void inflated(FILE *out, const uint8_t *p, size_t len)
+static void inflated(FILE *out, const uint8_t *p, size_t len, uint64_t bufsize)
 {
-	uint8_t *dst = malloc(RO_MAX_TEXT);
+	size_t cap = bufsize > RO_MAX_TEXT / 3 ? RO_MAX_TEXT : 3 * bufsize;
+	uint8_t *dst = malloc(cap);
 	z_stream zs = { 0 };
 	int ret;
 
@@ -118,15 +122,15 @@ static void inflated(FILE *out, const uint8_t *p, size_t len)
 	zs.next_in = (uint8_t *)p;
 	zs.avail_in = len;
 	zs.next_out = dst;
-	zs.avail_out = RO_MAX_TEXT;
+	zs.avail_out = cap;
 	ret = inflate(&zs, Z_FINISH);
 	if (ret == Z_STREAM_END || (ret == Z_BUF_ERROR && zs.total_out)) {
 		text(out, dst, zs.total_out);
 		/* What did inflate is shown, and said to be partial (N10). */
-		if (ret != Z_STREAM_END)
-			fprintf(out, zs.avail_out ?
-				"(compressed record incomplete: the stream ends early; the text above is partial)\n" :
-				"(compressed record cut at 4 MiB of text)\n");
+		if (ret != Z_STREAM_END && zs.avail_out)
+			fprintf(out, "(compressed record incomplete: the stream ends early; the text above is partial)\n");
+		else if (ret != Z_STREAM_END)
+			fprintf(out, "(compressed record cut at %zu bytes of text)\n", cap);
 	} else {
 		fprintf(out, "(compressed record does not inflate: %s)\n",
 			zs.msg ? zs.msg : "corrupt data");
@@ -206,7 +210,7 @@ int ro_print(const struct kcore *c, const struct ro_zone *z, int nz, FILE *out)
 				(int)(hl - 5), (const char *)log + 4);
 			/* "-C": pstore compressed the record (raw deflate). */
 			if (nl && hl >= 7 && !memcmp(nl - 2, "-C", 2))
-				inflated(out, log + hl, size - hl);
+				inflated(out, log + hl, size - hl, bsize);
 			else
 				text(out, log + hl, size - hl);
 			continue;

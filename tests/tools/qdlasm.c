@@ -24,7 +24,7 @@
  * virtual address, size and bytes; the notes too.  Prints what differs.
  *
  * Exit: 0, 1 on differences (--check), 2 usage, 3 no KELF region, 4 KELF
- * not an ELF64 core header, 6 I/O error.
+ * not an ELF64 core header or a load larger than its region, 6 I/O error.
  */
 #define _GNU_SOURCE
 #define _FILE_OFFSET_BITS 64
@@ -137,7 +137,7 @@ static int assemble(const char *dir, const char *out_path)
 	uint64_t w;
 	char *k;
 	FILE *out;
-	int found;
+	int found, ret = 0;
 
 	for (i = 0; i < nr && kelf < 0; i++)
 		if (md_starts(&table[i], "md_KELF"))
@@ -191,6 +191,18 @@ static int assemble(const char *dir, const char *out_path)
 			if (table[i].addr != ph[j].p_paddr)
 				continue;
 			found = 1;
+			/*
+			 * qdl pads a load to p_filesz; a load larger than its
+			 * region would pad without bound (audit H7).
+			 */
+			if (ph[j].p_filesz > table[i].size) {
+				fprintf(stderr, "qdlasm: PT_LOAD at 0x%" PRIx64 " of %" PRIu64
+					" bytes, its region %s holds %" PRIu64 "\n",
+					(uint64_t)ph[j].p_paddr, (uint64_t)ph[j].p_filesz,
+					table[i].name, table[i].size);
+				ret = 4;
+				break;
+			}
 			file_of(dir, &table[i], path, sizeof(path));
 			if (append(out, path, &w)) {
 				fprintf(stderr, "qdlasm: %s missing\n", path);
@@ -208,7 +220,7 @@ static int assemble(const char *dir, const char *out_path)
 		perror(out_path);
 		return 6;
 	}
-	return 0;
+	return ret;
 }
 
 /* Notes of @buf's PT_NOTE, as (type, name, descriptor) in order. */

@@ -281,7 +281,7 @@ static void test_phys_elf(void **state)
 #define O_PRB	0x000		/* the prb pointer */
 #define O_RB	0x100		/* struct printk_ringbuffer */
 #define O_DESCS	0x200		/* 4 descriptors of 40 bytes */
-#define O_INFOS	0x400		/* 4 infos of 64 bytes */
+#define O_INFOS	0x400		/* 4 infos of 88 bytes */
 #define O_DATA	0x800		/* 256 bytes of text ring */
 #define MEMSZ	0x900
 
@@ -298,7 +298,7 @@ static const char vmcoreinfo_fmt[] =
 	"OFFSET(prb_desc.text_blk_lpos)=16\n"
 	"OFFSET(prb_data_blk_lpos.begin)=0\n"
 	"OFFSET(prb_data_blk_lpos.next)=8\n"
-	"SIZE(printk_info)=64\n"
+	"SIZE(printk_info)=88\n"
 	"OFFSET(printk_info.seq)=0\n"
 	"OFFSET(printk_info.ts_nsec)=16\n"
 	"OFFSET(printk_info.text_len)=24\n"
@@ -335,7 +335,7 @@ static void core_rec(struct core *c, uint64_t id, unsigned int state,
 {
 	unsigned int i = id & 3;
 	uint8_t *d = c->mem + O_DESCS + 40 * i;
-	uint8_t *inf = c->mem + O_INFOS + 64 * i;
+	uint8_t *inf = c->mem + O_INFOS + 88 * i;
 	uint64_t len = strlen(text), blk = (8 + len + 7) & ~7ull;
 	uint64_t at = begin & 255, next = begin + blk;
 	uint16_t tl = len;
@@ -469,6 +469,19 @@ static void test_kcore_bad(void **state)
 	free(out);
 	free(c.file);
 
+	/*
+	 * Descriptors of 4 bytes would read 2^24 of them from 64 MiB: a
+	 * descriptor smaller than the kernel's is refused (H6).
+	 */
+	core_init(&c);
+	memcpy(strstr(c.info, "SIZE(prb_desc)=40"), "SIZE(prb_desc)=4\n", 17);
+	core_build(&c, 1);
+	out = dmesg(&c, 0, &n, err);
+	assert_int_equal(n, -1);
+	assert_non_null(strstr(err, "descriptors of 4 bytes, records of 88 (a 64-bit kernel's are 24 and 88)"));
+	free(out);
+	free(c.file);
+
 	/* prb pointing outside the dump. */
 	core_init(&c);
 	put64(c.mem + O_PRB, 0x1234);
@@ -596,8 +609,8 @@ static void test_ro_compressed(void **state)
 	static uint8_t mem[0x200];
 	struct ro_zone z[1] = { { "dmesg", 0, 0x1000, 0x200 } };
 	static const char hdr[] = "====7.000000001-C\n";
-	uint8_t packed[128];
-	char err[128], *out;
+	uint8_t packed[128], big[256], *bomb;
+	char err[128], *out, *a;
 	z_stream zs = { 0 };
 	uint8_t *file;
 	size_t flen, olen, n;
@@ -647,6 +660,39 @@ static void test_ro_compressed(void **state)
 	fclose(f);
 	assert_non_null(strstr(out, "Kernel panic"));
 	assert_non_null(strstr(out, "compressed record incomplete"));
+	free(out);
+	kcore_close(&c);
+	free(file);
+	/*
+	 * 64 KiB of one letter packed into the zone: cut at three times the
+	 * zone's 500-byte buffer, as the kernel's own inflate would (H6).
+	 */
+	bomb = malloc(64 << 10);
+	assert_non_null(bomb);
+	memset(bomb, 'A', 64 << 10);
+	assert_int_equal(deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -MAX_WBITS,
+				      8, Z_DEFAULT_STRATEGY), Z_OK);
+	zs.next_in = bomb;
+	zs.avail_in = 64 << 10;
+	zs.next_out = big;
+	zs.avail_out = sizeof(big);
+	assert_int_equal(deflate(&zs, Z_FINISH), Z_STREAM_END);
+	n = zs.total_out;
+	deflateEnd(&zs);
+	free(bomb);
+	memset(mem, 0, sizeof(mem));
+	zone_hdr(mem, 0x43474244, sizeof(hdr) - 1 + n, sizeof(hdr) - 1 + n);
+	memcpy(mem + 12, hdr, sizeof(hdr) - 1);
+	memcpy(mem + 12 + sizeof(hdr) - 1, big, n);
+	file = phys_core(mem, sizeof(mem), 0x1000, &flen);
+	assert_int_equal(kcore_open(&c, file, flen, err, sizeof(err)), 0);
+	f = open_memstream(&out, &olen);
+	ro_print(&c, z, 1, f);
+	fclose(f);
+	assert_non_null(strstr(out, "(compressed record cut at 1500 bytes of text)"));
+	a = strchr(out, 'A');
+	assert_non_null(a);
+	assert_int_equal(strspn(a, "A"), 1500);
 	free(out);
 	kcore_close(&c);
 	free(file);

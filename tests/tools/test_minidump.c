@@ -465,6 +465,7 @@ static void test_kelf_amplified(void **state)
 	Elf64_Phdr *ph = (Elf64_Phdr *)(eh + 1);
 	unsigned int i, n = 2000;
 	FILE *f = fopen("/dev/null", "wb");
+	struct md_region *dup;
 
 	(void)state;
 	assert_non_null(f);
@@ -482,6 +483,22 @@ static void test_kelf_amplified(void **state)
 				    sizeof(*eh) + n * sizeof(*ph), r->seen, r->nseen,
 				    f, 0, r->err, sizeof(r->err)), MD_ERR_BADKELF);
 	assert_non_null(strstr(r->err, "bytes of loads"));
+	/*
+	 * The dump index path passes the loads themselves as the regions
+	 * dumped: their union, not their sum, bounds the output (N3).
+	 */
+	dup = calloc(n - 1, sizeof(*dup));
+	assert_non_null(dup);
+	for (i = 0; i < n - 1; i++) {
+		dup[i].addr = RAM_BASE + DATA_OFF;
+		dup[i].size = 100;
+	}
+	r->err[0] = 0;
+	assert_int_equal(kelf_write(&r->img, RAM_BASE + 0x40000,
+				    sizeof(*eh) + n * sizeof(*ph), dup, n - 1,
+				    f, 0, r->err, sizeof(r->err)), MD_ERR_BADKELF);
+	assert_non_null(strstr(r->err, "asks for 199900 bytes of loads from 100 bytes"));
+	free(dup);
 	fclose(f);
 	ram_free(r);
 }
