@@ -46,7 +46,9 @@ build() {
 		"$t/minidump.c" "$t/kelf.c" "$t/util.c" &&
 	clang-14 "${fuzzflags[@]}" -o "$out/fuzz_collector" "$tt/fuzz_collector.c" \
 		"$t/fdt.c" "$t/kcore.c" "$t/ramoops.c" "$t/drindex.c" "$t/kelf.c" "$t/minidump.c" \
-		"$t/util.c" -lz
+		"$t/util.c" -lz &&
+	clang-14 "${fuzzflags[@]}" -Dmain=mdread_main -o "$out/fuzz_mdread" "$tt/fuzz_mdread.c" \
+		"${collector[@]}" -lz
 }
 
 cmocka() {
@@ -564,12 +566,14 @@ fuzz() {
 
 	# New inputs go to the build's corpus; tests/tools/corpus/ is the
 	# kept one (seeds and inputs worth keeping), read on every run.  A
-	# single input taking over 10 s counts as a hang.
-	if "$out/$name" -max_total_time="$secs" -max_len=131072 -timeout=10 \
+	# single input taking over 10 s is a hang, memory not freed when an
+	# input is done a leak: both fail the run, as a crash does.
+	if "$out/$name" -max_total_time="$secs" -max_len=131072 -timeout=10 -detect_leaks=1 \
 		-artifact_prefix="$out/" "$corpus" "$tt/corpus/$name" >"$out/$name.log" 2>&1; then
-		ok "$name: $(grep -o 'Done [0-9]* runs in [0-9]* second' "$out/$name.log"), no crash"
+		ok "$name: $(grep -o 'Done [0-9]* runs in [0-9]* second' "$out/$name.log"), no crash, hang or leak"
 	else
-		not_ok "$name found a crash (see $out/$name.log and $out/crash-*)"
+		not_ok "$name: $(grep -o 'ERROR: libFuzzer: timeout\|ERROR: LeakSanitizer\|ERROR: AddressSanitizer: [a-z-]*\|runtime error' \
+			"$out/$name.log" | head -1) (see $out/$name.log and $out/crash-*, leak-*, timeout-*)"
 		tail -30 "$out/$name.log"
 	fi
 }
@@ -585,13 +589,21 @@ cmocka "$out/test_minidump"
 cmocka "$out/test_collector"
 collector_checks
 
-mkdir -p "$out/corpus-fuzz_minidump" "$out/corpus-fuzz_collector"
+mkdir -p "$out/corpus-fuzz_minidump" "$out/corpus-fuzz_collector" "$out/corpus-fuzz_mdread"
+# fuzz_mdread's seeds: the minidump seed with --list --elf; as two files
+# with --dump; as an ELF core (selector byte, split point in 4 KiB units).
 "$out/mkseed" "$out/corpus-fuzz_minidump/seed" &&
 	"$out/mkseed" "$out/corpus-fuzz_minidump/seed-cached" cached &&
-	"$out/test_collector" --seeds "$out/corpus-fuzz_collector" ||
+	"$out/test_collector" --seeds "$out/corpus-fuzz_collector" &&
+	{ printf '\014\000\000'; cat "$out/corpus-fuzz_minidump/seed"; } > "$out/corpus-fuzz_mdread/seed" &&
+	{ printf '\074\010\000'; cat "$out/corpus-fuzz_minidump/seed"; } > "$out/corpus-fuzz_mdread/seed-two" &&
+	/usr/bin/python3 "$tt/raw2core.py" "$out/corpus-fuzz_minidump/seed" 0x80000000 \
+		"$out/seed.core" 0x8000 &&
+	{ printf '\014\000\000'; cat "$out/seed.core"; } > "$out/corpus-fuzz_mdread/seed-core" ||
 	not_ok "write fuzz seeds"
 fuzz fuzz_minidump
 fuzz fuzz_collector
+fuzz fuzz_mdread
 
 dr_result host "$passed" "$failed"
 echo "host: $passed passed, $failed failed"

@@ -845,7 +845,7 @@ static void usage(FILE *f)
 		"  mdread --image vmcore --dtb board.dtb --elf minidump.elf\n"
 		"  mdread --image ram.img --ram-base 0x40000000 --index-at 0x5f000000,0x10000 --elf md.elf\n"
 		"exit codes: 0 ok, 2 usage (or an image that is not a raw file),\n"
-		"            3 no minidump table or dump index, 4 truncated image, 5 region outside RAM,\n"
+		"            3 no minidump table or dump index, 4 collected, incomplete, 5 region outside RAM,\n"
 		"            6 I/O error, 7 overlapping regions, 8 corrupt KELF index\n");
 }
 

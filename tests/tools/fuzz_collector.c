@@ -19,6 +19,7 @@
 #include "kcore.h"
 #include "kelf.h"
 #include "ramoops.h"
+#include "util.h"
 
 static FILE *devnull;
 
@@ -59,6 +60,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!size)
 		return 0;
+	tool_quiet = 1;		/* the libraries' messages cost time (C16) */
 	if (!devnull)
 		devnull = fopen("/dev/null", "w");
 	/* An exact-size copy, so reads past the end are caught. */

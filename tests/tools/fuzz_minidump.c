@@ -12,6 +12,7 @@
 
 #include "kelf.h"
 #include "minidump.h"
+#include "util.h"
 
 #define BASE 0x80000000ull
 
@@ -62,6 +63,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (smem < 0x2000)
 		return 0;
+	tool_quiet = 1;		/* the libraries' messages cost time (C16) */
 	if (!devnull)
 		devnull = fopen("/dev/null", "wb");
 	nseen = 0;

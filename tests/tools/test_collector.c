@@ -943,6 +943,42 @@ static int write_seed(const char *dir, const char *name, uint8_t sel,
 	return fclose(f) ? 1 : 0;
 }
 
+/*
+ * fuzz_collector's core path with a compressed dmesg record in its first
+ * zone (0..0x4000), so the fuzzer starts inside the inflate path.
+ */
+static int pstore_seed(const char *dir)
+{
+	static const char hdr[] = "====1.000000001-C\n";
+	static const char text[] = "Kernel panic - not syncing: seed\n";
+	static uint8_t mem[0x4000];
+	z_stream zs = { 0 };
+	uint8_t *file;
+	size_t flen;
+	int ret;
+
+	memset(mem, 0, sizeof(mem));
+	if (deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -MAX_WBITS, 8,
+			 Z_DEFAULT_STRATEGY) != Z_OK)
+		return -1;
+	zs.next_in = (uint8_t *)text;
+	zs.avail_in = sizeof(text) - 1;
+	zs.next_out = mem + 12 + sizeof(hdr) - 1;
+	zs.avail_out = 256;
+	ret = deflate(&zs, Z_FINISH);
+	deflateEnd(&zs);
+	if (ret != Z_STREAM_END)
+		return -1;
+	zone_hdr(mem, 0x43474244, sizeof(hdr) - 1 + zs.total_out, sizeof(hdr) - 1 + zs.total_out);
+	memcpy(mem + 12, hdr, sizeof(hdr) - 1);
+	file = phys_core(mem, sizeof(mem), 0, &flen);
+	if (!file)
+		return -1;
+	ret = write_seed(dir, "seed-pstore", 0, file, flen);
+	free(file);
+	return ret;
+}
+
 static int seeds(const char *dir)
 {
 	struct core c;
@@ -955,7 +991,8 @@ static int seeds(const char *dir)
 	core_rec(&c, 6, 1, 12, 3000000000ull, 0x100 + 240, "third, wrapped");
 	core_build(&c, 1);
 	ix_board();
-	ret = write_seed(dir, "seed-dtb", 1, d.blob, d.len) |
+	ret = pstore_seed(dir) |
+	      write_seed(dir, "seed-dtb", 1, d.blob, d.len) |
 	      write_seed(dir, "seed-core", 0, c.file, c.len) |
 	      /* fuzz_collector: selector 2, carve-out 256 << 2 bytes at RAM's start */
 	      write_seed(dir, "seed-index", 2 | 2 << 2, phys_ram, sizeof(phys_ram));
