@@ -293,6 +293,17 @@ collector_field() {
 	else
 		not_ok "collector: ELF cores: exit $rc/$rc2/$rc3: $(cat "$d/cut.err" "$d/zero.err" "$d/kcut.err")"
 	fi
+	# 131072 loads of 128 bytes: more than 4096 loads, and PN_XNUM
+	# (e_phnum 0xffff, the count in section header 0).
+	/usr/bin/python3 "$tt/raw2core.py" "$d/mem.img" 0x80000000 "$d/xnum.core" 128
+	"$out/mdread" -q --image "$d/xnum.core" --smem 0x80000000,0x100000 --list \
+		> "$d/xnum.list" 2>"$d/xnum.err"
+	rc=$?
+	if [ "$rc" -eq 0 ] && cmp -s "$d/raw.list" "$d/xnum.list" && [ ! -s "$d/xnum.err" ]; then
+		ok "collector: a core with 131072 loads and PN_XNUM program header numbering gives the raw image's regions"
+	else
+		not_ok "collector: PN_XNUM core: exit $rc: $(head -3 "$d/xnum.err")"
+	fi
 	# mksmem: a write error is said and frees what it holds; an item
 	# count that leaves item 602 out of range is refused (C14).
 	"$out/mksmem" -o /dev/full 2> "$d/mksmem.err"
@@ -349,7 +360,7 @@ open(sys.argv[1] + "/md_data.BIN", "wb").write(b"x" * 16)' "$d/qd"
 # The collector on an 8 GiB sparse image with a 256 MiB region near its
 # end: memory stays small, the ELF has the region's bytes.
 collector_checks() {
-	local img=$out/big.img elf=$out/big.elf rss rc args
+	local img=$out/big.img elf=$out/big.elf rss rc rc2 rc3 args
 	args=(--ram-base 0x80000000 --smem 0x80000000,0x100000)
 
 	"$out/mkimage" -o "$img" -s 0x200000000 -r big,0x1e0000000,0x10000000 \
@@ -407,9 +418,24 @@ collector_checks() {
 	else
 		not_ok "collector: bad --dtb gave exit $rc"
 	fi
+	# A usage error names what is wrong before the usage text (audit B8).
+	"$out/mdread" -q --image "$img" --list >/dev/null 2>"$out/use1.err"
+	rc=$?
+	"$out/mdread" -q --image "$img" "${args[@]}" --list stray >/dev/null 2>"$out/use2.err"
+	rc2=$?
+	"$out/mdread" -q "${args[@]}" --list >/dev/null 2>"$out/use3.err"
+	rc3=$?
+	if [ "$rc" -eq 2 ] && [ "$rc2" -eq 2 ] && [ "$rc3" -eq 2 ] &&
+	   head -1 "$out/use1.err" | grep -q 'no table address: give --smem ADDR,SIZE or --dtb FILE' &&
+	   head -1 "$out/use2.err" | grep -q "unexpected argument 'stray'" &&
+	   head -1 "$out/use3.err" | grep -q 'no memory file: give --image'; then
+		ok "collector: a missing --smem or --image or a stray argument is named, exit 2"
+	else
+		not_ok "collector: usage errors: exit $rc/$rc2/$rc3: $(head -1 "$out/use1.err"); $(head -1 "$out/use2.err"); $(head -1 "$out/use3.err")"
+	fi
 	# Never destroy the input: an output that is the image (directly or
 	# through a link) is refused and the image stays as it was.
-	local sum rc2 rc3 rc4 link=$out/link.img
+	local sum rc4 link=$out/link.img
 	sum=$(sha256sum < "$img")
 	"$out/mdread" -q --image "$img" "${args[@]}" --elf "$img" 2>"$out/same.err"
 	rc=$?

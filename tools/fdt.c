@@ -127,8 +127,14 @@ static int walk(const uint8_t *blob, size_t len, struct fdt_node **nodes,
 		if (tok == FDT_BEGIN_NODE) {
 			size_t l = strnlen((const char *)s, end - s);
 
-			if (s + l >= end || depth >= FDT_MAX_DEPTH)
+			if (s + l >= end)
 				goto bad;
+			if (depth >= FDT_MAX_DEPTH) {
+				free(n);
+				seterr(err, errlen, "devicetree nodes nested deeper than %d",
+				       FDT_MAX_DEPTH);
+				return -1;
+			}
 			if (count == cap) {
 				cap = cap ? 2 * cap : 64;
 				more = realloc(n, cap * sizeof(*n));
@@ -206,7 +212,7 @@ bad:
 	return -1;
 }
 
-/* Every (address, size) pair of a memory node's reg. */
+/* The span of every (address, size) pair of a memory node's reg. */
 static void add_banks(const struct fdt_node *n, struct fdt_layout *l)
 {
 	unsigned int cells = n->acells + n->scells, i, k;
@@ -215,7 +221,7 @@ static void add_banks(const struct fdt_node *n, struct fdt_layout *l)
 	if (!n->reg || n->acells < 1 || n->acells > 2 || n->scells < 1 ||
 	    n->scells > 2)
 		return;
-	for (k = 0; (k + 1) * 4 * cells <= n->reg_len && l->nbanks < FDT_MAX_BANKS; k++) {
+	for (k = 0; (k + 1) * 4 * cells <= n->reg_len; k++) {
 		const uint8_t *r = n->reg + k * 4 * cells;
 
 		a = 0;
@@ -224,10 +230,15 @@ static void add_banks(const struct fdt_node *n, struct fdt_layout *l)
 			a = a << 32 | be32(r + 4 * i);
 		for (i = 0; i < n->scells; i++)
 			s = s << 32 | be32(r + 4 * (n->acells + i));
-		if (s) {
-			l->bank_base[l->nbanks] = a;
-			l->bank_size[l->nbanks++] = s;
-		}
+		/* A range past the top of the address space ends there. */
+		if (!s)
+			continue;
+		if (s > UINT64_MAX - a)
+			s = UINT64_MAX - a;
+		if (!l->banks_hi || a < l->banks_lo)
+			l->banks_lo = a;
+		if (a + s > l->banks_hi)
+			l->banks_hi = a + s;
 	}
 }
 

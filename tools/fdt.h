@@ -17,13 +17,10 @@ enum fdt_ramoops_prop {
 	FDT_RO_ECC, FDT_RO_NR,
 };
 
-#define FDT_MAX_BANKS	16
-
 struct fdt_layout {
 	uint64_t ram_base, ram_size;	/* first memory node's first range */
-	/* every range of every memory node (the first FDT_MAX_BANKS) */
-	uint64_t bank_base[FDT_MAX_BANKS], bank_size[FDT_MAX_BANKS];
-	unsigned int nbanks;
+	/* lowest start and highest end of every range of every memory node */
+	uint64_t banks_lo, banks_hi;	/* banks_hi 0: none */
 	uint64_t smem_base, smem_size;	/* 0 size: no qcom,smem node */
 	uint64_t ramoops_base, ramoops_size;	/* 0 size: no ramoops node */
 	uint64_t mmio_base, mmio_size;	/* 0 size: no qcom,minidump-mmio node */

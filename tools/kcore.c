@@ -12,6 +12,7 @@
  * record's block starts with its descriptor id followed by the text.
  */
 #include <elf.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -271,8 +272,10 @@ int kcore_info(const struct kcore *c, const char *key, uint64_t *val)
 
 			memcpy(num, p + klen + 1, l - klen - 1);
 			num[l - klen - 1] = 0;
+			errno = 0;
 			*val = strtoull(num, &e, strncmp(key, "SYMBOL(", 7) ? 10 : 16);
-			return *e ? -1 : 0;
+			/* Empty, signed, trailing junk or out of range: not a value. */
+			return *e || e == num || num[0] == '-' || errno ? -1 : 0;
 		}
 		p += l + 1;
 	}

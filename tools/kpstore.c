@@ -37,7 +37,7 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static struct ro_zone z[RO_MAX_ZONES];
+	struct ro_zone *z;
 	const char *dtb = NULL;
 	unsigned long ncpus = 1;
 	struct fdt_layout l;
@@ -78,7 +78,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (fdt_layout(dmap, dlen, &l, err, sizeof(err)) ||
-	    (nz = ro_layout(&l, ncpus, z, err, sizeof(err))) < 0) {
+	    (nz = ro_layout(&l, ncpus, &z, err, sizeof(err))) < 0) {
 		fprintf(stderr, "kpstore: %s: %s\n", dtb, err);
 		return 2;
 	}
@@ -86,13 +86,17 @@ int main(int argc, char **argv)
 	cmap = map_file(argv[optind], &clen);
 	if (!cmap) {
 		fprintf(stderr, "kpstore: cannot read %s\n", argv[optind]);
+		free(z);
 		return clen ? 6 : 3;
 	}
 	if (kcore_open(&c, cmap, clen, err, sizeof(err))) {
 		fprintf(stderr, "kpstore: %s: %s\n", argv[optind], err);
+		free(z);
+		munmap(cmap, clen);
 		return 3;
 	}
 	found = ro_print(&c, z, nz, stdout);
+	free(z);
 	kcore_close(&c);
 	munmap(cmap, clen);
 	if (fflush(stdout)) {

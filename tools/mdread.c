@@ -57,7 +57,8 @@ static const int exit_codes[] = {
  * memory stays bounded (audit H5, C11).
  */
 #define MAX_REGIONS	(SHN_LORESERVE - 3)
-#define MAX_SEGS	4096
+/* makedumpfile -E splits loads at excluded pages: cores with many. */
+#define MAX_SEGS	(1u << 20)
 
 /* A stretch of physical memory held in a file. */
 struct seg {
@@ -75,7 +76,7 @@ struct seg {
 struct file_image {
 	struct md_image img;
 	struct seg *seg;
-	unsigned int nseg;
+	unsigned int nseg, segcap;
 	uint64_t end;		/* end of the last byte any file holds */
 	int progress;		/* show bytes read on stderr */
 	uint64_t done;		/* bytes read so far */
@@ -901,10 +902,13 @@ static int add_seg(struct file_image *fi, int fd, uint64_t base, uint64_t size,
 		return 0;
 	if (fi->nseg == MAX_SEGS)
 		return -1;
-	more = realloc(fi->seg, (fi->nseg + 1) * sizeof(*more));
-	if (!more)
-		return -1;
-	fi->seg = more;
+	if (fi->nseg == fi->segcap) {
+		more = realloc(fi->seg, 2 * (fi->segcap + 16) * sizeof(*more));
+		if (!more)
+			return -1;
+		fi->seg = more;
+		fi->segcap = 2 * (fi->segcap + 16);
+	}
 	fi->seg[fi->nseg++] = (struct seg){ base, size, off, fd, zero };
 	return 0;
 }
@@ -918,9 +922,10 @@ static int add_seg(struct file_image *fi, int fd, uint64_t base, uint64_t size,
  */
 static int add_elf(struct file_image *fi, const struct source *sr, uint64_t fsize)
 {
-	unsigned char eh[64], ph[56];
-	uint64_t phoff, off, filesz, memsz, paddr, i;
-	uint16_t phnum, phentsize;
+	unsigned char eh[64], ph[56], sh[64];
+	uint64_t phoff, shoff, off, filesz, memsz, paddr, i, phnum;
+	uint16_t phnum16, phentsize;
+	uint32_t xnum;
 	int said = 0;
 
 	if (pread(sr->fd, eh, sizeof(eh), 0) != sizeof(eh) || eh[EI_CLASS] != ELFCLASS64 ||
@@ -930,7 +935,18 @@ static int add_elf(struct file_image *fi, const struct source *sr, uint64_t fsiz
 	}
 	memcpy(&phoff, eh + 32, 8);
 	memcpy(&phentsize, eh + 54, 2);
-	memcpy(&phnum, eh + 56, 2);
+	memcpy(&phnum16, eh + 56, 2);
+	phnum = phnum16;
+	/* PN_XNUM: the count is section header 0's sh_info (gdb's gcore). */
+	if (phnum16 == PN_XNUM) {
+		memcpy(&shoff, eh + 40, 8);
+		if (!shoff || pread(sr->fd, sh, sizeof(sh), shoff) != sizeof(sh)) {
+			msg("mdread: %s: PN_XNUM without a section header 0\n", sr->path);
+			return EX_USAGE;
+		}
+		memcpy(&xnum, sh + 44, 4);
+		phnum = xnum;
+	}
 	if (phentsize != sizeof(ph) || phoff > fsize || phnum * sizeof(ph) > fsize - phoff) {
 		msg("mdread: %s: program headers outside the file\n", sr->path);
 		return EX_USAGE;
@@ -964,7 +980,8 @@ static int add_elf(struct file_image *fi, const struct source *sr, uint64_t fsiz
 		}
 		if (add_seg(fi, sr->fd, paddr, filesz, off, 0) ||
 		    add_seg(fi, sr->fd, paddr + filesz, memsz - filesz, 0, 1)) {
-			msg("mdread: %s: too many segments\n", sr->path);
+			msg("mdread: %s: more than %u loads, or no memory for them\n",
+			    sr->path, MAX_SEGS);
 			return EX_USAGE;
 		}
 	}
@@ -1060,10 +1077,9 @@ static int open_sources(struct file_image *fi, struct source *src, unsigned int 
 		hi = end > hi ? end : hi;
 	}
 	fi->end = hi;
-	for (k = 0; k < l->nbanks; k++) {
-		end = l->bank_base[k] + l->bank_size[k];
-		lo = l->bank_base[k] < lo ? l->bank_base[k] : lo;
-		hi = end > hi ? end : hi;
+	if (l->banks_hi) {
+		lo = l->banks_lo < lo ? l->banks_lo : lo;
+		hi = l->banks_hi > hi ? l->banks_hi : hi;
 	}
 	fi->img.ram_base = lo;
 	fi->img.ram_size = hi - lo;
@@ -1210,8 +1226,20 @@ int main(int argc, char **argv)
 			}
 		}
 	}
-	if (!nsrc || (mmio ? !mmio_base : index ? !index_size : !smem_size) ||
-	    optind != argc) {
+	if (optind != argc) {
+		msg("mdread: unexpected argument '%s'\n", argv[optind]);
+		usage(stderr);
+		return EX_USAGE;
+	}
+	if (!nsrc) {
+		msg("mdread: no memory file: give --image FILE[@ADDR]\n");
+		usage(stderr);
+		return EX_USAGE;
+	}
+	if (mmio ? !mmio_base : index ? !index_size : !smem_size) {
+		msg("mdread: no table address: give %s or --dtb FILE\n",
+		    mmio ? "--mmio-base ADDR" : index ? "--index-at ADDR,SIZE" :
+		    "--smem ADDR,SIZE");
 		usage(stderr);
 		return EX_USAGE;
 	}

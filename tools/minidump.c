@@ -72,7 +72,7 @@ enum md_err md_smem_find(const uint8_t *smem, uint64_t size, unsigned int item,
 	uint32_t ver, nent, poff = 0, psize = 0, pcl = 0, items = SMEM_ITEM_COUNT;
 	uint32_t fu, fc, esz, pad;
 	const uint8_t *pt, *e, *part;
-	uint64_t p;
+	uint64_t p, bad = 0;
 
 	if (size < SMEM_PTABLE_SIZE + 4096 ||
 	    get_le32(smem + SMEM_HDR_INITIALIZED) != 1 ||
@@ -139,8 +139,10 @@ enum md_err md_smem_find(const uint8_t *smem, uint64_t size, unsigned int item,
 		esz = get_le32(e + SMEM_PE_SIZE);
 		pad = get_le16(e + SMEM_PE_PADDING_DATA);
 		p += SMEM_PE_LEN + get_le16(e + SMEM_PE_PADDING_HDR);
-		if (pad > esz || p + esz > psize)
+		if (pad > esz || p + esz > psize) {
+			bad = poff + (e - part);
 			break;
+		}
 		if (get_le16(e + SMEM_PE_ITEM) == item) {
 			*off = poff + p;
 			*len = esz - pad;
@@ -153,14 +155,15 @@ enum md_err md_smem_find(const uint8_t *smem, uint64_t size, unsigned int item,
 	if (pcl < SMEM_PE_LEN)
 		pcl = SMEM_PE_LEN;
 	pcl = (SMEM_PE_LEN + pcl - 1) / pcl * pcl;
-	for (p = psize; p >= pcl && p - pcl >= fc;) {
+	for (p = psize; p >= pcl && p - pcl > fc;) {
 		e = part + p - pcl;
-		if (get_le16(e + SMEM_PE_CANARY) != SMEM_CANARY)
-			break;
 		esz = get_le32(e + SMEM_PE_SIZE);
 		pad = get_le16(e + SMEM_PE_PADDING_DATA);
-		if (esz > p - pcl || pad > esz)
+		if (get_le16(e + SMEM_PE_CANARY) != SMEM_CANARY ||
+		    esz > p - pcl || pad > esz) {
+			bad = poff + (e - part);
 			break;
+		}
 		if (get_le16(e + SMEM_PE_ITEM) == item) {
 			*off = poff + p - pcl - esz;
 			*len = esz - pad;
@@ -168,7 +171,11 @@ enum md_err md_smem_find(const uint8_t *smem, uint64_t size, unsigned int item,
 		}
 		p -= pcl + esz;
 	}
-	seterr(err, errlen, "no item %u in SMEM: firmware without minidump", item);
+	if (bad)
+		seterr(err, errlen, "no item %u in SMEM before a corrupt entry header at SMEM offset 0x%" PRIx64,
+		       item, bad);
+	else
+		seterr(err, errlen, "no item %u in SMEM: firmware without minidump", item);
 	return MD_ERR_NOTABLE;
 }
 

@@ -31,21 +31,25 @@ static uint64_t pow2_down(uint64_t v)
 	return v;
 }
 
+/* One zone at *paddr, stored when @z is given (the second pass). */
 static int add(struct ro_zone *z, int n, const char *kind, int index,
 	       uint64_t *paddr, uint64_t size)
 {
 	if (n >= RO_MAX_ZONES)
 		return -1;
-	z[n].kind = kind;
-	z[n].index = index;
-	z[n].paddr = *paddr;
-	z[n].size = size;
+	if (z) {
+		z[n].kind = kind;
+		z[n].index = index;
+		z[n].paddr = *paddr;
+		z[n].size = size;
+	}
 	*paddr += size;
 	return n + 1;
 }
 
-int ro_layout(const struct fdt_layout *l, unsigned int ncpus,
-	      struct ro_zone *z, char *err, size_t errlen)
+/* ramoops_probe()'s order: dmesg records, console, pmsg, ftrace. */
+static int lay_out(const struct fdt_layout *l, unsigned int ncpus,
+		   struct ro_zone *z)
 {
 	uint64_t rec = pow2_down(l->ramoops[FDT_RO_RECORD]);
 	uint64_t con = pow2_down(l->ramoops[FDT_RO_CONSOLE]);
@@ -54,6 +58,35 @@ int ro_layout(const struct fdt_layout *l, unsigned int ncpus,
 	uint64_t paddr = l->ramoops_base, dump, zone, cnt, i;
 	int n = 0;
 
+	dump = l->ramoops_size - con - ftr - pms;
+	if (dump && rec) {
+		cnt = dump / rec;
+		zone = cnt ? (dump / cnt) & ~1ull : 0;
+		for (i = 0; i < cnt && zone; i++)
+			if ((n = add(z, n, "dmesg", i, &paddr, zone)) < 0)
+				return -1;
+	}
+	if (con && (n = add(z, n, "console", -1, &paddr, con)) < 0)
+		return -1;
+	if (pms && (n = add(z, n, "pmsg", -1, &paddr, pms)) < 0)
+		return -1;
+	cnt = l->ramoops[FDT_RO_FLAGS] & RO_FLAG_FTRACE_PER_CPU ? ncpus : 1;
+	zone = ftr && cnt ? (ftr / cnt) & ~1ull : 0;
+	for (i = 0; zone && i < cnt; i++)
+		if ((n = add(z, n, "ftrace", i, &paddr, zone)) < 0)
+			return -1;
+	return n;
+}
+
+int ro_layout(const struct fdt_layout *l, unsigned int ncpus,
+	      struct ro_zone **zp, char *err, size_t errlen)
+{
+	uint64_t con = pow2_down(l->ramoops[FDT_RO_CONSOLE]);
+	uint64_t ftr = pow2_down(l->ramoops[FDT_RO_FTRACE]);
+	uint64_t pms = pow2_down(l->ramoops[FDT_RO_PMSG]);
+	int n;
+
+	*zp = NULL;
 	if (!l->ramoops_size) {
 		seterr(err, errlen, "no ramoops node in the devicetree");
 		return -1;
@@ -67,27 +100,18 @@ int ro_layout(const struct fdt_layout *l, unsigned int ncpus,
 		seterr(err, errlen, "ramoops zones larger than its area");
 		return -1;
 	}
-	dump = l->ramoops_size - con - ftr - pms;
-	if (dump && rec) {
-		cnt = dump / rec;
-		zone = cnt ? (dump / cnt) & ~1ull : 0;
-		for (i = 0; i < cnt && zone; i++)
-			if ((n = add(z, n, "dmesg", i, &paddr, zone)) < 0)
-				goto many;
+	/* Counted first, then stored: the array is as large as the layout. */
+	n = lay_out(l, ncpus, NULL);
+	if (n < 0) {
+		seterr(err, errlen, "more than %d ramoops zones", RO_MAX_ZONES);
+		return -1;
 	}
-	if (con && (n = add(z, n, "console", -1, &paddr, con)) < 0)
-		goto many;
-	if (pms && (n = add(z, n, "pmsg", -1, &paddr, pms)) < 0)
-		goto many;
-	cnt = l->ramoops[FDT_RO_FLAGS] & RO_FLAG_FTRACE_PER_CPU ? ncpus : 1;
-	zone = ftr && cnt ? (ftr / cnt) & ~1ull : 0;
-	for (i = 0; zone && i < cnt; i++)
-		if ((n = add(z, n, "ftrace", i, &paddr, zone)) < 0)
-			goto many;
-	return n;
-many:
-	seterr(err, errlen, "more than %d ramoops zones", RO_MAX_ZONES);
-	return -1;
+	*zp = calloc(n ? n : 1, sizeof(**zp));
+	if (!*zp) {
+		seterr(err, errlen, "no memory for %d ramoops zones", n);
+		return -1;
+	}
+	return lay_out(l, ncpus, *zp);
 }
 
 static void text(FILE *out, const uint8_t *t, size_t len)

@@ -13,7 +13,11 @@
 #include "fdt.h"
 #include "kcore.h"
 
-#define RO_MAX_ZONES	256
+/*
+ * ramoops itself has no limit; 65536 zones is a 256 MiB area of 4 KiB
+ * records, more than any board reserves.
+ */
+#define RO_MAX_ZONES	65536
 
 struct ro_zone {
 	const char *kind;	/* "dmesg", "console", "pmsg", "ftrace" */
@@ -23,11 +27,12 @@ struct ro_zone {
 
 /*
  * The zones ramoops lays out in the area @l describes, in its order, for
- * @ncpus CPUs (per-CPU ftrace).  Returns how many, or -1 with a message in
- * @err for a layout ramoops would refuse.
+ * @ncpus CPUs (per-CPU ftrace), in an array *@zp the caller frees.
+ * Returns how many, or -1 with a message in @err (and *@zp NULL) for a
+ * layout ramoops would refuse.
  */
 int ro_layout(const struct fdt_layout *l, unsigned int ncpus,
-	      struct ro_zone *z, char *err, size_t errlen);
+	      struct ro_zone **zp, char *err, size_t errlen);
 
 /*
  * Print each zone found in @c to @out: a "== <kind>[.<i>] ..." line, then

@@ -71,11 +71,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!(data[0] & 1) && data[0] & 2) {
 		fuzz_index(data[0], copy, size - 1);
 	} else if (data[0] & 1) {
-		static struct ro_zone z[RO_MAX_ZONES];
+		struct ro_zone *z;
 		struct fdt_layout l;
 
-		if (!fdt_layout(copy, size - 1, &l, err, sizeof(err)))
-			ro_layout(&l, 1 + (data[0] >> 1) % 8, z, err, sizeof(err));
+		if (!fdt_layout(copy, size - 1, &l, err, sizeof(err))) {
+			ro_layout(&l, 1 + (data[0] >> 1) % 8, &z, err, sizeof(err));
+			free(z);
+		}
 	} else {
 		struct kcore c;
 		uint64_t v;

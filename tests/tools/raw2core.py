@@ -3,7 +3,8 @@
 dump-guest-memory would give it: one PT_LOAD per CHUNK bytes at its
 physical address.  With EXCLUDE, the last EXCLUDE bytes of the last load
 are left out of the file (p_filesz short of p_memsz), as makedumpfile
-marks excluded zero pages.
+marks excluded zero pages.  With 65535 loads or more, e_phnum is PN_XNUM
+and the count is in section header 0's sh_info, as gdb's gcore writes it.
 
 usage: raw2core.py RAW BASE OUT CHUNK [EXCLUDE]
 """
@@ -17,14 +18,18 @@ def main():
     data = open(raw, "rb").read()
     segs = [(base + o, o, min(chunk, len(data) - o)) for o in range(0, len(data), chunk)]
     ident = b"\x7fELF\x02\x01\x01" + b"\0" * 9
-    eh = struct.pack("<16sHHIQQQIHHHHHH", ident, 4, 183, 1, 0, 64, 0, 0, 64, 56,
-                     len(segs), 0, 0, 0)
-    off = 64 + 56 * len(segs)
+    xnum = len(segs) >= 0xffff
+    shoff = 64 + 56 * len(segs) if xnum else 0
+    eh = struct.pack("<16sHHIQQQIHHHHHH", ident, 4, 183, 1, 0, 64, shoff, 0, 64, 56,
+                     0xffff if xnum else len(segs), 64 if xnum else 0, 1 if xnum else 0, 0)
+    off = 64 + 56 * len(segs) + (64 if xnum else 0)
     with open(out, "wb") as f:
         f.write(eh)
         for i, (pa, o, size) in enumerate(segs):
             filesz = size - exclude if i == len(segs) - 1 else size
             f.write(struct.pack("<IIQQQQQQ", 1, 7, off + o, 0, pa, filesz, size, 0))
+        if xnum:
+            f.write(struct.pack("<IIQQQQIIQQ", 0, 0, 0, 0, 0, 0, 0, len(segs), 0, 0))
         f.write(data[:len(data) - exclude])
 
 

@@ -192,6 +192,56 @@ static void test_fdt_bad(void **state)
 	assert_non_null(strstr(err, "no memory node"));
 }
 
+/*
+ * Every bank of a board with more memory ranges than an old fixed array
+ * held (audit C7) counts for the span of RAM; nodes nested deeper than
+ * the parser follows are named as such.
+ */
+static void test_fdt_many_banks(void **state)
+{
+	uint32_t reg[4 * 20];
+	struct fdt_layout l;
+	struct dtb d;
+	char err[128];
+	int i;
+
+	(void)state;
+	memset(&d, 0, sizeof(d));
+	node(&d, "");
+	prop_cells(&d, "#address-cells", 1, 2);
+	prop_cells(&d, "#size-cells", 1, 2);
+	node(&d, "memory@40000000");
+	prop(&d, "device_type", "memory", 7);
+	/* 20 banks of 256 MiB, 1 GiB apart, from 0x40000000 up. */
+	for (i = 0; i < 20; i++) {
+		uint64_t a = 0x40000000ull + ((uint64_t)i << 30);
+
+		be32put((uint8_t *)&reg[4 * i], a >> 32);
+		be32put((uint8_t *)&reg[4 * i + 1], (uint32_t)a);
+		be32put((uint8_t *)&reg[4 * i + 2], 0);
+		be32put((uint8_t *)&reg[4 * i + 3], 0x10000000);
+	}
+	prop(&d, "reg", reg, sizeof(reg));
+	tok(&d, 2);
+	tok(&d, 2);
+	finish(&d);
+	assert_int_equal(fdt_layout(d.blob, d.len, &l, err, sizeof(err)), 0);
+	assert_int_equal(l.ram_base, 0x40000000);
+	assert_int_equal(l.ram_size, 0x10000000);
+	assert_int_equal(l.banks_lo, 0x40000000);
+	assert_int_equal(l.banks_hi, 0x40000000ull + (19ull << 30) + 0x10000000);
+
+	memset(&d, 0, sizeof(d));
+	node(&d, "");
+	for (i = 0; i < 40; i++)
+		node(&d, "n");
+	for (i = 0; i < 41; i++)
+		tok(&d, 2);
+	finish(&d);
+	assert_int_equal(fdt_layout(d.blob, d.len, &l, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "nested deeper than 32"));
+}
+
 /* ---- physical-address ELF ---- */
 
 static uint8_t phys_ram[0x4000];
@@ -526,7 +576,7 @@ static void test_kcore_bad(void **state)
 static void test_ro_layout(void **state)
 {
 	struct fdt_layout l = { .ramoops_base = 0x5e200000, .ramoops_size = 0x40000 };
-	static struct ro_zone z[RO_MAX_ZONES];
+	struct ro_zone *z;
 	char err[128];
 	int n;
 
@@ -535,7 +585,7 @@ static void test_ro_layout(void **state)
 	l.ramoops[FDT_RO_CONSOLE] = 0x10000;
 	l.ramoops[FDT_RO_PMSG] = 0x8000;
 	l.ramoops[FDT_RO_FTRACE] = 0x8000;
-	n = ro_layout(&l, 2, z, err, sizeof(err));
+	n = ro_layout(&l, 2, &z, err, sizeof(err));
 	/* ramoops' order: records, console, pmsg, ftrace. */
 	assert_int_equal(n, 7);
 	assert_string_equal(z[0].kind, "dmesg");
@@ -548,24 +598,51 @@ static void test_ro_layout(void **state)
 	assert_string_equal(z[6].kind, "ftrace");
 	assert_int_equal(z[6].paddr, 0x5e238000);
 	/* Per-CPU ftrace: the zone is split between the CPUs. */
+	free(z);
 	l.ramoops[FDT_RO_FLAGS] = 1;
-	n = ro_layout(&l, 2, z, err, sizeof(err));
+	n = ro_layout(&l, 2, &z, err, sizeof(err));
 	assert_int_equal(n, 8);
 	assert_int_equal(z[7].size, 0x4000);
 	/* Sizes not powers of two are rounded down, as ramoops does. */
 	l.ramoops[FDT_RO_FLAGS] = 0;
 	l.ramoops[FDT_RO_CONSOLE] = 0x18000;
-	n = ro_layout(&l, 1, z, err, sizeof(err));
+	free(z);
+	n = ro_layout(&l, 1, &z, err, sizeof(err));
 	assert_int_equal(z[4].size, 0x10000);
+	free(z);
+	/*
+	 * 2048 records of 4 KiB in 8 MiB, more than the 256 an earlier
+	 * fixed array held (audit B9); one more zone than the cap is refused.
+	 */
+	l.ramoops_size = 8 << 20;
+	l.ramoops[FDT_RO_RECORD] = 0x1000;
+	l.ramoops[FDT_RO_CONSOLE] = 0;
+	l.ramoops[FDT_RO_PMSG] = 0;
+	l.ramoops[FDT_RO_FTRACE] = 0;
+	n = ro_layout(&l, 1, &z, err, sizeof(err));
+	assert_int_equal(n, 2048);
+	assert_int_equal(z[2047].paddr, 0x5e200000 + (8 << 20) - 0x1000);
+	free(z);
+	l.ramoops_size = (uint64_t)RO_MAX_ZONES * 0x1000;
+	l.ramoops[FDT_RO_CONSOLE] = 0x1000;
+	assert_int_equal(ro_layout(&l, 1, &z, err, sizeof(err)), RO_MAX_ZONES);
+	free(z);
+	l.ramoops_size += 0x1000;
+	assert_int_equal(ro_layout(&l, 1, &z, err, sizeof(err)), -1);
+	assert_null(z);
+	assert_non_null(strstr(err, "more than 65536 ramoops zones"));
+	l.ramoops_size = 0x40000;
+	l.ramoops[FDT_RO_RECORD] = 0x8000;
+	l.ramoops[FDT_RO_CONSOLE] = 0x10000;
 	/* What ramoops refuses, so does the decoder. */
 	l.ramoops[FDT_RO_ECC] = 16;
-	assert_int_equal(ro_layout(&l, 1, z, err, sizeof(err)), -1);
+	assert_int_equal(ro_layout(&l, 1, &z, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "ECC"));
 	l.ramoops[FDT_RO_ECC] = 0;
 	l.ramoops[FDT_RO_CONSOLE] = 0x80000;
-	assert_int_equal(ro_layout(&l, 1, z, err, sizeof(err)), -1);
+	assert_int_equal(ro_layout(&l, 1, &z, err, sizeof(err)), -1);
 	l.ramoops_size = 0;
-	assert_int_equal(ro_layout(&l, 1, z, err, sizeof(err)), -1);
+	assert_int_equal(ro_layout(&l, 1, &z, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "no ramoops node"));
 }
 
@@ -1005,6 +1082,7 @@ int main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fdt_board),
 		cmocka_unit_test(test_fdt_bad),
+		cmocka_unit_test(test_fdt_many_banks),
 		cmocka_unit_test(test_phys_elf),
 		cmocka_unit_test(test_phys_elf_too_many),
 		cmocka_unit_test(test_index_pick),
