@@ -433,6 +433,16 @@ collector_checks() {
 	else
 		not_ok "collector: usage errors: exit $rc/$rc2/$rc3: $(head -1 "$out/use1.err"); $(head -1 "$out/use2.err"); $(head -1 "$out/use3.err")"
 	fi
+	echo previous > "$out/notable.elf"
+	"$out/mdread" -q --image "$img" --ram-base 0x80000000 --smem 0x80100000,0x100000 \
+		--elf "$out/notable.elf" 2>"$out/notable.err"
+	rc=$?
+	if [ "$rc" -eq 3 ] && grep -q 'SMEM not initialised by firmware' "$out/notable.err" &&
+	   [ "$(cat "$out/notable.elf")" = previous ]; then
+		ok "collector: no minidump table is exit 3 with its reason, the old ELF kept"
+	else
+		not_ok "collector: SMEM of zeros: exit $rc: $(cat "$out/notable.err")"
+	fi
 	# Never destroy the input: an output that is the image (directly or
 	# through a link) is refused and the image stays as it was.
 	local sum rc4 link=$out/link.img
