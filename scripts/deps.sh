@@ -47,6 +47,7 @@ zlib1g-dev	mdread's CRC-32, kpstore inflating compressed pstore records
 python3-docutils	make check's reStructuredText check of Documentation/
 binutils	readelf on the collected ELF
 gdb-multiarch	reading the dump with gdb
+qemu-user-static	running Debian's arm64 crash (fetched like make oot's headers) on the dump
 python3-drgn	reading the dump with drgn
 time	/usr/bin/time: the collector's peak memory
 LIST

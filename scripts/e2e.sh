@@ -196,6 +196,31 @@ check_consumers() {
 	else
 		not_ok "$name: gdb cannot unwind the panicking CPU (see $out/$name.gdb-bt)"
 	fi
+	# The CPU that did not panic (init, pid 1, did) is its own thread with
+	# its own frames.  Idle there (pid 0), its note has pr_pid 4194304 +
+	# cpu: with pr_pid 0, gdb would give it the first note's registers.
+	local other
+	other=$(awk '/^Thread / { on = !/\(LWP 1\)/ } on' "$out/$name.gdb-bt")
+	if [ "$(grep -c '^Thread ' "$out/$name.gdb-bt")" -eq 2 ] &&
+	   [ "$(grep -c '^Thread ' <<< "$other")" -eq 1 ] && grep -q '^#1 ' <<< "$other" &&
+	   ! grep -q 'panic' <<< "$other" &&
+	   { ! grep -q '^Thread [0-9]* (LWP 419430[0-9])' <<< "$other" || grep -q ' do_idle ' <<< "$other"; }; then
+		ok "$name: gdb shows the other CPU as a thread of its own ($(head -1 <<< "$other" | cut -d: -f1), $(awk '/^#0/ { print ($3 == "in" ? $4 : $2); exit }' <<< "$other")), not the panicking CPU's frames"
+	else
+		not_ok "$name: gdb's threads: $(grep -A1 '^Thread ' "$out/$name.gdb-bt" | tr '\n' ' ')"
+	fi
+
+	# crash (Debian's arm64 build, scripts/crash.sh) in minimal mode: the
+	# log with the panic, and linux_banner read from the dump.
+	printf 'log\nrd -a linux_banner\nquit\n' |
+		timeout 600 "$DR_TOP/scripts/crash.sh" "$out/vmlinux" "$elf" --minimal > "$out/$name.crash" 2>&1
+	if grep -q 'Kernel panic - not syncing: sysrq triggered crash' "$out/$name.crash" &&
+	   grep -q 'Booting Linux on physical CPU' "$out/$name.crash" &&
+	   grep -q ":  Linux version $rel " "$out/$name.crash"; then
+		ok "$name: crash --minimal (arm64 crash 8.0.2 under qemu-aarch64-static): log shows boot lines and the panic, rd reads linux_banner"
+	else
+		not_ok "$name: crash --minimal cannot read the dump (see $out/$name.crash)"
+	fi
 }
 
 # drgn_asserts NAME ELF PID: drgn with vmlinux reads from ELF the release,
@@ -372,6 +397,20 @@ check_drgn_std() {
 		ok "$name: drgn's own API answers: crashed_thread() e2e-spin1[$spin], its trace from panic through e2e_crash_irq on the IRQ stack to do_interrupt_handler on the task's, thread(pid) and stack_trace() for both CPUs, get_dmesg(), CPU masks, per_cpu(runqueues), init_uts_ns"
 	else
 		not_ok "$name: drgn's standard calls fail on the dump (see $f)"
+	fi
+	# The kdump convention current drgn (0.0.27+) and crash read registers
+	# by, which Debian's drgn 0.0.22 does not use: CRASHTIME last in
+	# VMCOREINFO, each CPU's crash_notes buffer in the dump holding its
+	# PT_NOTE copy, pr_pid the task's (tests/qemu/notes_check.py).
+	f=$out/$name.notes
+	timeout 300 /usr/bin/python3 "$qdir/notes_check.py" "$out/vmlinux" "$out/$name.elf" > "$f" 2>&1
+	if grep -Eq '^CRASHTIME [0-9]+$' "$f" && grep -qx "NOTE 0 $crasher" "$f" &&
+	   grep -qx "NOTE 1 $spin" "$f" && grep -qx 'CRASH_NOTES 0 same' "$f" &&
+	   grep -qx 'CRASH_NOTES 1 same' "$f"; then
+		ok "$name: the kdump convention current drgn reads: CRASHTIME in VMCOREINFO, crash_notes of CPUs 0 and 1 in the dump, each its CPU's PT_NOTE copy with pr_pid $crasher and $spin"
+	else
+		sed 's/^/  /' "$f" | head -10
+		not_ok "$name: the dump breaks the crash_notes/CRASHTIME convention (see $f)"
 	fi
 	# Nothing those calls read is missing from the dump: served from the
 	# whole RAM image instead, every read outside the loads is listed.
@@ -712,7 +751,22 @@ check_truncated() {
 	else
 		not_ok "$name: truncated image gave exit $rc: $(head -3 "$out/$name.trunc.err")"
 	fi
-	rm -f "$t"
+	# What was not read is absent from the loads, never described as
+	# zeros (p_memsz past p_filesz, which drgn reads as zeros silently).
+	local full cut left bad
+	"$out/tools/mdread" --quiet --image "$t" --dtb "$out/board-$ram.dtb" \
+		--elf "$out/$name.trunc.elf" 2> "$out/$name.trunc.elf.err"
+	rc=$?
+	full=$(readelf -lW "$out/$name.elf" | grep -c '^ *LOAD')
+	cut=$(readelf -lW "$out/$name.trunc.elf" | grep -c '^ *LOAD')
+	left=$(grep -c 'was not dumped; left out' "$out/$name.trunc.elf.err")
+	bad=$(readelf -lW "$out/$name.trunc.elf" | awk '$1 == "LOAD" && $5 != $6' | wc -l)
+	if [ "$rc" -eq 4 ] && [ "$left" -ge 1 ] && [ "$cut" -eq $((full - left)) ] && [ "$bad" -eq 0 ]; then
+		ok "$name: truncated image: the ELF leaves the $left load(s) not read out ($cut of $full), every load's file size its memory size"
+	else
+		not_ok "$name: truncated ELF: exit $rc, $cut of $full loads, $left left out, $bad with p_memsz != p_filesz"
+	fi
+	rm -f "$t" "$out/$name.trunc.elf"
 }
 
 # crash_kexec_post_notifiers (common with pstore) stops the other CPUs with

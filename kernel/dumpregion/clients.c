@@ -20,6 +20,7 @@
 #include <linux/init.h>
 #include <linux/sched/clock.h>
 #include <linux/jiffies.h>
+#include <linux/kexec.h>
 #include <linux/kernel.h>
 #include <linux/log2.h>
 #include <linux/panic.h>
@@ -327,6 +328,44 @@ static int __init dr_register_static(const struct dumpregion_static *s)
 	return ret;
 }
 
+/*
+ * The crash_notes pointer and every CPU's note buffer (notes.c), where
+ * current debuggers read each CPU's registers.  Registered after kdump's
+ * buffers are allocated (subsys_initcall), for the whole uptime.
+ */
+static int __init dr_register_crash_notes(void)
+{
+	int __percpu *ids;
+	int id, ret;
+
+	if (!crash_notes)
+		return 0;
+	id = dumpregion_register("crash_notes", &crash_notes,
+				 sizeof(crash_notes));
+	if (id < 0) {
+		ret = id;
+		goto err_warn;
+	}
+	ids = alloc_percpu(int);
+	if (!ids) {
+		ret = -ENOMEM;
+		goto err_unregister;
+	}
+	ret = dumpregion_register_percpu("crashnote", crash_notes,
+					 sizeof(note_buf_t), ids);
+	if (ret)
+		goto err_free;
+	return 0;
+
+err_free:
+	free_percpu(ids);
+err_unregister:
+	dumpregion_unregister(id);
+err_warn:
+	pr_warn("cannot register crash_notes: %d\n", ret);
+	return ret;
+}
+
 /* What registering the DUMPREGION_STATIC() entries cost at boot. */
 unsigned int dr_static_boot_count;
 u64 dr_static_boot_ns;
@@ -343,6 +382,7 @@ static int __init dr_clients_init(void)
 	}
 	dr_static_boot_ns = local_clock() - t0;
 	dr_register_banner();
+	dr_register_crash_notes();
 	dr_register_tasks();
 	return 0;
 }

@@ -20,6 +20,7 @@
 #include <linux/elfcore.h>
 #include <linux/gfp.h>
 #include <linux/io.h>
+#include <linux/kexec.h>
 #include <linux/kthread.h>
 #include <linux/mm.h>
 #include <linux/module.h>
@@ -1957,9 +1958,12 @@ static void dr_test_kelf_panic(struct kunit *test)
 	end = p + ph[0].p_filesz;
 	while (p + sizeof(struct elf_note) <= end) {
 		const struct elf_note *n = p;
+		size_t len = sizeof(*n) + ALIGN(n->n_namesz, 4) + ALIGN(n->n_descsz, 4);
 
 		if (n->n_type == NT_PRSTATUS && n->n_namesz == 5 &&
 		    !strcmp((const char *)(n + 1), "CORE")) {
+			const struct elf_note *cn = (void *)per_cpu_ptr(crash_notes, nr);
+
 			KUNIT_EXPECT_EQ(test, n->n_descsz, sizeof(*pr));
 			pr = (const void *)(n + 1) + ALIGN(n->n_namesz, 4);
 			/* As the architecture lays registers out in a core. */
@@ -1967,9 +1971,38 @@ static void dr_test_kelf_panic(struct kunit *test)
 				found_other++;
 				other_at = nr;
 			}
+			/*
+			 * No pid 0 (gdb would show the first CPU's frames); the
+			 * kdump copy in crash_notes, ended by an empty note, for
+			 * the CPUs with registers, an empty one for the others.
+			 */
+			KUNIT_EXPECT_NE(test, pr->common.pr_pid, 0);
+			if (nr == self)
+				KUNIT_EXPECT_EQ(test, pr->common.pr_pid, current->pid);
+			if (nr == self || nr == cpu) {
+				KUNIT_EXPECT_EQ(test, memcmp(cn, n, len), 0);
+				cn = (const void *)cn + len;
+			} else {
+				KUNIT_EXPECT_EQ(test, pr->common.pr_pid,
+						DR_NOTE_PID_NONE + nr);
+			}
+			KUNIT_EXPECT_EQ(test, cn->n_namesz, 0);
+			KUNIT_EXPECT_EQ(test, cn->n_descsz, 0);
 			nr++;
+		} else if (n->n_namesz == sizeof("VMCOREINFO") &&
+			   !strcmp((const char *)(n + 1), "VMCOREINFO")) {
+			const char *d = (const void *)(n + 1) + ALIGN(n->n_namesz, 4);
+			const char *ct = strnstr(d, "\nCRASHTIME=", n->n_descsz);
+
+			/* The last line says when: the kdump mark of a crash. */
+			KUNIT_EXPECT_NOT_NULL(test, ct);
+			if (ct)
+				KUNIT_EXPECT_EQ(test, d[n->n_descsz - 1], '\n');
+			if (ct)
+				KUNIT_EXPECT_NULL(test, memchr(ct + 1, '\n',
+							       d + n->n_descsz - ct - 2));
 		}
-		p += sizeof(*n) + ALIGN(n->n_namesz, 4) + ALIGN(n->n_descsz, 4);
+		p += len;
 	}
 	/* One note per CPU in CPU order, up to the last CPU with registers. */
 	if (cpu < nr_cpu_ids) {

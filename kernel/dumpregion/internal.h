@@ -28,6 +28,7 @@
 #include <linux/rcupdate.h>
 #include <linux/rhashtable-types.h>
 #include <linux/spinlock.h>
+#include <linux/threads.h>
 
 struct module;
 struct pt_regs;
@@ -174,6 +175,13 @@ int dr_fill_runs(enum dumpregion_kind kind, unsigned long va, phys_addr_t pa,
 struct dr_layout *dr_layout_alloc(unsigned int cap);
 
 /* ELF notes and the CPUs' registers (notes.c). */
+/*
+ * gdb makes each NT_PRSTATUS a thread named by pr_pid and gives a note
+ * with pr_pid 0 the registers of the first note: the idle tasks (all pid
+ * 0) and CPUs without registers get DR_NOTE_PID_NONE + cpu instead, above
+ * every real pid.
+ */
+#define DR_NOTE_PID_NONE	PID_MAX_LIMIT
 size_t dr_notes_max(void);
 size_t dr_notes_write(void *notes, struct pt_regs *regs);
 void dr_panic_regs(struct pt_regs *regs);

@@ -5,7 +5,8 @@
  * One region, named "kelf" and handed to every provider before any other,
  * holds an ELF64 core header for the machine: the ELF header, a PT_NOTE
  * segment (VMCOREINFO, NT_PRPSINFO, and once a panic happened an NT_PRSTATUS
- * for the panicking CPU and for each CPU the panic stopped), and one PT_LOAD
+ * for the panicking CPU and for each CPU the panic stopped, also copied to
+ * kdump's crash_notes buffers, see notes.c), and one PT_LOAD
  * per physically contiguous run of every other region, with p_vaddr the
  * kernel virtual address (the kernel image address for image variables),
  * p_paddr the physical address and p_offset laying the runs out one after

@@ -5,9 +5,21 @@
  * The PT_NOTE segment holds VMCOREINFO and an NT_PRPSINFO from the start,
  * and once a panic happened an NT_PRSTATUS per CPU, in CPU order: the
  * panicking CPU's registers taken in the panic notifier, the others' saved
- * by their stop handlers (dumpregion_save_cpu_regs()).  Everything here
- * may run at panic, in NMI context: per-CPU storage only, no locks, no
- * allocation.
+ * by their stop handlers (dumpregion_save_cpu_regs()).
+ *
+ * At panic the dump also follows the kdump convention current debuggers
+ * read registers by (drgn since 0.0.27, crash on arm64): VMCOREINFO ends
+ * with a CRASHTIME line, and each CPU's NT_PRSTATUS note is copied into
+ * its buffer of the per-CPU crash_notes, ended by an empty note header
+ * (clients.c makes those buffers and the pointer dump regions).  A CPU
+ * with no registers keeps an empty buffer ("not saved" to a debugger).
+ * Without CONFIG_CRASH_DUMP, whose kernel/crash_core.c allocates kdump's
+ * buffers, crash_notes is defined here over buffers of our own, with the
+ * type <linux/vmcore_info.h> declares (as 32-bit arm once defined a dummy
+ * one).
+ *
+ * Everything here may run at panic, in NMI context: per-CPU storage only,
+ * no locks, no allocation.
  */
 
 #include <linux/dumpregion/arch.h>
@@ -18,6 +30,7 @@
 #include <linux/sched.h>
 #include <linux/smp.h>
 #include <linux/string.h>
+#include <linux/timekeeping.h>
 #include <linux/utsname.h>
 #include <linux/vmcore_info.h>
 #include <kunit/visibility.h>
@@ -73,6 +86,13 @@ void __weak arch_dumpregion_panic_regs(struct pt_regs *regs)
 
 #define KELF_NOTE_NAME_CORE	"CORE"
 #define KELF_NOTE_NAME_VMCORE	"VMCOREINFO"
+/* "CRASHTIME=<seconds>\n", appended to VMCOREINFO at panic */
+#define KELF_CRASHTIME_MAX	32
+
+#ifndef CONFIG_CRASH_DUMP
+static DEFINE_PER_CPU(note_buf_t, dr_note_buf);
+note_buf_t __percpu *crash_notes = &dr_note_buf;
+#endif
 
 /* Registers of a CPU stopped by the panic, saved by its stop handler. */
 struct dr_cpu_regs {
@@ -124,37 +144,67 @@ static size_t note_size(size_t namesz, size_t descsz)
 /* The most the notes can take: room every header keeps for them. */
 size_t dr_notes_max(void)
 {
-	return note_size(sizeof(KELF_NOTE_NAME_VMCORE), VMCOREINFO_BYTES) +
+	return note_size(sizeof(KELF_NOTE_NAME_VMCORE),
+			 VMCOREINFO_BYTES + KELF_CRASHTIME_MAX) +
 	       note_size(sizeof(KELF_NOTE_NAME_CORE), sizeof(struct elf_prpsinfo)) +
 	       nr_cpu_ids * note_size(sizeof(KELF_NOTE_NAME_CORE),
 				  sizeof(struct elf_prstatus));
 }
 
-/* Append one note at @p; returns the byte after it. */
-static void *put_note(void *p, const char *name, u32 type, const void *desc,
-		      size_t descsz)
+/*
+ * Append one note at @p, its description @desc then @more (@moresz bytes,
+ * may be 0); returns the byte after it.
+ */
+static void *put_note2(void *p, const char *name, u32 type, const void *desc,
+		       size_t descsz, const void *more, size_t moresz)
 {
 	struct elf_note *n = p;
-	size_t namesz = strlen(name) + 1;
+	size_t namesz = strlen(name) + 1, len = descsz + moresz;
 
 	n->n_namesz = namesz;
-	n->n_descsz = descsz;
+	n->n_descsz = len;
 	n->n_type = type;
 	p += sizeof(*n);
 	memcpy(p, name, namesz);
 	memset(p + namesz, 0, ALIGN(namesz, 4) - namesz);
 	p += ALIGN(namesz, 4);
 	memcpy(p, desc, descsz);
-	memset(p + descsz, 0, ALIGN(descsz, 4) - descsz);
-	return p + ALIGN(descsz, 4);
+	if (moresz)
+		memcpy(p + descsz, more, moresz);
+	memset(p + len, 0, ALIGN(len, 4) - len);
+	return p + ALIGN(len, 4);
+}
+
+static void *put_note(void *p, const char *name, u32 type, const void *desc,
+		      size_t descsz)
+{
+	return put_note2(p, name, type, desc, descsz, NULL, 0);
+}
+
+/*
+ * CPU @cpu's crash_notes buffer: its NT_PRSTATUS note and the empty note
+ * that ends the list, or, with no @prstatus, the empty note alone.
+ */
+static void put_crash_note(unsigned int cpu, const struct elf_prstatus *prstatus)
+{
+	void *buf;
+
+	if (!crash_notes)
+		return;
+	buf = per_cpu_ptr(crash_notes, cpu);
+	if (prstatus)
+		buf = put_note(buf, KELF_NOTE_NAME_CORE, NT_PRSTATUS, prstatus,
+			       sizeof(*prstatus));
+	memset(buf, 0, sizeof(struct elf_note));
 }
 
 /*
  * At panic: one NT_PRSTATUS per CPU in CPU order, as kdump writes them
- * (debuggers such as drgn number CPUs by note order), up to the last CPU
+ * (drgn before 0.0.27 numbers CPUs by note order), up to the last CPU
  * whose registers are known: the panicking CPU's are @regs, the others'
  * were saved by their stop handlers; a CPU in between with none gets a
- * note with pid 0 and zeroed registers.  Returns the byte after them.
+ * note with zeroed registers.  Each CPU's note goes to its crash_notes
+ * buffer too.  Returns the byte after them.
  */
 static void *write_prstatus(void *p, struct pt_regs *regs)
 {
@@ -167,9 +217,12 @@ static void *write_prstatus(void *p, struct pt_regs *regs)
 	}
 	for_each_possible_cpu(cpu) {
 		struct dr_cpu_regs *c = per_cpu_ptr(&dr_cpu_regs, cpu);
+		bool saved = true;
 
-		if (cpu > last)
-			break;
+		if (cpu > last) {
+			put_crash_note(cpu, NULL);
+			continue;
+		}
 		memset(&prstatus, 0, sizeof(prstatus));
 		if (cpu == self) {
 			prstatus.common.pr_pid = current->pid;
@@ -177,9 +230,14 @@ static void *write_prstatus(void *p, struct pt_regs *regs)
 		} else if (cpu_saved(c)) {
 			prstatus.common.pr_pid = c->pid;
 			elf_core_copy_regs(&prstatus.pr_reg, &c->regs);
+		} else {
+			saved = false;
 		}
+		if (!prstatus.common.pr_pid)
+			prstatus.common.pr_pid = DR_NOTE_PID_NONE + cpu;
 		p = put_note(p, KELF_NOTE_NAME_CORE, NT_PRSTATUS, &prstatus,
 			     sizeof(prstatus));
+		put_crash_note(cpu, saved ? &prstatus : NULL);
 	}
 	return p;
 }
@@ -196,13 +254,20 @@ size_t dr_notes_write(void *notes, struct pt_regs *regs)
 		.pr_sname = 'R',
 		.pr_nice = 0,
 	};
+	char crashtime[KELF_CRASHTIME_MAX];
+	size_t ctlen = 0;
 	void *p = notes;
 
 	strscpy(psinfo.pr_fname, "vmlinux");
 	strscpy(psinfo.pr_psargs, init_utsname()->release);
+	/* The NMI-safe clock: no seqcount a stopped CPU may hold. */
+	if (regs)
+		ctlen = scnprintf(crashtime, sizeof(crashtime), "CRASHTIME=%llu\n",
+				  div_u64(ktime_get_real_fast_ns(), NSEC_PER_SEC));
 	if (vmcoreinfo_data && vmcoreinfo_size)
-		p = put_note(p, KELF_NOTE_NAME_VMCORE, 0, vmcoreinfo_data,
-			     min_t(size_t, vmcoreinfo_size, VMCOREINFO_BYTES));
+		p = put_note2(p, KELF_NOTE_NAME_VMCORE, 0, vmcoreinfo_data,
+			      min_t(size_t, vmcoreinfo_size, VMCOREINFO_BYTES),
+			      crashtime, ctlen);
 	p = put_note(p, KELF_NOTE_NAME_CORE, NT_PRPSINFO, &psinfo,
 		     sizeof(psinfo));
 	if (regs)
