@@ -52,8 +52,9 @@ say "4. The last kernel log lines, decoded from the dump (not from the console)"
 echo "   $(wc -l < "$out/dmesg.txt") records; from the panic on:"
 sed -n '/Kernel panic - not syncing/,$p' "$out/dmesg.txt" | tail -40 | sed 's/^/   /'
 
-say "5. gdb-multiarch on vmlinux + vmcore.elf"
-gdb-multiarch -nx -batch -ex 'info threads' -ex 'print init_uts_ns.name.release' \
+say "5. gdb-multiarch on vmlinux + vmcore.elf: a thread per CPU, each with its own stack"
+gdb-multiarch -nx -batch -ex 'info threads' -ex 'thread apply all bt 4' \
+	-ex 'print init_uts_ns.name.release' \
 	-ex 'x/8xb &e2e_img' "$out/vmlinux" "$out/vmcore.elf" 2>/dev/null |
 	grep -v '^\[New\|^Core was' | sed 's/^/   /'
 
