@@ -5,10 +5,13 @@ crash reads an ELF vmcore by physical address and stops at start-up on
 the first read it cannot do, naming the address and what it wanted
 ("read error: kernel virtual address: ffff8000804d5ba8  type:
 "shadow_timekeeper xtime_sec""; "physical address" for page tables and
-the like).  This runs crash (scripts/crash.sh) on CORE, and on each read
+the like; "invalid kernel virtual address" when the page tables it walks
+for a vmalloc address are missing).  This runs crash (scripts/crash.sh) on CORE, and on each read
 error adds the missing memory to a copy of CORE from the guest's whole
 RAM image: the vmlinux symbol holding the address, or else its page (twice as
-many pages each time crash asks again for the same kind of thing).
+many pages each time crash asks again for the same kind of thing); for
+an address crash could not translate, the page-table pages the guest's
+own translation of it reads.
 Then again, until crash runs the commands without a read error, or the
 same error comes back.  Prints what was added, by group, and the run's
 last output:
@@ -23,10 +26,14 @@ names vmalloc reads by the page tables it walks (physical addresses).
 usage: crash_reads.py CRASH_SH VMLINUX CORE RAM_IMAGE RAM_BASE OUT_CORE CMDS
 """
 import bisect
+import os
 import re
 import struct
 import subprocess
 import sys
+import tempfile
+
+import drgn
 
 
 def read_core(path):
@@ -96,6 +103,47 @@ def main():
 
     grow = {}
 
+    # A reference over the whole RAM and no dumped load, to find the
+    # page-table pages a translation reads: every physical read is logged.
+    fd, bare = tempfile.mkstemp(suffix=".elf")
+    os.close(fd)
+    write_core(bare, notes, [])
+    ref = drgn.Program()
+    ref.set_core_dump(bare)
+    ref.load_debug_info([vmlinux])
+    os.unlink(bare)
+    walked = []
+
+    def phys_read(a, n, o, p):
+        walked.append(a)
+        return ram[a - base:a - base + n]
+
+    def image_read(a, n, o, p):
+        walked.append(a - kvo)
+        return ram[a - kvo - base:a - kvo - base + n]
+
+    ref.add_memory_segment(base, len(ram), phys_read, physical=True)
+    ref.add_memory_segment(base + kvo, len(ram), image_read, physical=False)
+
+    def add_walk(addr, what):
+        """The pages a translation of @addr reads (its page tables)."""
+        walked.clear()
+        try:
+            ref.read(addr, 1)
+        except drgn.FaultError:
+            return False
+        new = False
+        for pa in sorted({a & ~0xFFF for a in walked}):
+            if (pa, 0x1000) in have:
+                continue
+            have.add((pa, 0x1000))
+            loads.append((pa, page_offset + pa - phys_off, ram[pa - base:pa - base + 0x1000]))
+            added.append(("pgtable:%#x" % addr, page_offset + pa - phys_off, pa, 0x1000, what))
+            print("ADD pgtable:%#x %#x %#x 4096 %s" % (addr, page_offset + pa - phys_off, pa, what),
+                  flush=True)
+            new = True
+        return new
+
     def add(kind, addr, what):
         # A table crash reads page after page: twice as much each round.
         size = 0x1000 << min(grow.get(what, 0), 8)
@@ -133,7 +181,13 @@ def main():
             for a, _, n in syms:
                 if n in names.split("/"):
                     errs.append(("kernel virtual", "%x" % a, "cannot read " + n))
-        if not errs or not any([add(k.split()[0], int(a, 16), t) for k, a, t in errs]):
+        # "invalid kernel virtual address": a vmalloc address crash could
+        # not translate; its page tables are added.
+        walks = re.findall(r'invalid kernel virtual address: ([0-9a-f]+)\s+type: "([^"]*)"', last)
+        progress = [add_walk(int(a, 16), t) for a, t in walks]
+        progress += [add(k.split()[0], int(a, 16), t) for k, a, t in errs]
+        errs += walks
+        if not errs or not any(progress):
             break
     total = sum(a[3] for a in added)
     print("ROUNDS %d  ADDED %d  ERRORS %d" % (rounds, total, len(errs)))
