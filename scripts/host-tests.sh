@@ -304,6 +304,21 @@ collector_field() {
 	else
 		not_ok "collector: PN_XNUM core: exit $rc: $(head -3 "$d/xnum.err")"
 	fi
+	# A table header pointing into a core's zero tail (1 TiB past the
+	# 16 MiB the file holds) with 2^32-1 entries: no more entries read
+	# than the files hold, not 2^32 zero ones (fuzz_mdread timeout).
+	"$out/mkimage" -o "$d/tail.img" -s 0x1000000 -T 0x81000000,0xffffffff || return
+	/usr/bin/python3 "$tt/raw2core.py" "$d/tail.img" 0x80000000 "$d/tail.core" $((16 << 20)) 0 $((1 << 40))
+	timeout 60 "$out/mdread" -q --image "$d/tail.core" --smem 0x80000000,0x100000 --list \
+		> /dev/null 2>"$d/tail.err"
+	rc=$?
+	if [ "$rc" -eq 5 ] &&
+	   grep -q 'count 4294967295 is more than the memory files hold: reading 419430 entries' "$d/tail.err"; then
+		ok "collector: a table count of 2^32-1 in a core's 1 TiB zero tail reads only as many entries as the files hold"
+	else
+		not_ok "collector: table in a zero tail: exit $rc: $(head -3 "$d/tail.err")"
+	fi
+	rm -f "$d/tail.img" "$d/tail.core"
 	# mksmem: a write error is said and frees what it holds; an item
 	# count that leaves item 602 out of range is refused (C14).
 	"$out/mksmem" -o /dev/full 2> "$d/mksmem.err"

@@ -1072,10 +1072,15 @@ static int open_sources(struct file_image *fi, struct source *src, unsigned int 
 		return EX_USAGE;
 	}
 	for (k = 0; k < fi->nseg; k++) {
+		if (!fi->seg[k].zero)
+			fi->img.held += fi->seg[k].size;
 		end = fi->seg[k].base + fi->seg[k].size;
 		lo = fi->seg[k].base < lo ? fi->seg[k].base : lo;
 		hi = end > hi ? end : hi;
 	}
+	/* Only zero tails: no table entry to read at all. */
+	if (!fi->img.held)
+		fi->img.held = 1;
 	fi->end = hi;
 	if (l->banks_hi) {
 		lo = l->banks_lo < lo ? l->banks_lo : lo;

@@ -205,6 +205,19 @@ static int walk_subsystem(const struct md_image *img, unsigned int ss,
 		count = room;
 		ret = MD_ERR_BADREGION;
 	}
+	/*
+	 * Nor more than the files hold: a table in an ELF core's zero tail
+	 * (p_memsz past p_filesz, up to 2^64 bytes of it) holds no valid
+	 * entry, and 2^32 of them must not be read one by one.
+	 */
+	if (img->held && count > img->held / MD_REGION_LEN) {
+		uint32_t room = img->held / MD_REGION_LEN;
+
+		msg("minidump: subsystem %u: count %u is more than the memory files hold: reading %u entries\n",
+		    ss, count, room);
+		count = room;
+		ret = MD_ERR_BADREGION;
+	}
 	buf = malloc((count < MD_CHUNK ? count : MD_CHUNK) * MD_REGION_LEN + 1);
 	if (!buf) {
 		seterr(err, errlen, "out of memory");

@@ -24,6 +24,11 @@ enum md_err {
 struct md_image {
 	uint64_t ram_base;
 	uint64_t ram_size;
+	/*
+	 * Bytes the memory files hold, zero-filled tails of ELF cores left
+	 * out; 0 means all of @ram_size.  Bounds the table entries read.
+	 */
+	uint64_t held;
 	/* Read @len bytes at physical @phys; 0 or -errno. */
 	int (*read)(void *ctx, uint64_t phys, void *buf, uint64_t len);
 	void *ctx;

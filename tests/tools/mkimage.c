@@ -10,7 +10,8 @@
  *   mkimage -o FILE -s SIZE [-f] [-n COPIES] -r NAME,OFFSET,LEN [-r ...]
  *
  * -n lists the regions COPIES times over (seq 0, 1, ...), as a corrupt
- * table repeating entries would.
+ * table repeating entries would.  -T ADDR,COUNT points the subsystem at
+ * ADDR (physical) with COUNT entries instead, as a corrupt header would.
  */
 #define _FILE_OFFSET_BITS 64
 #include <errno.h>
@@ -52,9 +53,10 @@ int main(int argc, char **argv)
 	static uint8_t buf[1 << 20];
 	uint8_t *smem, *ss, *table;
 	unsigned int n = 0, copies = 1, nt;
+	unsigned long long taddr = 0, tcount = 0;
 	int c, fill = 0, fd;
 
-	while ((c = getopt(argc, argv, "o:s:fn:r:")) != -1) {
+	while ((c = getopt(argc, argv, "o:s:fn:r:T:")) != -1) {
 		switch (c) {
 		case 'o':
 			out = optarg;
@@ -75,6 +77,11 @@ int main(int argc, char **argv)
 				return 2;
 			n++;
 			break;
+		case 'T':
+			if (sscanf(optarg, "%lli,%lli", (long long *)&taddr,
+				   (long long *)&tcount) != 2)
+				return 2;
+			break;
 		default:
 			return 2;
 		}
@@ -94,6 +101,10 @@ int main(int argc, char **argv)
 	put_le32(ss + MD_SS_ENCR_REQUIRED, MD_SS_ENCR_NOTREQ);
 	put_le32(ss + MD_SS_REGION_COUNT, nt);
 	put_le64(ss + MD_SS_BASEPTR, RAM_BASE + TABLE_OFF);
+	if (taddr) {
+		put_le32(ss + MD_SS_REGION_COUNT, tcount);
+		put_le64(ss + MD_SS_BASEPTR, taddr);
+	}
 	for (i = 0; i < nt; i++) {
 		uint8_t *e = table + i * MD_REGION_LEN;
 
