@@ -221,6 +221,29 @@ check_consumers() {
 	else
 		not_ok "$name: crash --minimal cannot read the dump (see $out/$name.crash)"
 	fi
+
+	# crash in full mode (CONFIG_DUMPREGION_CRASH_UTILITY): it starts on
+	# the dump; sys names the panic, bt -a unwinds the panicking init
+	# through the sysrq handler to its system call and the other CPU (in
+	# its idle loop when idle), log shows the boot and the panic.
+	printf 'sys\nbt -a\nlog\nquit\n' |
+		timeout 900 "$DR_TOP/scripts/crash.sh" "$out/vmlinux" "$elf" > "$out/$name.crash-full" 2>&1
+	local f=$out/$name.crash-full
+	# crash also walks every pid in init_pid_ns ("cannot read pid struct
+	# from xarray" for those not dumped): not fatal, not asserted.
+	if grep -q '^ *PANIC: "Kernel panic - not syncing: sysrq triggered crash"' "$f" &&
+	   grep -q "^ *RELEASE: $rel\$" "$f" && grep -q '^ *CPUS: 2' "$f" &&
+	   grep -q '^ *MEMORY: 512 MB' "$f" &&
+	   grep -q '^PID: 1 .*COMMAND: "init"' "$f" && grep -q ' sysrq_handle_crash at ' "$f" &&
+	   grep -q ' vpanic at ' "$f" && grep -q ' el0t_64_sync at ' "$f" &&
+	   [ "$(grep -c '^PID: ' "$f")" -eq 2 ] &&
+	   { ! grep -q '^PID: 0 ' "$f" || grep -q ' do_idle at ' "$f"; } &&
+	   grep -q '^\[ *[0-9.]*\] Kernel panic - not syncing: sysrq triggered crash' "$f" &&
+	   grep -q '^\[ *[0-9.]*\] Booting Linux on physical CPU' "$f"; then
+		ok "$name: crash in full mode starts on the dump: sys names the panic, bt -a unwinds init from vpanic to el0t_64_sync and the other CPU, log shows boot and panic"
+	else
+		not_ok "$name: crash full mode (see $f): $(grep -m3 'crash:\|read error\|invalid' "$f" | tr '\n' ' ')"
+	fi
 }
 
 # drgn_asserts NAME ELF PID: drgn with vmlinux reads from ELF the release,

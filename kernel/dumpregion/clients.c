@@ -11,6 +11,11 @@
  * dumpregion_update_atomic() (no allocation), to the task the CPU was
  * running: the panicking CPU's current task, and for the others the task
  * their stop handler found (dumpregion_save_cpu_regs()).
+ *
+ * The crash_notes pointer and its per-CPU note buffers ("crashnote.<cpu>")
+ * are registered too: the panic path writes each CPU's NT_PRSTATUS there,
+ * where drgn 0.0.27 and later look up an on-CPU task's registers (the
+ * kdump convention).
  */
 
 #define pr_fmt(fmt) "dumpregion: " fmt
@@ -223,6 +228,7 @@ static int __init dr_register_tasks(void)
 			dr_stack_ids[cpu] = id;
 		dr_register_pid_path(cpu);
 	}
+	dr_crashutil_register();
 	return 0;
 }
 
@@ -249,6 +255,7 @@ void dr_clients_panic(void)
 			dumpregion_update_atomic(dr_stack_ids[cpu],
 						 task_stack_page(t), THREAD_SIZE);
 		dr_pid_move(cpu, t, true);
+		dr_crashutil_move(cpu, t, true);
 	}
 }
 
@@ -272,6 +279,7 @@ void dr_clients_panic_undo(void)
 			dumpregion_update(dr_stack_ids[cpu], task_stack_page(t),
 					  THREAD_SIZE);
 		dr_pid_move(cpu, t, false);
+		dr_crashutil_move(cpu, t, false);
 	}
 }
 EXPORT_SYMBOL_IF_KUNIT(dr_clients_panic_undo);

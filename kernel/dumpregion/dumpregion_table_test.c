@@ -15,7 +15,8 @@
 
 #include "internal.h"
 
-#define FTAB_MAX	64
+/* As many entries as Qualcomm's APSS table: more than the boot regions. */
+#define FTAB_MAX	201
 
 struct ft_entry {
 	char name[16];

@@ -1736,6 +1736,53 @@ static void dr_test_panic_pid_path(struct kunit *test)
 	dumpregion_test_undo_panic();
 }
 
+static const struct elf64_phdr *kelf_phdrs(struct kunit *test,
+					   const struct elf64_hdr **ehp);
+
+/*
+ * With the crash utility's regions, the page-table page that maps the
+ * panicking task's vmalloc'ed stack is a load of the KELF index at panic:
+ * found here by its contents, the entry for the stack's first page
+ * holding the frame vmalloc_to_pfn() gives.
+ */
+static void dr_test_panic_page_tables(struct kunit *test)
+{
+	unsigned long stack = (unsigned long)task_stack_page(current);
+	const struct elf64_phdr *ph;
+	const struct elf64_hdr *eh;
+	unsigned int i, found = 0;
+	const pte_t *ptes;
+	u64 va;
+
+	if (!IS_ENABLED(CONFIG_DUMPREGION_CRASH_UTILITY))
+		kunit_skip(test, "needs CONFIG_DUMPREGION_CRASH_UTILITY");
+	if (!is_vmalloc_addr((void *)stack))
+		kunit_skip(test, "the stack is not vmalloc'ed");
+	preempt_disable();
+	dumpregion_panic_finalise();
+	preempt_enable();
+	ph = kelf_phdrs(test, &eh);
+	for (i = 0; i < eh->e_phnum; i++) {
+		/*
+		 * Table pages are in the linear map: not physical-only loads
+		 * (no vaddr), nor stacks, whose KASAN red zones must not be read.
+		 */
+		if (ph[i].p_type != PT_LOAD ||
+		    !virt_addr_valid((void *)(unsigned long)ph[i].p_vaddr))
+			continue;
+		/* Every whole page of the load: loads may be merged. */
+		for (va = PAGE_ALIGN(ph[i].p_vaddr);
+		     va + PAGE_SIZE <= ph[i].p_vaddr + ph[i].p_memsz; va += PAGE_SIZE) {
+			ptes = (const pte_t *)(unsigned long)va;
+			if (pte_present(ptes[pte_index(stack)]) &&
+			    pte_pfn(ptes[pte_index(stack)]) == vmalloc_to_pfn((void *)stack))
+				found++;
+		}
+	}
+	KUNIT_EXPECT_GE(test, found, 1);
+	dumpregion_test_undo_panic();
+}
+
 /* ---- KELF ---- */
 
 static const struct elf64_phdr *kelf_phdrs(struct kunit *test,
@@ -2406,6 +2453,7 @@ static struct kunit_case dumpregion_test_cases[] = {
 	KUNIT_CASE_SLOW(dr_test_concurrency),
 	KUNIT_CASE(dr_test_panic_finalise),
 	KUNIT_CASE(dr_test_panic_pid_path),
+	KUNIT_CASE(dr_test_panic_page_tables),
 	KUNIT_CASE(dr_test_panic_contract),
 	KUNIT_CASE(dr_test_stop_hook),
 	KUNIT_CASE(dr_test_panic_restores),

@@ -10,6 +10,7 @@
  *   provider.c providers: attach, replay, publish, refusal, sync, withdraw
  *   table.c    the table helper: a provider for arrays of entries and a count
  *   registry.c regions: ids, names, ownership, lifetimes, moves
+ *   crashutil.c what the crash utility reads at start-up
  *   clients.c  the built-in clients (the log, tasks, stacks, pids)
  *   panic.c    the panic notifier
  *   debugfs.c  what is registered, for people
@@ -33,6 +34,7 @@
 struct module;
 struct pt_regs;
 struct seq_file;
+struct task_struct;
 
 /**
  * struct dr_layout - one published layout of a region
@@ -215,6 +217,19 @@ void dr_providers_finalise(void);
 extern const struct dumpregion_static __start_dumpregion_static[];
 extern const struct dumpregion_static __stop_dumpregion_static[];
 void dr_clients_panic(void);
+#ifdef CONFIG_DUMPREGION_CRASH_UTILITY
+void dr_crashutil_register(void);
+void dr_crashutil_move(unsigned int cpu, struct task_struct *t, bool atomic);
+#else
+static inline void dr_crashutil_register(void)
+{
+}
+
+static inline void dr_crashutil_move(unsigned int cpu, struct task_struct *t,
+				     bool atomic)
+{
+}
+#endif
 extern unsigned int dr_static_boot_count;
 extern u64 dr_static_boot_ns;
 

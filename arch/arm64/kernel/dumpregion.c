@@ -29,6 +29,11 @@
 static int crashing_cpu = -1;
 DUMPREGION_STATIC(crashing_cpu, "crashing_cpu");
 
+#ifdef CONFIG_DUMPREGION_CRASH_UTILITY
+/* crash finds each CPU's IRQ stack through this pointer before any command. */
+DUMPREGION_STATIC_PERCPU(irq_stack_ptr, "irqsp");
+#endif
+
 /*
  * Each CPU's IRQ stack and, with VMAP_STACK, its overflow stack: a CPU
  * that panicked or was stopped in interrupt context has its newest frames
