@@ -105,18 +105,22 @@ out:
 /*
  * Point CPU @cpu's regions at what crash reads for @t: the table pages over
  * its stack (when the stack is vmalloc'ed; the top level when there are
- * none) and its mm_struct (init_mm for kernel threads).  With @atomic from
- * the panic path, else (boot, tests) with the sleeping update.
+ * none) and its mm_struct (init_mm for kernel threads).  The walk is for
+ * the stack's first page: a stack crossing into another last-level table
+ * (possible where vmalloc'ed stacks are aligned to less than their size;
+ * arm64 aligns them to twice it) has its top part untranslatable.  With
+ * @atomic from the panic path, else (boot, tests) with the sleeping update.
  */
 void dr_crashutil_move(unsigned int cpu, struct task_struct *t, bool atomic)
 {
 	const void *pages[DR_PT_LEVELS], *stack = task_stack_page(t);
 	struct mm_struct *mm = READ_ONCE(t->mm) ?: &init_mm;
-	int *ids = &dr_pt_ids[cpu * DR_PT_LEVELS];
 	unsigned int i, n = 0;
+	int *ids;
 
 	if (!dr_pt_ids)
 		return;
+	ids = &dr_pt_ids[cpu * DR_PT_LEVELS];
 	if (stack && is_vmalloc_addr(stack))
 		n = dr_pt_walk((unsigned long)stack, pages);
 	if (!n)
