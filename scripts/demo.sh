@@ -65,6 +65,11 @@ grep '^== ' "$out/pstore.txt" | sed 's/^/   /'
 echo "   pmsg: $(sed -n '/^== pmsg /{n;p}' "$out/pstore.txt")"
 echo "   panic record: $(sed -n '/^== dmesg\.0 /,/^== /p' "$out/pstore.txt" | grep -m1 'Kernel panic')"
 
+say "7. crash (Debian's arm64 crash 8.0.2, full mode) on vmlinux + vmcore.elf: sys, bt"
+printf 'sys\nbt\nquit\n' | "$DR_TOP/scripts/crash.sh" "$out/vmlinux" "$out/vmcore.elf" \
+	> "$out/crash.txt" 2>&1 || dr_die "crash failed (see $out/crash.txt)"
+grep -E '^ *(RELEASE|CPUS|MEMORY|PANIC):|^PID: |^ *#[0-9]+ ' "$out/crash.txt" | sed 's/^/   /'
+
 echo
 echo "Done in $(( $(date +%s) - start ))s.  Files in $out: ram.img board.dtb vmlinux vmcore.elf console.log md/"
 exit
